@@ -1,0 +1,94 @@
+# The one entry point for people and CI. `make run` serves the portal with demo data;
+# `make test` runs the test suite. See README.md.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEMO_PASSWORD ?= lancashire-demo
+PYTEST_ARGS ?=
+
+GOVUK := node_modules/govuk-frontend/dist/govuk
+BUILD := static/build
+CSS := $(BUILD)/portal.css
+GOVUK_JS := $(BUILD)/govuk/govuk-frontend.min.js
+
+.PHONY: run test test-postgres lint format assets check-deploy clean help
+
+help:
+	@echo "make run            serve the portal with demo data at http://127.0.0.1:$(PORT)/"
+	@echo "make test           run the test suite on SQLite"
+	@echo "make test-postgres  run the test suite on a throwaway PostgreSQL cluster"
+	@echo "make lint           ruff: lint and formatting"
+	@echo "make assets         compile the stylesheet and copy GOV.UK Frontend's script"
+
+# --- Python ------------------------------------------------------------------------------
+# One stamp for the runtime install, one for the dev extras; each is redone when
+# pyproject.toml changes. A .venv built on a Python older than 3.12 is replaced.
+$(VENV)/.python-ok:
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		echo "Replacing $(VENV): it was made with a Python older than 3.12"; rm -rf $(VENV); fi
+	@if [ ! -x $(PY) ]; then \
+		python=$$(sh scripts/find-python.sh) || exit 1; \
+		echo "Creating $(VENV) with $$python"; \
+		"$$python" -m venv $(VENV) || exit 1; \
+		$(PY) -m pip install --quiet --upgrade pip || exit 1; \
+	fi
+	@touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.python-ok
+	$(PY) -m pip install --quiet --editable .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.python-ok
+	$(PY) -m pip install --quiet --editable ".[dev]"
+	@touch $@ $(VENV)/.installed
+
+# --- Front end ---------------------------------------------------------------------------
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Building the stylesheet needs Node.js and npm: apt-get install nodejs npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(CSS): static/scss/portal.scss node_modules/.package-lock.json
+	@mkdir -p $(BUILD)
+	npx --no-install sass --no-source-map --style=compressed --load-path=node_modules \
+		--quiet-deps --silence-deprecation=import static/scss/portal.scss $(CSS)
+
+$(GOVUK_JS): node_modules/.package-lock.json
+	@mkdir -p $(BUILD)/govuk/assets
+	cp $(GOVUK)/govuk-frontend.min.js $(GOVUK)/govuk-frontend.min.js.map $(BUILD)/govuk/
+	cp -r $(GOVUK)/assets/images $(BUILD)/govuk/assets/
+
+assets: $(CSS) $(GOVUK_JS)
+
+# --- Entry points ------------------------------------------------------------------------
+run: $(VENV)/.installed assets
+	DJANGO_DEBUG=1 $(PY) manage.py demo --password "$(DEMO_PASSWORD)"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.installed-dev
+	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Production readiness: the deploy checklist, migrations in step with the models, and the
+# static files collected with hashed names as a production server would serve them.
+check-deploy: $(VENV)/.installed assets
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		DJANGO_ALLOWED_HOSTS=portal.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	@out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
+		DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only DJANGO_STATIC_ROOT="$$out" \
+		$(PY) manage.py collectstatic --noinput --verbosity 0 && echo "collectstatic: hashed static files built"
+
+clean:
+	rm -rf $(VENV) node_modules $(BUILD) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,81 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from pcc_portal.forms import SignInForm
+from pcc_portal.mixins import PageMixin
+from pcc_portal.navigation import available_sections
+from pcc_portal.roles import roles_of
+
+
+class HomeView(PageMixin, TemplateView):
+    template_name = "pcc_portal/home.html"
+    page_title = "Home"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sections"] = available_sections()
+        context["roles"] = roles_of(self.request.user)
+        return context
+
+
+class AccessibilityView(PageMixin, TemplateView):
+    template_name = "pcc_portal/accessibility.html"
+    page_title = "Accessibility statement"
+
+
+class PrivacyView(PageMixin, TemplateView):
+    template_name = "pcc_portal/privacy.html"
+    page_title = "Privacy notice"
+
+
+class SignInView(PageMixin, auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/login.html"
+    page_title = "Sign in"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"You are signed in as {form.get_user().get_username()}.")
+        return response
+
+
+class SignOutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You have been signed out.")
+        return response
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes shows when sign-in is locked: a page, with 429 Too Many Requests."""
+    from axes.helpers import get_cool_off, get_failure_limit
+
+    cool_off = get_cool_off(request)
+    context = {
+        "page_title": "Sign-in locked",
+        "failure_limit": get_failure_limit(request, credentials),
+        "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else 0,
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers a query, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"database": "unavailable"}, status=503)
+    return JsonResponse({"database": "ok"})

@@ -1,0 +1,22 @@
+"""The portal's settings, as the test suite runs them.
+
+Only what tests need differs: a fixed secret key, a fast password hasher, plain static file
+storage (no collectstatic before tests), media in a temporary folder and no HTTPS redirect
+(the test client speaks plain HTTP).
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
+
+from pcc_portal.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="pcc-portal-test-media-")
+SECURE_SSL_REDIRECT = False
+STATIC_ROOT = tempfile.mkdtemp(prefix="pcc-portal-test-static-")
