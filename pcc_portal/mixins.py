@@ -17,3 +17,19 @@ class PageMixin:
         context["page_title"] = self.get_page_title()
         context["breadcrumbs"] = self.get_breadcrumbs()
         return context
+
+
+class PermissionMixin:
+    """Requires `permission`: sends the signed-out to sign in, refuses others with 403."""
+
+    permission: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        from django.contrib.auth.views import redirect_to_login
+        from django.core.exceptions import PermissionDenied
+
+        if not request.user.has_perm(self.permission):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

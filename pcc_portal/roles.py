@@ -25,7 +25,17 @@ class Role:
     permissions: tuple[str, ...]
 
 
-_staff_permissions: tuple[str, ...] = (VIEW_EXEMPT,)
+_staff_permissions: tuple[str, ...] = (
+    VIEW_EXEMPT,
+    "plan.view_drafts",
+    "plan.add_measureupdate",
+    "plan.change_measureupdate",
+)
+_approver_permissions: tuple[str, ...] = (
+    *_staff_permissions,
+    "plan.approve_measureupdate",
+    "plan.lock_reportingperiod",
+)
 
 ROLES: tuple[Role, ...] = (
     Role(
@@ -50,7 +60,7 @@ ROLES: tuple[Role, ...] = (
             "The Director and Chief Executive. Everything staff can do, plus approving "
             "quarterly updates, locking quarters and publishing papers."
         ),
-        permissions=_staff_permissions,
+        permissions=_approver_permissions,
     ),
 )
 

@@ -3,7 +3,7 @@
 import pytest
 from axes.models import AccessAttempt
 
-from tests.conftest import soup
+from tests.helpers import soup
 
 PASSWORD = "correct horse battery"
 

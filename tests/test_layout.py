@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from tests.conftest import ROLES, soup
+from tests.helpers import ROLES, soup
 
 
 @pytest.fixture

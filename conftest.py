@@ -1,7 +1,6 @@
-"""Fixtures every test can use: users in each role, and clients signed in as them."""
+"""Fixtures every test can use, in every app: users in each role and clients signed in as them."""
 
 import pytest
-from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -13,7 +12,6 @@ ROLE_GROUPS = {
     "staff": OPCC_STAFF,
     "approver": OPCC_APPROVER,
 }
-ROLES = tuple(ROLE_GROUPS)
 
 
 @pytest.fixture
@@ -44,7 +42,3 @@ def client_for(client, make_user):
         return client
 
     return sign_in
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content, "html.parser")

@@ -1,0 +1,70 @@
+"""The portal's shared template filters: one each for Markdown and dates, used everywhere."""
+
+import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from pcc_portal.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text):
+    """User text as sanitised HTML."""
+    return render_markdown(text)
+
+
+@register.filter
+def long_date(value):
+    """8 March 2021."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return format_date(value, "j F Y")
+
+
+@register.filter
+def date_time(value):
+    """8 March 2021 at 2:05pm."""
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{format_date(local, 'j F Y')} at {format_date(local, 'g:iA').lower()}"
+
+
+@register.filter
+def financial_year(year: int | None) -> str:
+    """The financial year starting in April of `year`: 2020 gives 2020/21."""
+    if year is None or year == "":
+        return ""
+    year = int(year)
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+# Tag colours for statuses and ratings; the word is always printed, colour only helps.
+TAG_COLOURS = {
+    "red": "red", "amber": "orange", "green": "green", "not_rated": "grey",
+    "draft": "grey", "submitted": "blue", "approved": "green", "returned": "pink",
+    "published": "green", "withdrawn": "grey", "locked": "grey",
+}  # fmt: skip
+
+
+@register.simple_tag
+def status_tag(value: str, label: str):
+    """A GOV.UK tag with the status in words."""
+    from django.utils.html import format_html
+
+    colour = TAG_COLOURS.get(value, "grey")
+    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label)
+
+
+@register.filter
+def person(user) -> str:
+    """A user's full name, else their user name."""
+    from pcc_portal.people import display_name
+
+    return display_name(user) if user else ""

@@ -1,0 +1,14 @@
+class QuarterConverter:
+    """A quarter in a URL: 2021-q2 is July to September 2021; 2021-q4 is January to March 2022."""
+
+    regex = r"[0-9]{4}-q[1-4]"
+
+    def to_python(self, value: str) -> tuple[int, int]:
+        year, quarter = value.split("-q")
+        return int(year), int(quarter)
+
+    def to_url(self, value) -> str:
+        if isinstance(value, str):
+            return value
+        year, quarter = value
+        return f"{year}-q{quarter}"

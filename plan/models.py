@@ -1,0 +1,433 @@
+"""The Police and Crime Plan: priorities, commitments, outcome measures, areas, quarters and
+the quarterly update of each outcome measure."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from pcc_portal.models import TimeStampedModel
+
+COMMENTARY_MAX_LENGTH = 10_000
+VIEW_DRAFTS = "plan.view_drafts"
+
+
+def financial_year_label(year: int) -> str:
+    """2021 gives 2021/22."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+class PlanQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Plan.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        return self if user.has_perm(VIEW_DRAFTS) else self.published()
+
+    def current_first(self):
+        return self.order_by("-status", "-start_year")
+
+
+class Plan(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="Used in web addresses, e.g. 2021-2025."
+    )
+    police_area = models.CharField(max_length=100)
+    start_year = models.PositiveSmallIntegerField(
+        help_text="The first financial year the plan covers, by the year it starts in April.",
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    end_year = models.PositiveSmallIntegerField(
+        help_text="The year the plan's last financial year ends in March.",
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    commissioner = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    introduction = models.TextField(blank=True, help_text="Markdown.")
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_year"]
+        permissions = [("view_drafts", "Can see draft plans and updates not yet approved")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gt=F("start_year")), name="plan_ends_after_it_starts"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.period_label})"
+
+    def clean(self):
+        if self.slug in {"updates"}:
+            raise ValidationError({"slug": "That web address is used by the portal itself."})
+        if self.start_year and self.end_year and self.end_year <= self.start_year:
+            raise ValidationError({"end_year": "The plan must end after it starts."})
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan:plan", kwargs={"plan": self.slug})
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.start_year}-{self.end_year}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Priority(TimeStampedModel):
+    class Kind(models.TextChoices):
+        LOCAL = "local", "Police and Crime Plan priority"
+        NATIONAL = "national", "National Crime and Policing Measure"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LOCAL)
+    summary = models.TextField(blank=True, help_text="Why is this important? Markdown.")
+
+    class Meta:
+        ordering = ["plan", "kind", "order"]
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="priority_slug_unique_in_plan"),
+            models.UniqueConstraint(
+                fields=["plan", "kind", "order"], name="priority_order_unique_in_plan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:80]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan:priority", kwargs={"plan": self.plan.slug, "priority": self.slug})
+
+    @property
+    def is_national(self) -> bool:
+        return self.kind == self.Kind.NATIONAL
+
+
+class Commitment(TimeStampedModel):
+    """One of the things the Commissioner says "I will do" under a priority."""
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="commitments")
+    order = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["priority", "order"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class OutcomeMeasureQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class OutcomeMeasure(TimeStampedModel):
+    class Direction(models.TextChoices):
+        INCREASE = "increase", "An increase is better"
+        DECREASE = "decrease", "A decrease is better"
+        NONE = "none", "Neither"
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="measures")
+    order = models.PositiveSmallIntegerField()
+    text = models.TextField(help_text="The plan's own wording.")
+    short_label = models.CharField(max_length=120)
+    unit = models.CharField(max_length=40, blank=True, help_text="For example: %, offences.")
+    desired_direction = models.CharField(
+        max_length=10, choices=Direction.choices, default=Direction.NONE
+    )
+    data_source = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+
+    objects = OutcomeMeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority__kind", "priority__order", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority", "order"], name="measure_order_unique_in_priority"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.short_label
+
+
+class Area(TimeStampedModel):
+    class Kind(models.TextChoices):
+        DIVISION = "division", "Police division"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    gss_code = models.CharField(
+        "GSS code",
+        max_length=9,
+        blank=True,
+        help_text="The ONS Government Statistical Service code, e.g. E07000123.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="local_authorities",
+        limit_choices_to={"kind": Kind.DIVISION},
+        help_text="The police division a local authority is in.",
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gss_code"], condition=~Q(gss_code=""), name="area_gss_code_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.kind == self.Kind.LOCAL_AUTHORITY and not self.gss_code:
+            raise ValidationError({"gss_code": "Enter the local authority's GSS code."})
+        if self.gss_code and not (len(self.gss_code) == 9 and self.gss_code[0].isalpha()):
+            raise ValidationError({"gss_code": "A GSS code is a letter and eight digits."})
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def chronological(self):
+        return self.order_by("financial_year", "quarter")
+
+
+class ReportingPeriod(models.Model):
+    """A quarter of a financial year. Its dates and label are derived, never typed."""
+
+    # Quarter -> (first month, last month, whether it ends in the following calendar year)
+    _MONTHS = {1: (4, 6), 2: (7, 9), 3: (10, 12), 4: (1, 3)}
+
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The calendar year the financial year starts in (April).",
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    quarter = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    locked = models.BooleanField(default=False)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-financial_year", "-quarter"]
+        permissions = [("lock_reportingperiod", "Can lock and unlock a quarter")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["financial_year", "quarter"], name="one_period_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_is_1_to_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_label
+
+    @classmethod
+    def containing(cls, day: datetime.date) -> tuple[int, int]:
+        """The (financial year, quarter) a date falls in."""
+        year = day.year if day.month >= 4 else day.year - 1
+        quarter = {4: 1, 5: 1, 6: 1, 7: 2, 8: 2, 9: 2, 10: 3, 11: 3, 12: 3}.get(day.month, 4)
+        return year, quarter
+
+    @classmethod
+    def get_or_create_for(cls, financial_year: int, quarter: int) -> "ReportingPeriod":
+        period, _ = cls.objects.get_or_create(financial_year=financial_year, quarter=quarter)
+        return period
+
+    @property
+    def start(self) -> datetime.date:
+        first_month, _ = self._MONTHS[self.quarter]
+        year = self.financial_year + (1 if self.quarter == 4 else 0)
+        return datetime.date(year, first_month, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        _, last_month = self._MONTHS[self.quarter]
+        year = self.financial_year + (1 if self.quarter == 4 else 0)
+        next_month = datetime.date(year + last_month // 12, last_month % 12 + 1, 1)
+        return next_month - datetime.timedelta(days=1)
+
+    @property
+    def financial_year_label(self) -> str:
+        return financial_year_label(self.financial_year)
+
+    @property
+    def short_label(self) -> str:
+        """Q2 2021/22."""
+        return f"Q{self.quarter} {self.financial_year_label}"
+
+    @property
+    def dates_label(self) -> str:
+        """1 July to 30 September 2021 (the start's year shown only when it differs)."""
+        start, end = self.start, self.end
+        start_text = f"{start.day} {start:%B}" + (
+            f" {start.year}" if start.year != end.year else ""
+        )
+        return f"{start_text} to {end.day} {end:%B} {end.year}"
+
+    @property
+    def label(self) -> str:
+        """Quarter 2 2021/22 (1 July to 30 September 2021)."""
+        return f"Quarter {self.quarter} {self.financial_year_label} ({self.dates_label})"
+
+    @property
+    def slug(self) -> str:
+        """2021-q2, as in /plan/<plan>/quarters/2021-q2/."""
+        return f"{self.financial_year}-q{self.quarter}"
+
+    def previous(self) -> tuple[int, int]:
+        return (
+            (self.financial_year, self.quarter - 1)
+            if self.quarter > 1
+            else (
+                self.financial_year - 1,
+                4,
+            )
+        )
+
+    def following(self) -> tuple[int, int]:
+        return (
+            (self.financial_year, self.quarter + 1)
+            if self.quarter < 4
+            else (
+                self.financial_year + 1,
+                1,
+            )
+        )
+
+
+class MeasureUpdateQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=MeasureUpdate.Status.APPROVED)
+
+    def for_period(self, period):
+        return self.filter(period=period)
+
+    def visible_to(self, user):
+        """Staff see every update; panel members and the public see approved ones only."""
+        return self if user.has_perm(VIEW_DRAFTS) else self.approved()
+
+    def newest_first(self):
+        return self.order_by("-period__financial_year", "-period__quarter")
+
+
+class MeasureUpdate(TimeStampedModel):
+    """How one outcome measure went in one quarter, and where its sign-off has got to."""
+
+    class Rag(models.TextChoices):
+        RED = "red", "Red"
+        AMBER = "amber", "Amber"
+        GREEN = "green", "Green"
+        NOT_RATED = "not_rated", "Not rated"
+
+    class Direction(models.TextChoices):
+        IMPROVING = "improving", "Improving"
+        STABLE = "stable", "Stable"
+        DETERIORATING = "deteriorating", "Deteriorating"
+        NOT_KNOWN = "not_known", "Not known"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted for approval"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned"
+
+    measure = models.ForeignKey(OutcomeMeasure, on_delete=models.PROTECT, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
+    rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices)
+    direction = models.CharField("direction of travel", max_length=15, choices=Direction.choices)
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    comparator_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    comparator_label = models.CharField(
+        max_length=100, blank=True, help_text="For example: same quarter last year."
+    )
+    commentary = models.TextField(
+        blank=True, validators=[MaxLengthValidator(COMMENTARY_MAX_LENGTH)], help_text="Markdown."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    return_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = MeasureUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period__financial_year", "-period__quarter", "measure"]
+        permissions = [("approve_measureupdate", "Can approve, return and reopen updates")]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period"], name="one_update_per_quarter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} – {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan:update_edit", kwargs={"pk": self.pk})
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def change(self) -> Decimal | None:
+        """The value less the comparator, where both are given."""
+        if self.value is None or self.comparator_value is None:
+            return None
+        return self.value - self.comparator_value

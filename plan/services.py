@@ -1,0 +1,217 @@
+"""Writes to the plan: saving quarterly updates, their sign-off, and locking quarters.
+
+Every function checks who may do what, runs in one transaction, records history with the user,
+and refuses to overwrite an update that changed since the user opened it.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pcc_portal.people import display_name
+from plan.models import MeasureUpdate, OutcomeMeasure, ReportingPeriod
+
+CHANGE = "plan.change_measureupdate"
+APPROVE = "plan.approve_measureupdate"
+LOCK = "plan.lock_reportingperiod"
+Status = MeasureUpdate.Status
+
+
+class StaleUpdate(Exception):
+    """The update changed since the user opened it; `current` is what is saved now."""
+
+    def __init__(self, current: MeasureUpdate):
+        super().__init__(f"Update {current.pk} is at version {current.version}")
+        self.current = current
+
+
+def locked_refusal(period: ReportingPeriod) -> str | None:
+    if not period.locked:
+        return None
+    by = f" by {display_name(period.locked_by)}" if period.locked_by_id else ""
+    return (
+        f"{period.label} is locked{by}, so its updates cannot be changed. "
+        "An approver can unlock the quarter if a change is needed."
+    )
+
+
+def edit_refusal(*, update: MeasureUpdate | None, period: ReportingPeriod, user) -> str | None:
+    """Why `user` may not edit this update (or create one for this quarter); None if they may."""
+    if refusal := locked_refusal(period):
+        return refusal
+    if not user.has_perm(CHANGE):
+        return "Only office staff can enter or change quarterly updates."
+    if update is None or update.status in (Status.DRAFT, Status.RETURNED):
+        return None
+    if update.status == Status.SUBMITTED:
+        if user.has_perm(APPROVE):
+            return None
+        return "This update has been submitted for approval, so only an approver can change it."
+    return "This update is approved, so it cannot be changed unless an approver reopens it."
+
+
+def _transition_refusal(update: MeasureUpdate, user, *, to: str) -> str | None:
+    if refusal := locked_refusal(update.period):
+        return refusal
+    allowed_from = {
+        Status.SUBMITTED: (Status.DRAFT, Status.RETURNED),
+        Status.APPROVED: (Status.SUBMITTED,),
+        Status.RETURNED: (Status.SUBMITTED,),
+        Status.DRAFT: (Status.APPROVED,),  # reopening
+    }[to]
+    needs = CHANGE if to == Status.SUBMITTED else APPROVE
+    if not user.has_perm(needs):
+        return (
+            "Only office staff can submit updates."
+            if to == Status.SUBMITTED
+            else "Only an approver can approve, return or reopen an update."
+        )
+    if update.status not in allowed_from:
+        return f"This update is {update.get_status_display().lower()}, so that cannot be done now."
+    return None
+
+
+def allowed_actions(*, update: MeasureUpdate, user) -> dict[str, bool]:
+    """What the user may do with this update now, for the page to offer."""
+    return {
+        "edit": edit_refusal(update=update, period=update.period, user=user) is None,
+        "submit": _transition_refusal(update, user, to=Status.SUBMITTED) is None,
+        "approve": _transition_refusal(update, user, to=Status.APPROVED) is None,
+        "return": _transition_refusal(update, user, to=Status.RETURNED) is None,
+        "reopen": _transition_refusal(update, user, to=Status.DRAFT) is None,
+    }
+
+
+def _claim_version(update: MeasureUpdate, expected_version: int) -> None:
+    """Moves the update to the next version if it is still at `expected_version`.
+
+    One conditional UPDATE, so two people saving at once cannot both win on any database.
+    """
+    claimed = MeasureUpdate.objects.filter(pk=update.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise StaleUpdate(
+            MeasureUpdate.objects.select_related("updated_by", "period").get(pk=update.pk)
+        )
+    update.version = expected_version + 1
+
+
+def _save(update: MeasureUpdate, user, reason: str) -> MeasureUpdate:
+    update.updated_by = user
+    update._history_user = user
+    update._change_reason = reason
+    update.full_clean()
+    update.save()
+    return update
+
+
+@transaction.atomic
+def measure_update_save(
+    *,
+    measure: OutcomeMeasure,
+    period: ReportingPeriod,
+    user,
+    data: dict[str, Any],
+    update: MeasureUpdate | None = None,
+    expected_version: int | None = None,
+    submit: bool = False,
+) -> MeasureUpdate:
+    """Creates or edits the update of `measure` for `period`, optionally submitting it.
+
+    Raises PermissionDenied (with the reason) when the user may not, and StaleUpdate when the
+    update changed since `expected_version` was read.
+    """
+    period = ReportingPeriod.objects.select_related("locked_by").get(pk=period.pk)
+    if update is not None:
+        update = MeasureUpdate.objects.select_related("period").get(pk=update.pk)
+    if refusal := edit_refusal(update=update, period=period, user=user):
+        raise PermissionDenied(refusal)
+    if update is None:
+        existing = MeasureUpdate.objects.filter(measure=measure, period=period).first()
+        if existing is not None:  # someone created it since this user opened the page
+            raise StaleUpdate(existing)
+        update = MeasureUpdate(measure=measure, period=period, created_by=user)
+    else:
+        _claim_version(update, expected_version if expected_version is not None else -1)
+    for field, value in data.items():
+        setattr(update, field, value)
+    reason = "Saved"
+    if submit:
+        if update.status not in (Status.DRAFT, Status.RETURNED):
+            raise PermissionDenied("This update has already been submitted.")
+        update.status = Status.SUBMITTED
+        update.submitted_by, update.submitted_at = user, timezone.now()
+        reason = "Submitted for approval"
+    try:
+        with transaction.atomic():
+            return _save(update, user, reason)
+    except IntegrityError as exc:  # created at the same moment by someone else
+        raise StaleUpdate(MeasureUpdate.objects.get(measure=measure, period=period)) from exc
+
+
+@transaction.atomic
+def _transition(
+    *, update: MeasureUpdate, user, to: str, expected_version: int, reason: str, **fields
+) -> MeasureUpdate:
+    update = MeasureUpdate.objects.select_related("period__locked_by").get(pk=update.pk)
+    if refusal := _transition_refusal(update, user, to=to):
+        raise PermissionDenied(refusal)
+    _claim_version(update, expected_version)
+    update.status = to
+    for field, value in fields.items():
+        setattr(update, field, value)
+    return _save(update, user, reason)
+
+
+def measure_update_submit(*, update: MeasureUpdate, user, expected_version: int) -> MeasureUpdate:
+    """Draft or returned -> submitted, by staff."""
+    return _transition(
+        update=update, user=user, to=Status.SUBMITTED, expected_version=expected_version,
+        reason="Submitted for approval", submitted_by=user, submitted_at=timezone.now(),
+    )  # fmt: skip
+
+
+def measure_update_approve(*, update: MeasureUpdate, user, expected_version: int) -> MeasureUpdate:
+    """Submitted -> approved, by an approver. Approved updates are what everyone sees."""
+    return _transition(
+        update=update, user=user, to=Status.APPROVED, expected_version=expected_version,
+        reason="Approved", approved_by=user, approved_at=timezone.now(), return_reason="",
+    )  # fmt: skip
+
+
+def measure_update_return(
+    *, update: MeasureUpdate, user, reason: str, expected_version: int
+) -> MeasureUpdate:
+    """Submitted -> returned to staff with a reason, by an approver."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the update is being returned"})
+    return _transition(
+        update=update, user=user, to=Status.RETURNED, expected_version=expected_version,
+        reason=f"Returned: {reason.strip()}", returned_by=user, returned_at=timezone.now(),
+        return_reason=reason.strip(),
+    )  # fmt: skip
+
+
+def measure_update_reopen(*, update: MeasureUpdate, user, expected_version: int) -> MeasureUpdate:
+    """Approved -> draft, by an approver, so that staff can correct it. Recorded in history."""
+    return _transition(
+        update=update, user=user, to=Status.DRAFT, expected_version=expected_version,
+        reason="Reopened", approved_by=None, approved_at=None,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def reporting_period_set_lock(*, period: ReportingPeriod, user, locked: bool) -> ReportingPeriod:
+    """Locks (or unlocks) a quarter: while locked, none of its updates can change."""
+    if not user.has_perm(LOCK):
+        raise PermissionDenied("Only an approver can lock or unlock a quarter.")
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period.locked = locked
+    period.locked_by = user if locked else None
+    period.locked_at = timezone.now() if locked else None
+    period.save(update_fields=["locked", "locked_by", "locked_at"])
+    return period

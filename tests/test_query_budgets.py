@@ -1,0 +1,76 @@
+"""Every page runs a fixed number of SQL queries, whatever the data: counted with some data,
+then again with ten times as much (and more), and the counts must be the same."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from plan.models import MeasureUpdate, OutcomeMeasure, ReportingPeriod
+from plan.tests.factories import make_measure, make_plan, make_priority
+
+
+def grow_plan(plan, *, priorities: int, measures_each: int, quarters: int) -> None:
+    """Adds priorities and measures, and an update (of every status) per measure per quarter."""
+    for _ in range(priorities):
+        priority = make_priority(plan)
+        for _ in range(measures_each):
+            make_measure(priority)
+    periods = [
+        ReportingPeriod.objects.get_or_create(financial_year=2000 + i // 4, quarter=i % 4 + 1)[0]
+        for i in range(quarters)
+    ]
+    statuses = ["approved", "approved", "draft", "submitted", "returned"]
+    measures = OutcomeMeasure.objects.filter(priority__plan=plan)
+    existing = set(MeasureUpdate.objects.values_list("measure_id", "period_id"))
+    MeasureUpdate.objects.bulk_create(
+        MeasureUpdate(measure=m, period=p, rag="amber", direction="stable",
+                      status=statuses[(m.pk + p.pk) % 5], commentary="Some words.")
+        for m in measures
+        for p in periods
+        if (m.pk, p.pk) not in existing
+    )  # fmt: skip
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def plan_pages(plan):
+    priority = plan.priorities.order_by("pk").first()
+    update = MeasureUpdate.objects.filter(measure__priority__plan=plan).order_by("pk").first()
+    return {
+        "plans": reverse("plan:plans"),
+        "overview": plan.get_absolute_url(),
+        "priority": priority.get_absolute_url(),
+        "quarter": reverse("plan:quarter", kwargs={"plan": plan.slug, "quarter": "2001-q2"}),
+        "update": update.get_absolute_url(),
+    }
+
+
+@pytest.mark.parametrize("role", ["anonymous", "panel member", "staff", "approver"])
+def test_plan_pages_run_the_same_queries_with_ten_times_the_data(client_for, role):
+    client = client_for(role)
+    plan = make_plan(start_year=2000, end_year=2030, slug="budget")
+    grow_plan(plan, priorities=2, measures_each=3, quarters=10)
+    pages = plan_pages(plan)
+    if role in ("anonymous", "panel member"):
+        pages.pop("update")  # staff only
+    before = {name: count_queries(client, url) for name, url in pages.items()}
+
+    # Ten times the priorities and measures, ten times the quarters; more updates' history.
+    grow_plan(plan, priorities=18, measures_each=3, quarters=100)
+    for i in range(20):
+        make_plan(slug=f"other-{i}")
+    first = MeasureUpdate.objects.get(pk=MeasureUpdate.objects.order_by("pk").first().pk)
+    for n in range(12):
+        first.commentary = f"Edit {n}"
+        first.save()
+    after = {name: count_queries(client, url) for name, url in pages.items()}
+    assert MeasureUpdate.objects.count() >= 10 * 60
+    print(f"{role}: {after}")
+    assert after == before
+    assert max(after.values()) <= 12, after
