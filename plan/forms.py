@@ -44,7 +44,14 @@ class MeasureUpdateForm(forms.ModelForm):
             "commentary": "What happened, why, and what is being done. You can use Markdown: "
             "a blank line between paragraphs, * for bullets.",
         }
-        widgets = {"commentary": forms.Textarea(attrs={"rows": 8})}
+        # GOV.UK advises text inputs for numbers: type=number mangles and silently refuses input.
+        widgets = {
+            "commentary": forms.Textarea(attrs={"rows": 8}),
+            "value": forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+            "comparator_value": forms.TextInput(
+                attrs={"inputmode": "decimal", "spellcheck": "false"}
+            ),
+        }
 
     def __init__(self, *args, submit_label="Submit for approval", **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,7 +62,6 @@ class MeasureUpdateForm(forms.ModelForm):
                 max_decimal_places="Enter a number with no more than 2 decimal places",
                 max_whole_digits="Enter a number with no more than 12 digits before the point",
             )
-            self.fields[name].widget.attrs.update(inputmode="decimal")
         self.fields["commentary"].max_length = COMMENTARY_MAX_LENGTH
         self.fields["commentary"].error_messages["max_length"] = (
             f"Commentary must be {COMMENTARY_MAX_LENGTH:,} characters or fewer"

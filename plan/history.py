@@ -1,7 +1,9 @@
 """An update's history as people read it: who did what, when, and which fields changed."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from pcc_portal.numbers import format_number
 from pcc_portal.people import display_name
 from plan.models import MeasureUpdate
 
@@ -34,6 +36,8 @@ def display_value(record, name: str) -> str:
         return dict(model_field.choices).get(value, value or "")
     if value is None or value == "":
         return "(blank)"
+    if isinstance(value, Decimal):
+        return format_number(value)
     return str(value)
 
 

@@ -68,3 +68,11 @@ def person(user) -> str:
     from pcc_portal.people import display_name
 
     return display_name(user) if user else ""
+
+
+@register.filter
+def number(value) -> str:
+    """1,250 or 12.5."""
+    from pcc_portal.numbers import format_number
+
+    return format_number(value)
