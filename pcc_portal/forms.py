@@ -1,3 +1,4 @@
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
@@ -26,3 +27,41 @@ class SignInForm(AuthenticationForm):
             Submit("submit", "Sign in"),
         )
         self.helper.label_size = Size.SMALL
+
+
+class DateField(DateInputField):
+    """The GOV.UK date input (day, month, year), with messages that name the field."""
+
+    def __init__(self, *, label: str, required: bool = True, **kwargs):
+        super().__init__(label=label, required=required, **kwargs)
+        what = label.lower()
+        self.error_messages.update(
+            required=f"Enter the {what}",
+            incomplete=f"Enter the {what} as a day, month and year",
+            invalid=f"The {what} must be a real date",
+        )
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except (ValueError, TypeError, forms.ValidationError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class TimeField(forms.TimeField):
+    def __init__(self, *, label: str = "Time", **kwargs):
+        kwargs.setdefault("help_text", "Use the 24-hour clock, for example 14:00.")
+        super().__init__(label=label, input_formats=["%H:%M", "%H.%M", "%H%M"], **kwargs)
+        self.error_messages.update(
+            required="Enter the time", invalid="Enter a time like 14:00, using the 24-hour clock"
+        )
+        self.widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+
+def combine_date_time(day, time):
+    """A date and a wall-clock time in the portal's time zone, as an aware datetime."""
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, time))

@@ -30,11 +30,27 @@ _staff_permissions: tuple[str, ...] = (
     "plan.view_drafts",
     "plan.add_measureupdate",
     "plan.change_measureupdate",
+    "scrutiny.view_unpublished_meetings",
+    *(
+        f"scrutiny.{verb}_{model}"
+        for model in (
+            "scrutinymeeting",
+            "scrutinytopic",
+            "scrutinypaper",
+            "action",
+            "panelmeeting",
+            "taskgroup",
+            "recommendation",
+        )
+        for verb in ("add", "change", "delete")
+    ),
+    "scrutiny.add_actionnote",
 )
 _approver_permissions: tuple[str, ...] = (
     *_staff_permissions,
     "plan.approve_measureupdate",
     "plan.lock_reportingperiod",
+    "scrutiny.publish_scrutinymeeting",
 )
 
 ROLES: tuple[Role, ...] = (

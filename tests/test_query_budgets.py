@@ -1,6 +1,8 @@
 """Every page runs a fixed number of SQL queries, whatever the data: counted with some data,
 then again with ten times as much (and more), and the counts must be the same."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -74,3 +76,59 @@ def test_plan_pages_run_the_same_queries_with_ten_times_the_data(client_for, rol
     print(f"{role}: {after}")
     assert after == before
     assert max(after.values()) <= 12, after
+
+
+def grow_scrutiny(priority, *, meetings: int) -> None:
+    from scrutiny.models import PanelMeeting
+    from scrutiny.tests.factories import (
+        make_action,
+        make_meeting,
+        make_panel_meeting,
+        make_task_group,
+        make_topic,
+    )  # fmt: skip
+
+    for i in range(meetings):
+        meeting = make_meeting(published=i % 3 != 0)
+        for _ in range(3):
+            make_topic(meeting, priorities=[priority])
+        for _ in range(2):
+            action = make_action(meeting, priority=priority)
+            action.notes.create(text="Progress")
+        day = datetime.date(2000, 1, 1) + datetime.timedelta(days=PanelMeeting.objects.count())
+        make_panel_meeting(day.isoformat())
+        group = make_task_group()
+        group.recommendations.create(number=1, text="Do it")
+        make_action(task_group=group, priority=priority)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "panel member", "staff", "approver"])
+def test_scrutiny_pages_run_the_same_queries_with_ten_times_the_data(client_for, role):
+    from scrutiny.models import Action, PanelMeeting, ScrutinyMeeting, TaskGroup
+
+    client = client_for(role)
+    plan = make_plan(slug="scrutiny-budget")
+    priority = make_priority(plan)
+    grow_scrutiny(priority, meetings=3)
+
+    def pages():
+        meeting = ScrutinyMeeting.objects.published().order_by("pk").first()
+        return {
+            "meetings": "/scrutiny/meetings/", "meeting": meeting.get_absolute_url(),
+            "filtered": f"/scrutiny/meetings/?priority={priority.pk}&year=2021",
+            "actions": "/scrutiny/actions/?status=still_open",
+            "action": meeting.actions.first().get_absolute_url(),
+            "panel": "/scrutiny/panel/",
+            "panel_meeting": PanelMeeting.objects.first().get_absolute_url(),
+            "task_groups": "/scrutiny/task-groups/",
+            "task_group": TaskGroup.objects.first().get_absolute_url(),
+            "calendar": "/scrutiny/calendar.ics", "priority": priority.get_absolute_url(),
+        }  # fmt: skip
+
+    before = {name: count_queries(client, url) for name, url in pages().items()}
+    grow_scrutiny(priority, meetings=30)
+    assert Action.objects.count() >= 90
+    after = {name: count_queries(client, url) for name, url in pages().items()}
+    print(f"{role}: {after}")
+    assert after == before
+    assert max(after.values()) <= 14, after

@@ -50,6 +50,11 @@ TAG_COLOURS = {
     "red": "red", "amber": "orange", "green": "green", "not_rated": "grey",
     "draft": "grey", "submitted": "blue", "approved": "green", "returned": "pink",
     "published": "green", "withdrawn": "grey", "locked": "grey",
+    "scheduled": "blue", "held": "green", "rescheduled": "yellow", "cancelled": "grey",
+    "open": "blue", "in_progress": "light-blue", "done": "green", "dropped": "grey",
+    "overdue": "red", "active": "blue", "reported": "green", "closed": "grey",
+    "awaiting_response": "yellow", "accepted": "green", "partly_accepted": "turquoise",
+    "not_accepted": "red", "implemented": "green",
 }  # fmt: skip
 
 

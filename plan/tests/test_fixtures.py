@@ -16,7 +16,7 @@ GSS_CODES = {
 
 @pytest.fixture
 def lancashire(db):
-    for name in ("020_areas_lancashire", "030_plan_lancashire_2021_2025"):
+    for name in ("020_areas_lancashire", "025_reporting_periods", "030_plan_lancashire_2021_2025"):
         call_command("loaddata", f"fixtures/{name}.json", verbosity=0)
     return Plan.objects.get(slug="2021-2025")
 

@@ -1,0 +1,78 @@
+import django_filters
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+from django.utils import timezone
+
+from plan.models import Priority
+from scrutiny.models import Action, ScrutinyMeeting
+
+
+class FilterForm(forms.Form):
+    """A filter form laid out in a column beside the results, submitted by GET."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = f"Choose a {field.label.lower()} from the list"
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            *[
+                Field(name, context={"label_size": Size.SMALL, "legend_size": Size.SMALL})
+                for name in self.fields
+            ],
+            Submit("filter", "Apply filters", css_class="govuk-button--secondary"),
+        )
+
+
+def _priorities(request=None):
+    return Priority.objects.select_related("plan").order_by("-plan__start_year", "kind", "order")
+
+
+def _year_choices():
+    return [(str(y), str(y)) for y in range(timezone.localdate().year + 1, 2015, -1)]
+
+
+class ScrutinyMeetingFilter(django_filters.FilterSet):
+    year = django_filters.ChoiceFilter(
+        field_name="starts_at__year", label="Year", choices=_year_choices, empty_label="Any year"
+    )
+    kind = django_filters.ChoiceFilter(choices=ScrutinyMeeting.Kind.choices, empty_label="Any")
+    status = django_filters.ChoiceFilter(choices=ScrutinyMeeting.Status.choices, empty_label="Any")
+    priority = django_filters.ModelChoiceFilter(
+        field_name="topics__priorities", queryset=_priorities, label="Priority",
+        empty_label="Any priority", distinct=True,
+    )  # fmt: skip
+
+    class Meta:
+        model = ScrutinyMeeting
+        fields = ["year", "kind", "status", "priority"]
+        form = FilterForm
+
+
+class ActionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        method="filter_status", label="Status", empty_label="Any status",
+        choices=[("still_open", "Open or in progress"), *Action.Status.choices],
+    )  # fmt: skip
+    owner = django_filters.CharFilter(lookup_expr="icontains", label="Owner")
+    priority = django_filters.ModelChoiceFilter(
+        queryset=_priorities, label="Priority", empty_label="Any priority"
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Overdue only", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Action
+        fields = ["status", "owner", "priority", "overdue"]
+        form = FilterForm
+
+    def filter_status(self, queryset, name, value):
+        if value == "still_open":
+            return queryset.still_open()
+        return queryset.filter(status=value)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset

@@ -1,0 +1,287 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
+from django import forms
+from django.utils import timezone
+
+from pcc_portal.forms import DateField, TimeField, combine_date_time
+from plan.models import Priority, ReportingPeriod
+from scrutiny.models import (
+    Action,
+    ActionNote,
+    PanelMeeting,
+    Recommendation,
+    ScrutinyMeeting,
+    ScrutinyPaper,
+    ScrutinyTopic,
+    TaskGroup,
+)
+from scrutiny.validators import validate_pdf
+
+
+def _helper(*fields, submit="Save") -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*fields, Submit("save", submit))
+    return helper
+
+
+def _priority_choices():
+    return Priority.objects.select_related("plan").order_by("-plan__start_year", "kind", "order")
+
+
+class PriorityChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, priority):
+        return f"{priority.title} ({priority.plan.period_label})"
+
+
+def quarter_choices(now=None) -> list[tuple[str, str]]:
+    """Quarters from 2016/17 to the one after this, newest first, as 2021-q2 -> label."""
+    this_year, this_quarter = ReportingPeriod.containing(timezone.localdate(now))
+    choices = [("", "Not about a particular quarter")]
+    for year in range(this_year + 1, 2015, -1):
+        for quarter in (4, 3, 2, 1):
+            period = ReportingPeriod(financial_year=year, quarter=quarter)
+            if (year, quarter) <= (this_year + 1, this_quarter):
+                choices.append((period.slug, period.label))
+    return choices
+
+
+class MeetingTimeMixin:
+    """A date and a time on the form, one `starts_at` on the model."""
+
+    def init_starts_at(self):
+        if self.instance.pk and self.instance.starts_at:
+            local = timezone.localtime(self.instance.starts_at)
+            self.initial.setdefault("date", local.date())
+            self.initial.setdefault("time", local.strftime("%H:%M"))
+
+    def clean_starts_at(self, cleaned):
+        if cleaned.get("date") and cleaned.get("time"):
+            self.instance.starts_at = combine_date_time(cleaned["date"], cleaned["time"])
+
+
+class ScrutinyMeetingForm(MeetingTimeMixin, forms.ModelForm):
+    date = DateField(label="Date of the meeting")
+    time = TimeField()
+    quarter = forms.ChoiceField(label="Quarter reviewed", required=False)
+
+    class Meta:
+        model = ScrutinyMeeting
+        fields = ["kind", "title", "status", "reschedule_reason", "rescheduled_to", "chair",
+                  "attendees", "note"]  # fmt: skip
+        widgets = {
+            "kind": forms.RadioSelect,
+            "status": forms.RadioSelect,
+            "reschedule_reason": forms.Textarea(attrs={"rows": 2}),
+            "attendees": forms.Textarea(attrs={"rows": 4}),
+            "note": forms.Textarea(attrs={"rows": 10}),
+        }
+        error_messages = {"title": {"required": "Enter the meeting's title"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_starts_at()
+        self.fields["quarter"].choices = quarter_choices()
+        if self.instance.period_id:
+            self.initial.setdefault("quarter", self.instance.period.slug)
+        later = ScrutinyMeeting.objects.exclude(pk=self.instance.pk).newest_first()
+        self.fields["rescheduled_to"].queryset = later
+        self.fields[
+            "rescheduled_to"
+        ].help_text = (
+            "For a rescheduled meeting: record the new meeting first, then choose it here."
+        )
+        self.helper = _helper(
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field.text("title"),
+            "date",
+            Field.text("time", field_width=5),
+            Field.select("quarter"),
+            Field.radios("status", legend_size=Size.SMALL),
+            Field.textarea("reschedule_reason"),
+            Field.select("rescheduled_to"),
+            Field.text("chair", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("attendees"),
+            Field.textarea("note", label_size=Size.SMALL),
+        )
+
+    def _post_clean(self):
+        # The date and time become starts_at before the model's own rules are checked.
+        self.clean_starts_at(self.cleaned_data)
+        slug = self.cleaned_data.get("quarter")
+        self.quarter = tuple(int(p) for p in slug.split("-q")) if slug else None
+        super()._post_clean()
+
+
+class ScrutinyTopicForm(forms.ModelForm):
+    priorities = PriorityChoiceField(
+        queryset=Priority.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="The priorities of the Police and Crime Plan this topic concerns.",
+    )  # fmt: skip
+
+    class Meta:
+        model = ScrutinyTopic
+        fields = ["title", "order", "priorities", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
+        error_messages = {"title": {"required": "Enter the topic"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priorities"].queryset = _priority_choices()
+        self.fields["order"].widget = forms.TextInput(attrs={"inputmode": "numeric"})
+        self.helper = _helper(
+            Field.text("title"), Field.text("order", field_width=3),
+            Field.checkboxes("priorities", legend_size=Size.SMALL, small=True),
+            Field.textarea("summary"),
+        )  # fmt: skip
+
+
+class ScrutinyPaperForm(forms.ModelForm):
+    class Meta:
+        model = ScrutinyPaper
+        fields = ["title", "received_from", "file", "link"]
+        error_messages = {"title": {"required": "Enter the paper's title"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].validators = [validate_pdf]
+        self.fields["file"].error_messages["empty"] = "The selected file is empty"
+        self.fields["file"].widget = forms.FileInput(attrs={"accept": "application/pdf"})
+        self.helper = _helper(
+            Field.text("title"), Field.text("received_from"), Field("file"), Field.text("link"),
+            submit="Add the paper",
+        )  # fmt: skip
+
+    def _post_clean(self):
+        if self.has_error("file"):
+            return  # the file's own message says what is wrong; nothing more to check
+        super()._post_clean()
+
+
+class ActionForm(forms.ModelForm):
+    due_date = DateField(label="Due date")
+
+    class Meta:
+        model = Action
+        fields = ["description", "owner", "due_date", "priority", "status", "dropped_reason"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "status": forms.RadioSelect,
+            "dropped_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "description": {"required": "Enter what is to be done"},
+            "owner": {"required": "Enter who owns the action"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = _priority_choices()
+        self.fields["priority"].required = False
+        self.helper = _helper(
+            Field.textarea("description"), Field.text("owner", field_width=Fluid.TWO_THIRDS),
+            "due_date", Field.select("priority"), Field.radios("status", legend_size=Size.SMALL),
+            Field.textarea("dropped_reason"),
+        )  # fmt: skip
+
+
+class ActionNoteForm(forms.ModelForm):
+    written_on = DateField(label="Date of the note")
+
+    class Meta:
+        model = ActionNote
+        fields = ["written_on", "text"]
+        labels = {"text": "Progress"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"text": {"required": "Enter the progress made"}}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("written_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("written_on", Field.textarea("text"), submit="Add the note")
+        self.helper.form_tag = False
+
+
+class PanelMeetingForm(MeetingTimeMixin, forms.ModelForm):
+    date = DateField(label="Date of the meeting")
+    time = TimeField()
+
+    class Meta:
+        model = PanelMeeting
+        fields = ["venue", "status", "has_exempt_items"]
+        widgets = {"status": forms.RadioSelect}
+        error_messages = {"venue": {"required": "Enter where the meeting is held"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_starts_at()
+        self.helper = _helper(
+            "date", Field.text("time", field_width=5), Field.text("venue"),
+            Field.radios("status", legend_size=Size.SMALL), Field.checkbox("has_exempt_items"),
+        )  # fmt: skip
+
+    def _post_clean(self):
+        self.clean_starts_at(self.cleaned_data)
+        super()._post_clean()
+
+
+class TaskGroupForm(forms.ModelForm):
+    follow_up_date = DateField(label="Follow-up date", required=False)
+
+    class Meta:
+        model = TaskGroup
+        fields = ["title", "slug", "reason", "chair", "members", "meeting_dates", "findings",
+                  "status", "follow_up_date"]  # fmt: skip
+        labels = {"slug": "Web address name"}
+        help_texts = {"slug": "Letters, numbers and hyphens, e.g. neighbourhood-policing."}
+        widgets = {
+            "reason": forms.Textarea(attrs={"rows": 4}),
+            "members": forms.Textarea(attrs={"rows": 4}),
+            "meeting_dates": forms.Textarea(attrs={"rows": 3}),
+            "findings": forms.Textarea(attrs={"rows": 8}),
+            "status": forms.RadioSelect,
+        }
+        error_messages = {"title": {"required": "Enter the task group's title"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("title"), Field.text("slug", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("reason"), Field.text("chair", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("members"), Field.textarea("meeting_dates"), Field.textarea("findings"),
+            Field.radios("status", legend_size=Size.SMALL), "follow_up_date",
+        )  # fmt: skip
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["number", "text", "response", "status"]
+        labels = {"text": "Recommendation"}
+        widgets = {
+            "number": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "response": forms.Textarea(attrs={"rows": 4}),
+            "status": forms.RadioSelect,
+        }
+        error_messages = {
+            "number": {"required": "Enter the recommendation's number",
+                       "invalid": "Enter the number as a whole number, like 3"},
+            "text": {"required": "Enter the recommendation"},
+        }  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("number", field_width=3), Field.textarea("text"),
+            Field.textarea("response"), Field.radios("status", legend_size=Size.SMALL),
+        )  # fmt: skip
+
+    def validate_unique(self):
+        # task_group is set by the view, so check the number's uniqueness here with it.
+        super().validate_unique()
+        number = self.cleaned_data.get("number")
+        group = self.instance.task_group_id
+        if number and group:
+            taken = Recommendation.objects.filter(task_group_id=group, number=number)
+            if taken.exclude(pk=self.instance.pk).exists():
+                self.add_error("number", f"Recommendation {number} already exists in this group")

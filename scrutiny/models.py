@@ -1,0 +1,374 @@
+"""Holding to account in meetings: the Commissioner's scrutiny meetings with the Chief
+Constable, the actions arising, the Police and Crime Panel's meetings and its task groups."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from pcc_portal.models import TimeStampedModel
+from plan.models import Priority, ReportingPeriod
+from scrutiny.validators import validate_pdf
+
+VIEW_UNPUBLISHED = "scrutiny.view_unpublished_meetings"
+
+
+class ScrutinyMeetingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def visible_to(self, user):
+        return self if user.has_perm(VIEW_UNPUBLISHED) else self.published()
+
+    def newest_first(self):
+        return self.order_by("-starts_at", "-pk")
+
+
+class ScrutinyMeeting(TimeStampedModel):
+    class Kind(models.TextChoices):
+        STRATEGIC_SCRUTINY = "strategic_scrutiny", "Strategic Scrutiny meeting"
+        ACCOUNTABILITY_BOARD = "accountability_board", "Accountability board"
+        OTHER = "other", "Other meeting"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        RESCHEDULED = "rescheduled", "Rescheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    kind = models.CharField(max_length=25, choices=Kind.choices, default=Kind.STRATEGIC_SCRUTINY)
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField("date and time")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    reschedule_reason = models.TextField("reason for rescheduling", blank=True)
+    rescheduled_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rescheduled_from",
+        help_text="The meeting it moved to.",
+    )  # fmt: skip
+    period = models.ForeignKey(
+        ReportingPeriod, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="scrutiny_meetings", verbose_name="quarter reviewed",
+    )  # fmt: skip
+    chair = models.CharField(max_length=200, blank=True)
+    attendees = models.TextField(blank=True, help_text="One person or role per line.")
+    note = models.TextField("note of the meeting", blank=True, help_text="Markdown.")
+    published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = ScrutinyMeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        permissions = [
+            ("view_unpublished_meetings", "Can see scrutiny meetings not yet published"),
+            ("publish_scrutinymeeting", "Can publish and unpublish scrutiny meetings"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({timezone.localtime(self.starts_at):%-d %B %Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("scrutiny:meeting", kwargs={"pk": self.pk})
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.status == self.Status.HELD and self.starts_at > timezone.now():
+            errors["status"] = "A meeting cannot have been held in the future"
+        if self.status == self.Status.RESCHEDULED:
+            if not self.rescheduled_to_id:
+                errors["rescheduled_to"] = "Select the meeting it was rescheduled to"
+            if not self.reschedule_reason.strip():
+                errors["reschedule_reason"] = "Enter why the meeting was rescheduled"
+        if self.rescheduled_to_id and self.starts_at:
+            if self.rescheduled_to_id == self.pk:
+                errors["rescheduled_to"] = "A meeting cannot be rescheduled to itself"
+            elif self.rescheduled_to.starts_at <= self.starts_at:
+                errors["rescheduled_to"] = "A meeting can only be rescheduled to a later date"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def attendee_list(self) -> list[str]:
+        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
+
+
+class ScrutinyTopic(TimeStampedModel):
+    meeting = models.ForeignKey(ScrutinyMeeting, on_delete=models.CASCADE, related_name="topics")
+    order = models.PositiveSmallIntegerField(default=1)
+    title = models.CharField(max_length=200)
+    priorities = models.ManyToManyField(Priority, blank=True, related_name="scrutiny_topics")
+    summary = models.TextField(blank=True, help_text="What was examined and concluded. Markdown.")
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ScrutinyPaper(TimeStampedModel):
+    meeting = models.ForeignKey(ScrutinyMeeting, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(max_length=200)
+    received_from = models.CharField(max_length=200, blank=True)
+    file = models.FileField(
+        upload_to="scrutiny/papers/%Y/", blank=True, validators=[validate_pdf],
+        help_text="A PDF of at most 20 MB.",
+    )  # fmt: skip
+    link = models.URLField(blank=True, help_text="Or a web address where the paper is published.")
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["meeting", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if not self.file and not self.link:
+            raise ValidationError("Upload the paper as a PDF or give its web address")
+        if self.file and self.link:
+            raise ValidationError("Give either the PDF or its web address, not both")
+
+
+class PanelMeetingQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at")
+
+
+class PanelMeeting(TimeStampedModel):
+    """A meeting of the Police and Crime Panel: what papers are written for."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    starts_at = models.DateTimeField("date and time", unique=True)
+    venue = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    has_exempt_items = models.BooleanField(
+        "exempt items", default=False, help_text="Whether the agenda has exempt (Part II) items."
+    )
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = PanelMeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return f"Police and Crime Panel, {timezone.localtime(self.starts_at):%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("scrutiny:panel_meeting", kwargs={"date": self.date.isoformat()})
+
+    @property
+    def date(self) -> datetime.date:
+        return timezone.localtime(self.starts_at).date()
+
+    def clean(self):
+        if self.starts_at and self.status == self.Status.HELD and self.starts_at > timezone.now():
+            raise ValidationError({"status": "A meeting cannot have been held in the future"})
+        if self.starts_at:
+            day = timezone.localtime(self.starts_at).date()
+            clash = PanelMeeting.objects.filter(starts_at__date=day).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError({"starts_at": "There is already a panel meeting that day"})
+
+
+class TaskGroup(TimeStampedModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        REPORTED = "reported", "Reported"
+        CLOSED = "closed", "Closed"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    reason = models.TextField("reason for the task group", blank=True, help_text="Markdown.")
+    chair = models.CharField(max_length=200, blank=True)
+    members = models.TextField(blank=True, help_text="One member per line.")
+    meeting_dates = models.TextField(
+        blank=True, help_text="The dates the group met, one per line, as 2022-02-09."
+    )
+    findings = models.TextField(blank=True, help_text="Markdown.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    follow_up_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("scrutiny:task_group", kwargs={"slug": self.slug})
+
+    @property
+    def dates(self) -> list[datetime.date]:
+        return sorted(
+            datetime.date.fromisoformat(line.strip())
+            for line in self.meeting_dates.splitlines()
+            if line.strip()
+        )
+
+    @property
+    def member_list(self) -> list[str]:
+        return [line.strip() for line in self.members.splitlines() if line.strip()]
+
+    def clean(self):
+        try:
+            self.dates  # noqa: B018 - parsing is the check
+        except ValueError:
+            raise ValidationError(
+                {"meeting_dates": "Enter each date on its own line, as 2022-02-09"}
+            ) from None
+
+
+class Recommendation(TimeStampedModel):
+    class Status(models.TextChoices):
+        AWAITING_RESPONSE = "awaiting_response", "Awaiting response"
+        ACCEPTED = "accepted", "Accepted"
+        PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"
+        NOT_ACCEPTED = "not_accepted", "Not accepted"
+        IMPLEMENTED = "implemented", "Implemented"
+
+    task_group = models.ForeignKey(
+        TaskGroup, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    response = models.TextField("Commissioner's response", blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.AWAITING_RESPONSE
+    )
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["task_group", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task_group", "number"], name="recommendation_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Recommendation {self.number}"
+
+
+class ActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Actions of task groups, and of scrutiny meetings the user may see."""
+        if user.has_perm(VIEW_UNPUBLISHED):
+            return self
+        return self.filter(Q(meeting__isnull=True) | Q(meeting__published=True))
+
+    def still_open(self):
+        return self.filter(status__in=Action.OPEN_STATUSES)
+
+    def overdue(self, today=None):
+        return self.still_open().filter(due_date__lt=today or timezone.localdate())
+
+
+class Action(TimeStampedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+
+    meeting = models.ForeignKey(
+        ScrutinyMeeting, null=True, blank=True, on_delete=models.CASCADE, related_name="actions",
+        verbose_name="raised at",
+    )  # fmt: skip
+    task_group = models.ForeignKey(
+        TaskGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="actions",
+        verbose_name="raised by task group",
+    )  # fmt: skip
+    priority = models.ForeignKey(
+        Priority, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    description = models.TextField()
+    owner = models.CharField(max_length=200, help_text="A role or a name.")
+    due_date = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    dropped_reason = models.TextField(blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=False) | Q(task_group__isnull=False),
+                name="action_raised_somewhere",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("scrutiny:action", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def is_overdue_on(self, today: datetime.date) -> bool:
+        return self.is_open and self.due_date < today
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
+    def clean(self):
+        errors = {}
+        if not self.meeting_id and not self.task_group_id:
+            errors["meeting"] = "Say which meeting or task group raised the action"
+        if self.meeting_id and self.due_date:
+            raised_on = timezone.localtime(self.meeting.starts_at).date()
+            if self.due_date < raised_on:
+                errors["due_date"] = (
+                    "The due date cannot be before the meeting that raised it "
+                    f"({raised_on:%-d %B %Y})"
+                )
+        if self.status == self.Status.DROPPED and not self.dropped_reason.strip():
+            errors["dropped_reason"] = "Enter why the action was dropped"
+        if errors:
+            raise ValidationError(errors)
+
+
+class ActionNote(TimeStampedModel):
+    """A dated note of progress on an action."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="notes")
+    written_on = models.DateField(default=timezone.localdate)
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-written_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

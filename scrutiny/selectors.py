@@ -1,0 +1,43 @@
+"""Reads that gather scrutiny pages and the priority page's scrutiny section (fixed queries)."""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from plan.extensions import PrioritySection
+from plan.models import Priority
+from scrutiny.models import Action, ScrutinyMeeting, ScrutinyTopic
+
+
+def meeting_detail(meeting: ScrutinyMeeting, user) -> dict:
+    """A meeting's topics (with their priorities), papers and actions."""
+    priorities = Priority.objects.select_related("plan").order_by("kind", "order")
+    topics = meeting.topics.prefetch_related(Prefetch("priorities", queryset=priorities))
+    actions = meeting.actions.select_related("priority").order_by("due_date", "pk")
+    return {
+        "topics": list(topics),
+        "papers": list(meeting.papers.all()),
+        "actions": list(actions),
+        "today": timezone.localdate(),
+        "rescheduled_from": list(meeting.rescheduled_from.visible_to(user)),
+    }
+
+
+def priority_scrutiny(priority: Priority, user) -> PrioritySection:
+    """Scrutiny of a priority: topics of meetings the user may see, and its open actions."""
+    meetings = ScrutinyMeeting.objects.visible_to(user)
+    topics = (
+        ScrutinyTopic.objects.filter(priorities=priority, meeting__in=meetings)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at", "order")[:20]
+    )
+    actions = (
+        Action.objects.visible_to(user)
+        .still_open()
+        .filter(priority=priority)
+        .select_related("meeting", "task_group")
+        .order_by("due_date")[:50]
+    )
+    return PrioritySection(
+        "scrutiny/includes/_priority_scrutiny.html",
+        {"topics": list(topics), "actions": list(actions), "today": timezone.localdate()},
+    )

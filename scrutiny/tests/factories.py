@@ -1,0 +1,42 @@
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from scrutiny.models import Action, PanelMeeting, ScrutinyMeeting, ScrutinyTopic, TaskGroup
+
+_seq = itertools.count(1)
+
+
+def at(day: str, time: str = "10:00") -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.fromisoformat(f"{day}T{time}"))
+
+
+def make_meeting(**fields) -> ScrutinyMeeting:
+    n = next(_seq)
+    defaults = {"title": f"Strategic Scrutiny meeting {n}", "starts_at": at("2021-09-21"),
+                "status": "held", "published": True}  # fmt: skip
+    return ScrutinyMeeting.objects.create(**{**defaults, **fields})
+
+
+def make_topic(meeting, priorities=(), **fields) -> ScrutinyTopic:
+    fields.setdefault("title", f"Topic {next(_seq)}")
+    topic = ScrutinyTopic.objects.create(meeting=meeting, **fields)
+    topic.priorities.set(priorities)
+    return topic
+
+
+def make_action(meeting=None, task_group=None, **fields) -> Action:
+    defaults = {"description": f"Action {next(_seq)}", "owner": "Chief Constable",
+                "due_date": datetime.date(2021, 12, 1)}  # fmt: skip
+    return Action.objects.create(meeting=meeting, task_group=task_group, **{**defaults, **fields})
+
+
+def make_panel_meeting(day="2021-10-12", **fields) -> PanelMeeting:
+    return PanelMeeting.objects.create(starts_at=at(day), venue="County Hall, Preston", **fields)
+
+
+def make_task_group(**fields) -> TaskGroup:
+    n = next(_seq)
+    defaults = {"title": f"Task group {n}", "slug": f"task-group-{n}"}
+    return TaskGroup.objects.create(**{**defaults, **fields})

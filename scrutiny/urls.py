@@ -1,0 +1,61 @@
+from django.urls import path
+
+from scrutiny import calendar
+from scrutiny.views import actions, meetings, panel
+
+app_name = "scrutiny"
+
+urlpatterns = [
+    path("meetings/", meetings.MeetingListView.as_view(), name="meetings"),
+    path("meetings/new/", meetings.MeetingCreateView.as_view(), name="meeting_create"),
+    path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting"),
+    path("meetings/<int:pk>/edit/", meetings.MeetingUpdateView.as_view(), name="meeting_edit"),
+    path(
+        "meetings/<int:pk>/publish/", meetings.MeetingPublishView.as_view(), name="meeting_publish"
+    ),
+    path("meetings/<int:pk>/topics/new/", meetings.TopicCreateView.as_view(), name="topic_create"),
+    path("topics/<int:pk>/edit/", meetings.TopicUpdateView.as_view(), name="topic_edit"),
+    path("topics/<int:pk>/delete/", meetings.TopicDeleteView.as_view(), name="topic_delete"),
+    path("meetings/<int:pk>/papers/new/", meetings.PaperCreateView.as_view(), name="paper_create"),
+    path("papers/<int:pk>/", meetings.PaperDownloadView.as_view(), name="paper"),
+    path("papers/<int:pk>/delete/", meetings.PaperDeleteView.as_view(), name="paper_delete"),
+    path(
+        "meetings/<int:pk>/actions/new/",
+        actions.ActionCreateView.as_view(),
+        name="meeting_action_create",
+    ),
+    path("actions/", actions.ActionListView.as_view(), name="actions"),
+    path("actions/<int:pk>/", actions.ActionDetailView.as_view(), name="action"),
+    path("actions/<int:pk>/edit/", actions.ActionUpdateView.as_view(), name="action_edit"),
+    path("actions/<int:pk>/notes/", actions.ActionNoteCreateView.as_view(), name="action_note"),
+    path("panel/", panel.PanelMeetingListView.as_view(), name="panel_meetings"),
+    path("panel/new/", panel.PanelMeetingCreateView.as_view(), name="panel_meeting_create"),
+    path("panel/<str:date>/", panel.PanelMeetingDetailView.as_view(), name="panel_meeting"),
+    path(
+        "panel/<str:date>/edit/", panel.PanelMeetingUpdateView.as_view(), name="panel_meeting_edit"
+    ),
+    path("task-groups/", panel.TaskGroupListView.as_view(), name="task_groups"),
+    path("task-groups/new/", panel.TaskGroupCreateView.as_view(), name="task_group_create"),
+    path("task-groups/<slug:slug>/", panel.TaskGroupDetailView.as_view(), name="task_group"),
+    path(
+        "task-groups/<slug:slug>/edit/",
+        panel.TaskGroupUpdateView.as_view(),
+        name="task_group_edit",
+    ),
+    path(
+        "task-groups/<slug:slug>/recommendations/new/",
+        panel.RecommendationCreateView.as_view(),
+        name="recommendation_create",
+    ),
+    path(
+        "task-groups/<slug:slug>/actions/new/",
+        actions.ActionCreateView.as_view(),
+        name="task_group_action_create",
+    ),
+    path(
+        "recommendations/<int:pk>/edit/",
+        panel.RecommendationUpdateView.as_view(),
+        name="recommendation_edit",
+    ),
+    path("calendar.ics", calendar.calendar_feed, name="calendar"),
+]

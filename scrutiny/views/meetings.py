@@ -1,0 +1,234 @@
+"""Strategic scrutiny meetings: the list, a meeting's page, and staff's forms for it."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
+from django_filters.views import FilterView
+
+from pcc_portal.mixins import (
+    ConfirmDeleteMixin,
+    FilteredListMixin,
+    PageMixin,
+    PermissionMixin,
+    RecordFormMixin,
+)
+from scrutiny import services
+from scrutiny.filters import ScrutinyMeetingFilter
+from scrutiny.forms import ScrutinyMeetingForm, ScrutinyPaperForm, ScrutinyTopicForm
+from scrutiny.models import VIEW_UNPUBLISHED, ScrutinyMeeting, ScrutinyPaper, ScrutinyTopic
+
+MEETINGS = ("Scrutiny meetings", "/scrutiny/meetings/")
+
+
+def visible_meeting(user, pk) -> ScrutinyMeeting:
+    """The meeting if the user may see it; 404 otherwise, so unpublished ones do not leak."""
+    return get_object_or_404(
+        ScrutinyMeeting.objects.visible_to(user).select_related("period", "rescheduled_to"), pk=pk
+    )
+
+
+class MeetingListView(FilteredListMixin, PageMixin, FilterView):
+    filterset_class = ScrutinyMeetingFilter
+    template_name = "scrutiny/meeting_list.html"
+    context_object_name = "meetings"
+    paginate_by = 20
+    page_title = "Scrutiny meetings"
+
+    def get_queryset(self):
+        return (
+            ScrutinyMeeting.objects.visible_to(self.request.user)
+            .newest_first()
+            .select_related("period")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = self.request.user.has_perm("scrutiny.add_scrutinymeeting")
+        context["sees_unpublished"] = self.request.user.has_perm(VIEW_UNPUBLISHED)
+        return context
+
+
+class MeetingDetailView(PageMixin, DetailView):
+    template_name = "scrutiny/meeting_detail.html"
+    context_object_name = "meeting"
+
+    def get_object(self, queryset=None):
+        return visible_meeting(self.request.user, self.kwargs["pk"])
+
+    def get_page_title(self):
+        return self.object.title
+
+    def get_breadcrumbs(self):
+        return [MEETINGS]
+
+    def get_context_data(self, **kwargs):
+        from scrutiny.selectors import meeting_detail
+
+        context = super().get_context_data(**kwargs)
+        context.update(meeting_detail(self.object, self.request.user))
+        return context
+
+
+class MeetingFormMixin(RecordFormMixin):
+    model = ScrutinyMeeting
+    form_class = ScrutinyMeetingForm
+
+    def save(self, form):
+        return services.scrutiny_meeting_save(
+            meeting=form.save(commit=False), user=self.request.user, quarter=form.quarter
+        )
+
+    def get_breadcrumbs(self):
+        return [MEETINGS]
+
+
+class MeetingCreateView(MeetingFormMixin, CreateView):
+    permission = "scrutiny.add_scrutinymeeting"
+    page_title = "Record a scrutiny meeting"
+    success_message = "Meeting recorded. Add its topics, papers and actions below."
+    cancel_url = "/scrutiny/meetings/"
+
+
+class MeetingUpdateView(MeetingFormMixin, UpdateView):
+    permission = "scrutiny.change_scrutinymeeting"
+    success_message = "Meeting saved."
+
+    def get_page_title(self):
+        return "Change the meeting"
+
+    def get_caption(self):
+        return self.object.title
+
+    def get_cancel_url(self):
+        return self.object.get_absolute_url()
+
+
+class MeetingPublishView(PermissionMixin, View):
+    permission = services.PUBLISH
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        meeting = get_object_or_404(ScrutinyMeeting, pk=pk)
+        published = request.POST.get("published") == "1"
+        services.scrutiny_meeting_publish(meeting=meeting, user=request.user, published=published)
+        messages.success(
+            request,
+            "Meeting published: everyone can now see it."
+            if published
+            else "Meeting unpublished: only office staff can see it now.",
+        )
+        return redirect(meeting.get_absolute_url())
+
+
+class MeetingChildMixin(RecordFormMixin):
+    """Forms for things that belong to a meeting: topics, papers, actions."""
+
+    def get_meeting(self) -> ScrutinyMeeting:
+        if not hasattr(self, "_meeting"):
+            self._meeting = get_object_or_404(ScrutinyMeeting, pk=self.kwargs["pk"])
+        return self._meeting
+
+    def save(self, form):
+        form.instance.meeting = self.get_meeting()
+        return super().save(form)
+
+    def get_success_url(self):
+        return self.get_meeting().get_absolute_url()
+
+    def get_cancel_url(self):
+        return self.get_meeting().get_absolute_url()
+
+    def get_caption(self):
+        return self.get_meeting().title
+
+    def get_breadcrumbs(self):
+        meeting = self.get_meeting()
+        return [MEETINGS, (meeting.title, meeting.get_absolute_url())]
+
+
+class TopicCreateView(MeetingChildMixin, CreateView):
+    permission = "scrutiny.add_scrutinytopic"
+    form_class = ScrutinyTopicForm
+    page_title = "Add a topic"
+    success_message = "Topic added."
+
+    def get_initial(self):
+        return {"order": self.get_meeting().topics.count() + 1}
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = ScrutinyTopic(meeting=self.get_meeting())
+        return kwargs
+
+
+class TopicUpdateView(MeetingChildMixin, UpdateView):
+    permission = "scrutiny.change_scrutinytopic"
+    form_class = ScrutinyTopicForm
+    model = ScrutinyTopic
+    page_title = "Change the topic"
+    success_message = "Topic saved."
+
+    def get_meeting(self):
+        return self.get_object().meeting
+
+    def get_object(self, queryset=None):
+        if not hasattr(self, "_topic"):
+            self._topic = get_object_or_404(ScrutinyTopic.objects.select_related("meeting"),
+                                            pk=self.kwargs["pk"])  # fmt: skip
+        return self._topic
+
+
+class TopicDeleteView(ConfirmDeleteMixin, DeleteView):
+    permission = "scrutiny.delete_scrutinytopic"
+    model = ScrutinyTopic
+    page_title = "Delete this topic?"
+    success_message = "Topic deleted."
+
+    def get_success_url(self):
+        return self.object.meeting.get_absolute_url()
+
+
+class PaperCreateView(MeetingChildMixin, CreateView):
+    permission = "scrutiny.add_scrutinypaper"
+    form_class = ScrutinyPaperForm
+    page_title = "Add a paper"
+    success_message = "Paper added."
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = ScrutinyPaper(meeting=self.get_meeting())
+        return kwargs
+
+
+class PaperDeleteView(ConfirmDeleteMixin, DeleteView):
+    permission = "scrutiny.delete_scrutinypaper"
+    model = ScrutinyPaper
+    page_title = "Delete this paper?"
+    success_message = "Paper deleted."
+
+    def get_success_url(self):
+        return self.object.meeting.get_absolute_url()
+
+    def form_valid(self, form):
+        self.object.file.delete(save=False)
+        return super().form_valid(form)
+
+
+class PaperDownloadView(View):
+    """A paper's PDF, to whoever may see its meeting (the file is never served directly)."""
+
+    def get(self, request, pk):
+        paper = get_object_or_404(ScrutinyPaper.objects.select_related("meeting"), pk=pk)
+        if not ScrutinyMeeting.objects.visible_to(request.user).filter(pk=paper.meeting_id):
+            raise Http404
+        if not paper.file:
+            raise Http404
+        try:
+            handle = paper.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        filename = f"{paper.title}.pdf".replace("/", "-")
+        return FileResponse(handle, as_attachment=False, filename=filename,
+                            content_type="application/pdf")  # fmt: skip

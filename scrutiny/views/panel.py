@@ -1,0 +1,188 @@
+"""Police and Crime Panel meetings and the panel's task groups."""
+
+import datetime
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from pcc_portal.mixins import PageMixin, RecordFormMixin
+from scrutiny.forms import PanelMeetingForm, RecommendationForm, TaskGroupForm
+from scrutiny.models import PanelMeeting, Recommendation, TaskGroup
+
+PANEL = ("Panel meetings", "/scrutiny/panel/")
+TASK_GROUPS = ("Task groups", "/scrutiny/task-groups/")
+
+
+class PanelMeetingListView(PageMixin, ListView):
+    template_name = "scrutiny/panelmeeting_list.html"
+    context_object_name = "meetings"
+    paginate_by = 20
+    page_title = "Police and Crime Panel meetings"
+
+    def get_queryset(self):
+        return PanelMeeting.objects.order_by("-starts_at")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["upcoming"] = PanelMeeting.objects.upcoming().first()
+        context["can_add"] = self.request.user.has_perm("scrutiny.add_panelmeeting")
+        return context
+
+
+def panel_meeting_on(date_text: str) -> PanelMeeting:
+    try:
+        day = datetime.date.fromisoformat(date_text)
+    except ValueError:
+        raise Http404("Not a date") from None
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return get_object_or_404(
+        PanelMeeting, starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1)
+    )
+
+
+class PanelMeetingDetailView(PageMixin, DetailView):
+    template_name = "scrutiny/panelmeeting_detail.html"
+    context_object_name = "meeting"
+
+    def get_object(self, queryset=None):
+        return panel_meeting_on(self.kwargs["date"])
+
+    def get_page_title(self):
+        return str(self.object)
+
+    def get_breadcrumbs(self):
+        return [PANEL]
+
+
+class PanelMeetingCreateView(RecordFormMixin, CreateView):
+    permission = "scrutiny.add_panelmeeting"
+    form_class = PanelMeetingForm
+    page_title = "Add a panel meeting"
+    success_message = "Panel meeting added."
+    cancel_url = "/scrutiny/panel/"
+
+    def get_breadcrumbs(self):
+        return [PANEL]
+
+
+class PanelMeetingUpdateView(RecordFormMixin, UpdateView):
+    permission = "scrutiny.change_panelmeeting"
+    form_class = PanelMeetingForm
+    page_title = "Change the panel meeting"
+    success_message = "Panel meeting saved."
+
+    def get_object(self, queryset=None):
+        return panel_meeting_on(self.kwargs["date"])
+
+    def get_cancel_url(self):
+        return self.object.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return [PANEL]
+
+
+class TaskGroupListView(PageMixin, ListView):
+    template_name = "scrutiny/taskgroup_list.html"
+    context_object_name = "task_groups"
+    paginate_by = 20
+    page_title = "Task groups of the panel"
+
+    def get_queryset(self):
+        return TaskGroup.objects.order_by("status", "-created_at")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = self.request.user.has_perm("scrutiny.add_taskgroup")
+        return context
+
+
+class TaskGroupDetailView(PageMixin, DetailView):
+    template_name = "scrutiny/taskgroup_detail.html"
+    context_object_name = "group"
+    model = TaskGroup
+
+    def get_page_title(self):
+        return self.object.title
+
+    def get_breadcrumbs(self):
+        return [TASK_GROUPS]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["recommendations"] = self.object.recommendations.all()
+        context["actions"] = self.object.actions.select_related("priority")
+        context["today"] = timezone.localdate()
+        return context
+
+
+class TaskGroupCreateView(RecordFormMixin, CreateView):
+    permission = "scrutiny.add_taskgroup"
+    form_class = TaskGroupForm
+    page_title = "Add a task group"
+    success_message = "Task group added."
+    cancel_url = "/scrutiny/task-groups/"
+
+    def get_breadcrumbs(self):
+        return [TASK_GROUPS]
+
+
+class TaskGroupUpdateView(RecordFormMixin, UpdateView):
+    permission = "scrutiny.change_taskgroup"
+    form_class = TaskGroupForm
+    model = TaskGroup
+    page_title = "Change the task group"
+    success_message = "Task group saved."
+
+    def get_cancel_url(self):
+        return self.object.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return [TASK_GROUPS]
+
+
+class RecommendationFormMixin(RecordFormMixin):
+    form_class = RecommendationForm
+
+    def get_group(self) -> TaskGroup:
+        return self.get_form_kwargs()["instance"].task_group
+
+    def get_success_url(self):
+        return self.object.task_group.get_absolute_url() + "#recommendations"
+
+    def get_cancel_url(self):
+        return self.get_group().get_absolute_url()
+
+    def get_caption(self):
+        return self.get_group().title
+
+    def get_breadcrumbs(self):
+        group = self.get_group()
+        return [TASK_GROUPS, (group.title, group.get_absolute_url())]
+
+
+class RecommendationCreateView(RecommendationFormMixin, CreateView):
+    permission = "scrutiny.add_recommendation"
+    page_title = "Add a recommendation"
+    success_message = "Recommendation added."
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        group = get_object_or_404(TaskGroup, slug=self.kwargs["slug"])
+        kwargs["instance"] = Recommendation(task_group=group)
+        return kwargs
+
+    def get_initial(self):
+        group = get_object_or_404(TaskGroup, slug=self.kwargs["slug"])
+        return {"number": group.recommendations.count() + 1}
+
+
+class RecommendationUpdateView(RecommendationFormMixin, UpdateView):
+    permission = "scrutiny.change_recommendation"
+    model = Recommendation
+    page_title = "Change the recommendation or its response"
+    success_message = "Recommendation saved."
+
+    def get_group(self):
+        return self.object.task_group
