@@ -28,9 +28,13 @@ def _priority_choices():
     return Priority.objects.select_related("plan").order_by("-plan__start_year", "kind", "order")
 
 
+def priority_label(priority) -> str:
+    return f"{priority.title} ({priority.plan.period_label})"
+
+
 class PriorityChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, priority):
-        return f"{priority.title} ({priority.plan.period_label})"
+        return priority_label(priority)
 
 
 def quarter_choices(now=None) -> list[tuple[str, str]]:
@@ -177,6 +181,7 @@ class ActionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["priority"].queryset = _priority_choices()
         self.fields["priority"].required = False
+        self.fields["priority"].label_from_instance = priority_label
         self.helper = _helper(
             Field.textarea("description"), Field.text("owner", field_width=Fluid.TWO_THIRDS),
             "due_date", Field.select("priority"), Field.radios("status", legend_size=Size.SMALL),
