@@ -9,3 +9,20 @@ def format_number(value) -> str:
     if number == number.to_integral_value():
         return f"{number:,.0f}"
     return f"{number.normalize():,f}"
+
+
+def format_money(value) -> str:
+    """Pounds as the panel writes them: £1,275,000, or £13,500.50 when there are pence."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value)
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    if amount == amount.to_integral_value():
+        return f"{sign}£{amount:,.0f}"
+    return f"{sign}£{amount:,.2f}"
+
+
+def financial_year_of(day) -> int:
+    """The year the financial year (April to March) containing `day` starts in."""
+    return day.year if day.month >= 4 else day.year - 1

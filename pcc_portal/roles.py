@@ -45,6 +45,11 @@ _staff_permissions: tuple[str, ...] = (
         for verb in ("add", "change", "delete")
     ),
     "scrutiny.add_actionnote",
+    *(
+        f"funding.{verb}_{model}"
+        for model in ("organisation", "fund", "award")
+        for verb in ("add", "change")
+    ),
 )
 _approver_permissions: tuple[str, ...] = (
     *_staff_permissions,

@@ -158,6 +158,11 @@ STORAGES = {
     },
 }
 
+# 360Giving open data: the grant identifier prefix 360Giving gives the publisher, and the
+# office's own organisation identifier (org-id.guide) where it has one.
+THREESIXTYGIVING_PREFIX = os.environ.get("PORTAL_360GIVING_PREFIX", "360G-pcc-portal")
+THREESIXTYGIVING_FUNDER_ID = os.environ.get("PORTAL_360GIVING_FUNDER_ID", "")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("plan/", include("plan.urls")),
     path("scrutiny/", include("scrutiny.urls")),
+    path("funding/", include("funding.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -84,5 +84,14 @@ class MeasureUpdateAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "rag", "direction", "period", "measure__priority"]
     search_fields = ["measure__text", "measure__short_label", "commentary"]
     list_select_related = ["measure", "period"]
-    readonly_fields = ["version", "created_by", "updated_by", "submitted_by", "submitted_at",
-                       "approved_by", "approved_at", "returned_by", "returned_at"]  # fmt: skip
+    readonly_fields = [
+        "version",
+        "created_by",
+        "updated_by",
+        "submitted_by",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+        "returned_by",
+        "returned_at",
+    ]

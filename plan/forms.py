@@ -73,8 +73,12 @@ class MeasureUpdateForm(forms.ModelForm):
             Field.text("value", field_width=Fixed.TEN),
             Field.text("comparator_value", field_width=Fixed.TEN),
             Field.text("comparator_label", field_width=Fluid.TWO_THIRDS),
-            Field.textarea("commentary", label_size=Size.MEDIUM, label_tag="h2",
-                           max_characters=COMMENTARY_MAX_LENGTH),
+            Field.textarea(
+                "commentary",
+                label_size=Size.MEDIUM,
+                label_tag="h2",
+                max_characters=COMMENTARY_MAX_LENGTH,
+            ),
             "version",
             HTML('<div class="govuk-button-group">'),
             Submit("save", "Save draft"),
@@ -82,7 +86,7 @@ class MeasureUpdateForm(forms.ModelForm):
             if submit_label
             else HTML(""),
             HTML("</div>"),
-        )  # fmt: skip
+        )
 
     def clean_commentary(self):
         return self.cleaned_data["commentary"].strip()

@@ -9,8 +9,14 @@ from plan.models import MeasureUpdate
 
 # The fields a person changes, in the order the page shows them.
 SHOWN_FIELDS = [
-    "rag", "direction", "value", "comparator_value", "comparator_label", "commentary", "status",
-]  # fmt: skip
+    "rag",
+    "direction",
+    "value",
+    "comparator_value",
+    "comparator_label",
+    "commentary",
+    "status",
+]
 
 
 @dataclass
@@ -56,8 +62,13 @@ def update_history(update: MeasureUpdate, limit: int = 50) -> list[HistoryEntry]
             for name in SHOWN_FIELDS:
                 if getattr(record, name) != getattr(previous, name):
                     label = MeasureUpdate._meta.get_field(name).verbose_name
-                    changes.append(Change(label.capitalize(), display_value(previous, name),
-                                          display_value(record, name)))  # fmt: skip
+                    changes.append(
+                        Change(
+                            label.capitalize(),
+                            display_value(previous, name),
+                            display_value(record, name),
+                        )
+                    )
         what = record.history_change_reason or (
             "Created" if record.history_type == "+" else "Changed"
         )

@@ -170,17 +170,28 @@ def _transition(
 def measure_update_submit(*, update: MeasureUpdate, user, expected_version: int) -> MeasureUpdate:
     """Draft or returned -> submitted, by staff."""
     return _transition(
-        update=update, user=user, to=Status.SUBMITTED, expected_version=expected_version,
-        reason="Submitted for approval", submitted_by=user, submitted_at=timezone.now(),
-    )  # fmt: skip
+        update=update,
+        user=user,
+        to=Status.SUBMITTED,
+        expected_version=expected_version,
+        reason="Submitted for approval",
+        submitted_by=user,
+        submitted_at=timezone.now(),
+    )
 
 
 def measure_update_approve(*, update: MeasureUpdate, user, expected_version: int) -> MeasureUpdate:
     """Submitted -> approved, by an approver. Approved updates are what everyone sees."""
     return _transition(
-        update=update, user=user, to=Status.APPROVED, expected_version=expected_version,
-        reason="Approved", approved_by=user, approved_at=timezone.now(), return_reason="",
-    )  # fmt: skip
+        update=update,
+        user=user,
+        to=Status.APPROVED,
+        expected_version=expected_version,
+        reason="Approved",
+        approved_by=user,
+        approved_at=timezone.now(),
+        return_reason="",
+    )
 
 
 def measure_update_return(
@@ -190,18 +201,28 @@ def measure_update_return(
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the update is being returned"})
     return _transition(
-        update=update, user=user, to=Status.RETURNED, expected_version=expected_version,
-        reason=f"Returned: {reason.strip()}", returned_by=user, returned_at=timezone.now(),
+        update=update,
+        user=user,
+        to=Status.RETURNED,
+        expected_version=expected_version,
+        reason=f"Returned: {reason.strip()}",
+        returned_by=user,
+        returned_at=timezone.now(),
         return_reason=reason.strip(),
-    )  # fmt: skip
+    )
 
 
 def measure_update_reopen(*, update: MeasureUpdate, user, expected_version: int) -> MeasureUpdate:
     """Approved -> draft, by an approver, so that staff can correct it. Recorded in history."""
     return _transition(
-        update=update, user=user, to=Status.DRAFT, expected_version=expected_version,
-        reason="Reopened", approved_by=None, approved_at=None,
-    )  # fmt: skip
+        update=update,
+        user=user,
+        to=Status.DRAFT,
+        expected_version=expected_version,
+        reason="Reopened",
+        approved_by=None,
+        approved_at=None,
+    )
 
 
 @transaction.atomic

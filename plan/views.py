@@ -181,9 +181,14 @@ class UpdateFormMixin:
         data = {name: form.cleaned_data[name] for name in UPDATE_FIELDS}
         try:
             saved = services.measure_update_save(
-                measure=measure, period=period, user=request.user, data=data, update=update,
-                expected_version=form.cleaned_data.get("version"), submit=submit,
-            )  # fmt: skip
+                measure=measure,
+                period=period,
+                user=request.user,
+                data=data,
+                update=update,
+                expected_version=form.cleaned_data.get("version"),
+                submit=submit,
+            )
         except services.StaleUpdate as stale:
             return self.stale(form, stale.current, measure=measure, period=period)
         except ValidationError as error:
@@ -215,9 +220,13 @@ class UpdateFormMixin:
             "below, then save again to replace the saved version with yours.",
         )
         return self.render_form(
-            form, update=current, measure=measure, period=period,
-            conflict_rows=conflict_rows, status=409,
-        )  # fmt: skip
+            form,
+            update=current,
+            measure=measure,
+            period=period,
+            conflict_rows=conflict_rows,
+            status=409,
+        )
 
     def render_form(self, form, *, update, measure, period, status=200, **extra):
         context = self.form_context(form, update=update, measure=measure, period=period, **extra)
@@ -234,8 +243,9 @@ class UpdateCreateView(PermissionMixin, UpdateFormMixin, QuarterMixin, TemplateV
     def get_measure(self) -> OutcomeMeasure:
         return get_object_or_404(
             OutcomeMeasure.objects.select_related("priority__plan"),
-            pk=self.kwargs["measure"], priority__plan=self.get_plan(),
-        )  # fmt: skip
+            pk=self.kwargs["measure"],
+            priority__plan=self.get_plan(),
+        )
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(self.permission):
@@ -275,11 +285,15 @@ class UpdateEditView(PermissionMixin, UpdateFormMixin, TemplateView):
     def get_update(self) -> MeasureUpdate:
         return get_object_or_404(
             MeasureUpdate.objects.select_related(
-                "measure__priority__plan", "period__locked_by", "updated_by", "submitted_by",
-                "approved_by", "returned_by",
+                "measure__priority__plan",
+                "period__locked_by",
+                "updated_by",
+                "submitted_by",
+                "approved_by",
+                "returned_by",
             ),
             pk=self.kwargs["pk"],
-        )  # fmt: skip
+        )
 
     def get(self, request, *args, **kwargs):
         update = self.get_update()
@@ -288,10 +302,13 @@ class UpdateEditView(PermissionMixin, UpdateFormMixin, TemplateView):
 
     def render_update(self, form, update, **extra):
         return self.render_form(
-            form, update=update, measure=update.measure, period=update.period,
+            form,
+            update=update,
+            measure=update.measure,
+            period=update.period,
             return_form=extra.pop("return_form", ReturnForm(initial={"version": update.version})),
             **extra,
-        )  # fmt: skip
+        )
 
     def post(self, request, *args, **kwargs):
         update = self.get_update()
@@ -358,9 +375,11 @@ class UpdateReturnView(UpdateEditView):
         if return_form.is_valid():
             try:
                 services.measure_update_return(
-                    update=update, user=request.user, reason=return_form.cleaned_data["reason"],
+                    update=update,
+                    user=request.user,
+                    reason=return_form.cleaned_data["reason"],
                     expected_version=return_form.cleaned_data["version"],
-                )  # fmt: skip
+                )
             except services.StaleUpdate:
                 messages.error(
                     request, "This update changed since you opened it, so it was not returned."

@@ -12,8 +12,17 @@ FEED_LIMIT = 500  # of each kind of meeting, newest first: years of history
 UID_DOMAIN = "pcc-portal"
 
 
-def _event(*, uid: str, summary: str, starts_at, updated_at, url: str, cancelled: bool,
-           location: str = "", description: str = "") -> icalendar.Event:  # fmt: skip
+def _event(
+    *,
+    uid: str,
+    summary: str,
+    starts_at,
+    updated_at,
+    url: str,
+    cancelled: bool,
+    location: str = "",
+    description: str = "",
+) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", f"{uid}@{UID_DOMAIN}")
     event.add("summary", summary)
@@ -35,12 +44,17 @@ def calendar_feed(request) -> HttpResponse:
     calendar.add("x-wr-calname", "Police and Crime Panel and scrutiny meetings")
     calendar.add("x-wr-timezone", "Europe/London")
     for meeting in PanelMeeting.objects.order_by("-starts_at")[:FEED_LIMIT]:
-        calendar.add_component(_event(
-            uid=f"panel-meeting-{meeting.pk}", summary="Police and Crime Panel meeting",
-            starts_at=meeting.starts_at, updated_at=meeting.updated_at,
-            url=request.build_absolute_uri(meeting.get_absolute_url()),
-            cancelled=meeting.status == PanelMeeting.Status.CANCELLED, location=meeting.venue,
-        ))  # fmt: skip
+        calendar.add_component(
+            _event(
+                uid=f"panel-meeting-{meeting.pk}",
+                summary="Police and Crime Panel meeting",
+                starts_at=meeting.starts_at,
+                updated_at=meeting.updated_at,
+                url=request.build_absolute_uri(meeting.get_absolute_url()),
+                cancelled=meeting.status == PanelMeeting.Status.CANCELLED,
+                location=meeting.venue,
+            )
+        )
     scrutiny = ScrutinyMeeting.objects.published().select_related("rescheduled_to")
     for meeting in scrutiny.order_by("-starts_at")[:FEED_LIMIT]:
         moved = meeting.status == ScrutinyMeeting.Status.RESCHEDULED
@@ -48,13 +62,17 @@ def calendar_feed(request) -> HttpResponse:
         if moved and meeting.rescheduled_to:
             new = timezone.localtime(meeting.rescheduled_to.starts_at)
             description = f"Rescheduled to {new:%-d %B %Y}: {meeting.reschedule_reason}"
-        calendar.add_component(_event(
-            uid=f"scrutiny-meeting-{meeting.pk}", summary=meeting.title,
-            starts_at=meeting.starts_at, updated_at=meeting.updated_at,
-            url=request.build_absolute_uri(meeting.get_absolute_url()),
-            cancelled=moved or meeting.status == ScrutinyMeeting.Status.CANCELLED,
-            description=description,
-        ))  # fmt: skip
+        calendar.add_component(
+            _event(
+                uid=f"scrutiny-meeting-{meeting.pk}",
+                summary=meeting.title,
+                starts_at=meeting.starts_at,
+                updated_at=meeting.updated_at,
+                url=request.build_absolute_uri(meeting.get_absolute_url()),
+                cancelled=moved or meeting.status == ScrutinyMeeting.Status.CANCELLED,
+                description=description,
+            )
+        )
     calendar.add_missing_timezones()
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'

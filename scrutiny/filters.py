@@ -1,29 +1,10 @@
 import django_filters
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
+from pcc_portal.filters import FilterForm
 from plan.models import Priority
 from scrutiny.models import Action, ScrutinyMeeting
-
-
-class FilterForm(forms.Form):
-    """A filter form laid out in a column beside the results, submitted by GET."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages["invalid_choice"] = f"Choose a {field.label.lower()} from the list"
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.layout = Layout(
-            *[
-                Field(name, context={"label_size": Size.SMALL, "legend_size": Size.SMALL})
-                for name in self.fields
-            ],
-            Submit("filter", "Apply filters", css_class="govuk-button--secondary"),
-        )
 
 
 def _priorities(request=None):
@@ -41,9 +22,12 @@ class ScrutinyMeetingFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=ScrutinyMeeting.Kind.choices, empty_label="Any")
     status = django_filters.ChoiceFilter(choices=ScrutinyMeeting.Status.choices, empty_label="Any")
     priority = django_filters.ModelChoiceFilter(
-        field_name="topics__priorities", queryset=_priorities, label="Priority",
-        empty_label="Any priority", distinct=True,
-    )  # fmt: skip
+        field_name="topics__priorities",
+        queryset=_priorities,
+        label="Priority",
+        empty_label="Any priority",
+        distinct=True,
+    )
 
     class Meta:
         model = ScrutinyMeeting
@@ -53,9 +37,11 @@ class ScrutinyMeetingFilter(django_filters.FilterSet):
 
 class ActionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        method="filter_status", label="Status", empty_label="Any status",
+        method="filter_status",
+        label="Status",
+        empty_label="Any status",
         choices=[("still_open", "Open or in progress"), *Action.Status.choices],
-    )  # fmt: skip
+    )
     owner = django_filters.CharFilter(lookup_expr="icontains", label="Owner")
     priority = django_filters.ModelChoiceFilter(
         queryset=_priorities, label="Priority", empty_label="Any priority"

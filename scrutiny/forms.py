@@ -70,8 +70,16 @@ class ScrutinyMeetingForm(MeetingTimeMixin, forms.ModelForm):
 
     class Meta:
         model = ScrutinyMeeting
-        fields = ["kind", "title", "status", "reschedule_reason", "rescheduled_to", "chair",
-                  "attendees", "note"]  # fmt: skip
+        fields = [
+            "kind",
+            "title",
+            "status",
+            "reschedule_reason",
+            "rescheduled_to",
+            "chair",
+            "attendees",
+            "note",
+        ]
         widgets = {
             "kind": forms.RadioSelect,
             "status": forms.RadioSelect,
@@ -118,9 +126,11 @@ class ScrutinyMeetingForm(MeetingTimeMixin, forms.ModelForm):
 
 class ScrutinyTopicForm(forms.ModelForm):
     priorities = PriorityChoiceField(
-        queryset=Priority.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=Priority.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="The priorities of the Police and Crime Plan this topic concerns.",
-    )  # fmt: skip
+    )
 
     class Meta:
         model = ScrutinyTopic
@@ -133,10 +143,11 @@ class ScrutinyTopicForm(forms.ModelForm):
         self.fields["priorities"].queryset = _priority_choices()
         self.fields["order"].widget = forms.TextInput(attrs={"inputmode": "numeric"})
         self.helper = _helper(
-            Field.text("title"), Field.text("order", field_width=3),
+            Field.text("title"),
+            Field.text("order", field_width=3),
             Field.checkboxes("priorities", legend_size=Size.SMALL, small=True),
             Field.textarea("summary"),
-        )  # fmt: skip
+        )
 
 
 class ScrutinyPaperForm(forms.ModelForm):
@@ -151,9 +162,12 @@ class ScrutinyPaperForm(forms.ModelForm):
         self.fields["file"].error_messages["empty"] = "The selected file is empty"
         self.fields["file"].widget = forms.FileInput(attrs={"accept": "application/pdf"})
         self.helper = _helper(
-            Field.text("title"), Field.text("received_from"), Field("file"), Field.text("link"),
+            Field.text("title"),
+            Field.text("received_from"),
+            Field("file"),
+            Field.text("link"),
             submit="Add the paper",
-        )  # fmt: skip
+        )
 
     def _post_clean(self):
         if self.has_error("file"):
@@ -183,10 +197,13 @@ class ActionForm(forms.ModelForm):
         self.fields["priority"].required = False
         self.fields["priority"].label_from_instance = priority_label
         self.helper = _helper(
-            Field.textarea("description"), Field.text("owner", field_width=Fluid.TWO_THIRDS),
-            "due_date", Field.select("priority"), Field.radios("status", legend_size=Size.SMALL),
+            Field.textarea("description"),
+            Field.text("owner", field_width=Fluid.TWO_THIRDS),
+            "due_date",
+            Field.select("priority"),
+            Field.radios("status", legend_size=Size.SMALL),
             Field.textarea("dropped_reason"),
-        )  # fmt: skip
+        )
 
 
 class ActionNoteForm(forms.ModelForm):
@@ -220,9 +237,12 @@ class PanelMeetingForm(MeetingTimeMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.init_starts_at()
         self.helper = _helper(
-            "date", Field.text("time", field_width=5), Field.text("venue"),
-            Field.radios("status", legend_size=Size.SMALL), Field.checkbox("has_exempt_items"),
-        )  # fmt: skip
+            "date",
+            Field.text("time", field_width=5),
+            Field.text("venue"),
+            Field.radios("status", legend_size=Size.SMALL),
+            Field.checkbox("has_exempt_items"),
+        )
 
     def _post_clean(self):
         self.clean_starts_at(self.cleaned_data)
@@ -234,8 +254,17 @@ class TaskGroupForm(forms.ModelForm):
 
     class Meta:
         model = TaskGroup
-        fields = ["title", "slug", "reason", "chair", "members", "meeting_dates", "findings",
-                  "status", "follow_up_date"]  # fmt: skip
+        fields = [
+            "title",
+            "slug",
+            "reason",
+            "chair",
+            "members",
+            "meeting_dates",
+            "findings",
+            "status",
+            "follow_up_date",
+        ]
         labels = {"slug": "Web address name"}
         help_texts = {"slug": "Letters, numbers and hyphens, e.g. neighbourhood-policing."}
         widgets = {
@@ -250,11 +279,16 @@ class TaskGroupForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Field.text("title"), Field.text("slug", field_width=Fluid.TWO_THIRDS),
-            Field.textarea("reason"), Field.text("chair", field_width=Fluid.TWO_THIRDS),
-            Field.textarea("members"), Field.textarea("meeting_dates"), Field.textarea("findings"),
-            Field.radios("status", legend_size=Size.SMALL), "follow_up_date",
-        )  # fmt: skip
+            Field.text("title"),
+            Field.text("slug", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("reason"),
+            Field.text("chair", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("members"),
+            Field.textarea("meeting_dates"),
+            Field.textarea("findings"),
+            Field.radios("status", legend_size=Size.SMALL),
+            "follow_up_date",
+        )
 
 
 class RecommendationForm(forms.ModelForm):
@@ -269,17 +303,21 @@ class RecommendationForm(forms.ModelForm):
             "status": forms.RadioSelect,
         }
         error_messages = {
-            "number": {"required": "Enter the recommendation's number",
-                       "invalid": "Enter the number as a whole number, like 3"},
+            "number": {
+                "required": "Enter the recommendation's number",
+                "invalid": "Enter the number as a whole number, like 3",
+            },
             "text": {"required": "Enter the recommendation"},
-        }  # fmt: skip
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Field.text("number", field_width=3), Field.textarea("text"),
-            Field.textarea("response"), Field.radios("status", legend_size=Size.SMALL),
-        )  # fmt: skip
+            Field.text("number", field_width=3),
+            Field.textarea("text"),
+            Field.textarea("response"),
+            Field.radios("status", legend_size=Size.SMALL),
+        )
 
     def validate_unique(self):
         # task_group is set by the view, so check the number's uniqueness here with it.

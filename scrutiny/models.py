@@ -47,13 +47,21 @@ class ScrutinyMeeting(TimeStampedModel):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
     reschedule_reason = models.TextField("reason for rescheduling", blank=True)
     rescheduled_to = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rescheduled_from",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rescheduled_from",
         help_text="The meeting it moved to.",
-    )  # fmt: skip
+    )
     period = models.ForeignKey(
-        ReportingPeriod, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="scrutiny_meetings", verbose_name="quarter reviewed",
-    )  # fmt: skip
+        ReportingPeriod,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scrutiny_meetings",
+        verbose_name="quarter reviewed",
+    )
     chair = models.CharField(max_length=200, blank=True)
     attendees = models.TextField(blank=True, help_text="One person or role per line.")
     note = models.TextField("note of the meeting", blank=True, help_text="Markdown.")
@@ -122,9 +130,11 @@ class ScrutinyPaper(TimeStampedModel):
     title = models.CharField(max_length=200)
     received_from = models.CharField(max_length=200, blank=True)
     file = models.FileField(
-        upload_to="scrutiny/papers/%Y/", blank=True, validators=[validate_pdf],
+        upload_to="scrutiny/papers/%Y/",
+        blank=True,
+        validators=[validate_pdf],
         help_text="A PDF of at most 20 MB.",
-    )  # fmt: skip
+    )
     link = models.URLField(blank=True, help_text="Or a web address where the paper is published.")
 
     history = HistoricalRecords(excluded_fields=["created_at"])
@@ -294,13 +304,21 @@ class Action(TimeStampedModel):
     OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
     meeting = models.ForeignKey(
-        ScrutinyMeeting, null=True, blank=True, on_delete=models.CASCADE, related_name="actions",
+        ScrutinyMeeting,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="actions",
         verbose_name="raised at",
-    )  # fmt: skip
+    )
     task_group = models.ForeignKey(
-        TaskGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="actions",
+        TaskGroup,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="actions",
         verbose_name="raised by task group",
-    )  # fmt: skip
+    )
     priority = models.ForeignKey(
         Priority, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )

@@ -12,9 +12,15 @@ from pcc_portal.numbers import format_number
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(Decimal("42.00"), "42"), (Decimal("1250.50"), "1,250.5"), (Decimal("-3.25"), "-3.25"),
-     (Decimal("1275000"), "1,275,000"), (None, ""), (0, "0")],
-)  # fmt: skip
+    [
+        (Decimal("42.00"), "42"),
+        (Decimal("1250.50"), "1,250.5"),
+        (Decimal("-3.25"), "-3.25"),
+        (Decimal("1275000"), "1,275,000"),
+        (None, ""),
+        (0, "0"),
+    ],
+)
 def test_numbers_are_written_without_trailing_zeros(value, expected):
     assert format_number(value) == expected
 

@@ -47,15 +47,35 @@ def financial_year(year: int | None) -> str:
 
 # Tag colours for statuses and ratings; the word is always printed, colour only helps.
 TAG_COLOURS = {
-    "red": "red", "amber": "orange", "green": "green", "not_rated": "grey",
-    "draft": "grey", "submitted": "blue", "approved": "green", "returned": "pink",
-    "published": "green", "withdrawn": "grey", "locked": "grey",
-    "scheduled": "blue", "held": "green", "rescheduled": "yellow", "cancelled": "grey",
-    "open": "blue", "in_progress": "light-blue", "done": "green", "dropped": "grey",
-    "overdue": "red", "active": "blue", "reported": "green", "closed": "grey",
-    "awaiting_response": "yellow", "accepted": "green", "partly_accepted": "turquoise",
-    "not_accepted": "red", "implemented": "green",
-}  # fmt: skip
+    "red": "red",
+    "amber": "orange",
+    "green": "green",
+    "not_rated": "grey",
+    "draft": "grey",
+    "submitted": "blue",
+    "approved": "green",
+    "returned": "pink",
+    "published": "green",
+    "withdrawn": "grey",
+    "locked": "grey",
+    "scheduled": "blue",
+    "held": "green",
+    "rescheduled": "yellow",
+    "cancelled": "grey",
+    "open": "blue",
+    "in_progress": "light-blue",
+    "done": "green",
+    "dropped": "grey",
+    "overdue": "red",
+    "active": "blue",
+    "reported": "green",
+    "closed": "grey",
+    "awaiting_response": "yellow",
+    "accepted": "green",
+    "partly_accepted": "turquoise",
+    "not_accepted": "red",
+    "implemented": "green",
+}
 
 
 @register.simple_tag
@@ -81,3 +101,11 @@ def number(value) -> str:
     from pcc_portal.numbers import format_number
 
     return format_number(value)
+
+
+@register.filter
+def money(value) -> str:
+    """£1,275,000, or £13,500.50."""
+    from pcc_portal.numbers import format_money
+
+    return format_money(value)

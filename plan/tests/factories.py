@@ -10,9 +10,13 @@ _seq = itertools.count(1)
 def make_plan(**fields) -> Plan:
     n = next(_seq)
     defaults = {
-        "title": f"Plan {n}", "slug": f"plan-{n}", "police_area": "Testshire",
-        "start_year": 2021, "end_year": 2025, "status": Plan.Status.PUBLISHED,
-    }  # fmt: skip
+        "title": f"Plan {n}",
+        "slug": f"plan-{n}",
+        "police_area": "Testshire",
+        "start_year": 2021,
+        "end_year": 2025,
+        "status": Plan.Status.PUBLISHED,
+    }
     return Plan.objects.create(**{**defaults, **fields})
 
 
@@ -24,8 +28,11 @@ def make_priority(plan: Plan, **fields) -> Priority:
 
 def make_measure(priority: Priority, **fields) -> OutcomeMeasure:
     n = next(_seq)
-    defaults = {"order": n, "text": f"Outcome measure {n} as the plan words it.",
-                "short_label": f"Measure {n}"}  # fmt: skip
+    defaults = {
+        "order": n,
+        "text": f"Outcome measure {n} as the plan words it.",
+        "short_label": f"Measure {n}",
+    }
     return OutcomeMeasure.objects.create(priority=priority, **{**defaults, **fields})
 
 

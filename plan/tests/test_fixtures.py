@@ -6,12 +6,21 @@ from django.core.management import call_command
 from plan.models import Area, MeasureUpdate, OutcomeMeasure, Plan, Priority
 
 GSS_CODES = {
-    "Blackburn with Darwen": "E06000008", "Blackpool": "E06000009", "Burnley": "E07000117",
-    "Chorley": "E07000118", "Fylde": "E07000119", "Hyndburn": "E07000120",
-    "Lancaster": "E07000121", "Pendle": "E07000122", "Preston": "E07000123",
-    "Ribble Valley": "E07000124", "Rossendale": "E07000125", "South Ribble": "E07000126",
-    "West Lancashire": "E07000127", "Wyre": "E07000128",
-}  # fmt: skip
+    "Blackburn with Darwen": "E06000008",
+    "Blackpool": "E06000009",
+    "Burnley": "E07000117",
+    "Chorley": "E07000118",
+    "Fylde": "E07000119",
+    "Hyndburn": "E07000120",
+    "Lancaster": "E07000121",
+    "Pendle": "E07000122",
+    "Preston": "E07000123",
+    "Ribble Valley": "E07000124",
+    "Rossendale": "E07000125",
+    "South Ribble": "E07000126",
+    "West Lancashire": "E07000127",
+    "Wyre": "E07000128",
+}
 
 
 @pytest.fixture
@@ -24,21 +33,26 @@ def lancashire(db):
 def test_the_2021_2025_plan_has_its_title_and_period(lancashire):
     assert lancashire.title == "Leading the Fight Against Crime"
     assert (lancashire.police_area, lancashire.start_year, lancashire.end_year) == (
-        "Lancashire", 2021, 2025,
-    )  # fmt: skip
+        "Lancashire",
+        2021,
+        2025,
+    )
     assert lancashire.is_published
 
 
 def test_five_local_priorities_in_the_plans_order(lancashire):
     titles = list(
-        Priority.objects.filter(plan=lancashire, kind="local").order_by("order")
+        Priority.objects.filter(plan=lancashire, kind="local")
+        .order_by("order")
         .values_list("title", flat=True)
-    )  # fmt: skip
+    )
     assert titles == [
-        "Getting Tough on Anti-Social Behaviour", "Preventing and Disrupting Organised Crime",
-        "Tackling Domestic Abuse and Sexual Violence", "Tackling Burglary and Robbery",
+        "Getting Tough on Anti-Social Behaviour",
+        "Preventing and Disrupting Organised Crime",
+        "Tackling Domestic Abuse and Sexual Violence",
+        "Tackling Burglary and Robbery",
         "Targeting Dangerous Drivers",
-    ]  # fmt: skip
+    ]
 
 
 def test_twenty_nine_local_outcome_measures_as_appendix_d_words_them(lancashire):
@@ -74,8 +88,13 @@ def test_three_divisions_and_fourteen_local_authorities_with_gss_codes(lancashir
     assert all(a.parent_id for a in authorities)
     east = Area.objects.get(name="East Division")
     assert set(east.local_authorities.values_list("name", flat=True)) == {
-        "Blackburn with Darwen", "Ribble Valley", "Pendle", "Rossendale", "Hyndburn", "Burnley",
-    }  # fmt: skip
+        "Blackburn with Darwen",
+        "Ribble Valley",
+        "Pendle",
+        "Rossendale",
+        "Hyndburn",
+        "Burnley",
+    }
 
 
 def test_demo_updates_cover_two_quarters_of_2021_22(lancashire):

@@ -8,19 +8,49 @@ from plan.models import Area, ReportingPeriod
 from plan.tests.factories import make_period
 
 QUARTERS = [
-    (2021, 1, datetime.date(2021, 4, 1), datetime.date(2021, 6, 30),
-     "Quarter 1 2021/22 (1 April to 30 June 2021)"),
-    (2021, 2, datetime.date(2021, 7, 1), datetime.date(2021, 9, 30),
-     "Quarter 2 2021/22 (1 July to 30 September 2021)"),
-    (2021, 3, datetime.date(2021, 10, 1), datetime.date(2021, 12, 31),
-     "Quarter 3 2021/22 (1 October to 31 December 2021)"),
-    (2021, 4, datetime.date(2022, 1, 1), datetime.date(2022, 3, 31),
-     "Quarter 4 2021/22 (1 January to 31 March 2022)"),
-    (2023, 4, datetime.date(2024, 1, 1), datetime.date(2024, 3, 31),
-     "Quarter 4 2023/24 (1 January to 31 March 2024)"),
-    (1999 + 100, 3, datetime.date(2099, 10, 1), datetime.date(2099, 12, 31),
-     "Quarter 3 2099/00 (1 October to 31 December 2099)"),
-]  # fmt: skip
+    (
+        2021,
+        1,
+        datetime.date(2021, 4, 1),
+        datetime.date(2021, 6, 30),
+        "Quarter 1 2021/22 (1 April to 30 June 2021)",
+    ),
+    (
+        2021,
+        2,
+        datetime.date(2021, 7, 1),
+        datetime.date(2021, 9, 30),
+        "Quarter 2 2021/22 (1 July to 30 September 2021)",
+    ),
+    (
+        2021,
+        3,
+        datetime.date(2021, 10, 1),
+        datetime.date(2021, 12, 31),
+        "Quarter 3 2021/22 (1 October to 31 December 2021)",
+    ),
+    (
+        2021,
+        4,
+        datetime.date(2022, 1, 1),
+        datetime.date(2022, 3, 31),
+        "Quarter 4 2021/22 (1 January to 31 March 2022)",
+    ),
+    (
+        2023,
+        4,
+        datetime.date(2024, 1, 1),
+        datetime.date(2024, 3, 31),
+        "Quarter 4 2023/24 (1 January to 31 March 2024)",
+    ),
+    (
+        1999 + 100,
+        3,
+        datetime.date(2099, 10, 1),
+        datetime.date(2099, 12, 31),
+        "Quarter 3 2099/00 (1 October to 31 December 2099)",
+    ),
+]
 
 
 @pytest.mark.parametrize(("year", "quarter", "start", "end", "label"), QUARTERS)

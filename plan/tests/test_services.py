@@ -7,8 +7,14 @@ from plan import services
 from plan.models import MeasureUpdate
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
 
-DATA = {"rag": "amber", "direction": "stable", "value": None, "comparator_value": None,
-        "comparator_label": "", "commentary": "Progress is steady."}  # fmt: skip
+DATA = {
+    "rag": "amber",
+    "direction": "stable",
+    "value": None,
+    "comparator_value": None,
+    "comparator_label": "",
+    "commentary": "Progress is steady.",
+}
 
 
 @pytest.fixture
@@ -24,9 +30,14 @@ def period(db):
 
 def save(user, measure, period, update=None, submit=False, **data):
     return services.measure_update_save(
-        measure=measure, period=period, user=user, data={**DATA, **data}, update=update,
-        expected_version=update.version if update else None, submit=submit,
-    )  # fmt: skip
+        measure=measure,
+        period=period,
+        user=user,
+        data={**DATA, **data},
+        update=update,
+        expected_version=update.version if update else None,
+        submit=submit,
+    )
 
 
 def test_staff_create_a_draft_and_history_records_who(make_user, measure, period):
@@ -56,8 +67,13 @@ def test_full_workflow_submit_return_resubmit_approve_records_each_step(make_use
     )
     assert update.status == "approved" and update.approved_by == approver
     reasons = [r.history_change_reason for r in update.history.order_by("history_id")]
-    assert reasons == ["Submitted for approval", "Returned: Add the figures.", "Saved",
-                       "Submitted for approval", "Approved"]  # fmt: skip
+    assert reasons == [
+        "Submitted for approval",
+        "Returned: Add the figures.",
+        "Saved",
+        "Submitted for approval",
+        "Approved",
+    ]
     users = [r.history_user for r in update.history.order_by("history_id")]
     assert users == [staff, approver, staff, staff, approver]
 
@@ -147,9 +163,13 @@ def test_stale_save_is_refused_and_changes_nothing(make_user, measure, period):
     save(first, measure, period, update=opened, commentary="First's change")
     with pytest.raises(services.StaleUpdate) as stale:
         services.measure_update_save(
-            measure=measure, period=period, user=second, update=opened, expected_version=1,
+            measure=measure,
+            period=period,
+            user=second,
+            update=opened,
+            expected_version=1,
             data={**DATA, "commentary": "Second's change"},
-        )  # fmt: skip
+        )
     assert stale.value.current.commentary == "First's change"
     saved = MeasureUpdate.objects.get()
     assert saved.commentary == "First's change" and saved.version == 2

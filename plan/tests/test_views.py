@@ -7,8 +7,15 @@ from plan.models import MeasureUpdate
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
 from tests.helpers import ROLES, soup, text
 
-FORM = {"rag": "amber", "direction": "stable", "value": "", "comparator_value": "",
-        "comparator_label": "", "commentary": "Steady progress.", "version": ""}  # fmt: skip
+FORM = {
+    "rag": "amber",
+    "direction": "stable",
+    "value": "",
+    "comparator_value": "",
+    "comparator_label": "",
+    "commentary": "Steady progress.",
+    "version": "",
+}
 
 
 @pytest.fixture
@@ -82,16 +89,25 @@ def test_staff_see_every_status_on_the_quarter_grid_with_edit_links(client_for, 
 
 def test_plan_overview_shows_latest_approved_rating_in_words_and_a_trend(client, setup):
     plan, measures, _, _ = setup
-    for year, quarter, rag in [(2021, 3, "red"), (2021, 4, "amber"), (2022, 1, "green"),
-                               (2022, 2, "green"), (2022, 3, "not_rated")]:  # fmt: skip
+    for year, quarter, rag in [
+        (2021, 3, "red"),
+        (2021, 4, "amber"),
+        (2022, 1, "green"),
+        (2022, 2, "green"),
+        (2022, 3, "not_rated"),
+    ]:
         make_update(measures[0], make_period(year, quarter), rag=rag, status="approved")
     make_update(measures[0], make_period(2022, 4), rag="red", status="draft")
     page = soup(client.get(plan.get_absolute_url()))
     row = page.find("th", string=measures[0].text).parent
     assert "Not rated" in text(row) and "Q3 2022/23" in text(row)
     trend = [text(li) for li in row.find(class_="portal-trend").find_all("li")]
-    assert trend == ["Q4 2021/22: Amber", "Q1 2022/23: Green", "Q2 2022/23: Green",
-                     "Q3 2022/23: Not rated"]  # fmt: skip
+    assert trend == [
+        "Q4 2021/22: Amber",
+        "Q1 2022/23: Green",
+        "Q2 2022/23: Green",
+        "Q3 2022/23: Not rated",
+    ]
 
 
 def test_priority_page_shows_commitments_and_approved_history(client, setup):
@@ -106,11 +122,14 @@ def test_priority_page_shows_commitments_and_approved_history(client, setup):
 @pytest.mark.parametrize(
     "path",
     [
-        "/plan/no-such-plan/", "/plan/{plan}/no-such-priority/", "/plan/{plan}/quarters/2021-q5/",
-        "/plan/{plan}/quarters/2030-q1/", "/plan/{plan}/quarters/21-q1/",
+        "/plan/no-such-plan/",
+        "/plan/{plan}/no-such-priority/",
+        "/plan/{plan}/quarters/2021-q5/",
+        "/plan/{plan}/quarters/2030-q1/",
+        "/plan/{plan}/quarters/21-q1/",
         "/plan/updates/999999/edit/",
     ],
-)  # fmt: skip
+)
 def test_unknown_plan_priority_quarter_or_update_is_404(client_for, setup, path):
     plan = setup[0]
     assert client_for("staff").get(path.format(plan=plan.slug)).status_code == 404
@@ -236,14 +255,16 @@ def test_approver_returns_with_a_reason_and_approves(client_for, setup):
     _plan, measures, _, updates = setup
     client = client_for("approver")
     submitted = updates["submitted"]
-    no_reason = client.post(reverse("plan:update_return", args=[submitted.pk]),
-                            {"reason": "", "version": 1})  # fmt: skip
+    no_reason = client.post(
+        reverse("plan:update_return", args=[submitted.pk]), {"reason": "", "version": 1}
+    )
     assert no_reason.status_code == 400
     assert "Enter why the update is being returned" in text(
         soup(no_reason).find(class_="govuk-error-summary")
     )
-    client.post(reverse("plan:update_return", args=[submitted.pk]),
-                {"reason": "Add figures", "version": 1})  # fmt: skip
+    client.post(
+        reverse("plan:update_return", args=[submitted.pk]), {"reason": "Add figures", "version": 1}
+    )
     submitted.refresh_from_db()
     assert submitted.status == "returned" and submitted.return_reason == "Add figures"
     resubmit = client.post(reverse("plan:update_submit", args=[submitted.pk]), {"version": 2})

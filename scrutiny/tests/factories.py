@@ -14,8 +14,12 @@ def at(day: str, time: str = "10:00") -> datetime.datetime:
 
 def make_meeting(**fields) -> ScrutinyMeeting:
     n = next(_seq)
-    defaults = {"title": f"Strategic Scrutiny meeting {n}", "starts_at": at("2021-09-21"),
-                "status": "held", "published": True}  # fmt: skip
+    defaults = {
+        "title": f"Strategic Scrutiny meeting {n}",
+        "starts_at": at("2021-09-21"),
+        "status": "held",
+        "published": True,
+    }
     return ScrutinyMeeting.objects.create(**{**defaults, **fields})
 
 
@@ -27,8 +31,11 @@ def make_topic(meeting, priorities=(), **fields) -> ScrutinyTopic:
 
 
 def make_action(meeting=None, task_group=None, **fields) -> Action:
-    defaults = {"description": f"Action {next(_seq)}", "owner": "Chief Constable",
-                "due_date": datetime.date(2021, 12, 1)}  # fmt: skip
+    defaults = {
+        "description": f"Action {next(_seq)}",
+        "owner": "Chief Constable",
+        "due_date": datetime.date(2021, 12, 1),
+    }
     return Action.objects.create(meeting=meeting, task_group=task_group, **{**defaults, **fields})
 
 

@@ -16,8 +16,13 @@ def feed(client, db):
     make_panel_meeting("2021-10-12")
     make_panel_meeting("2021-12-06", status="cancelled")
     march = make_meeting(title="March meeting", starts_at=at("2021-03-16"))
-    make_meeting(title="February meeting", starts_at=at("2021-02-16"), status="rescheduled",
-                 rescheduled_to=march, reschedule_reason="Half term")  # fmt: skip
+    make_meeting(
+        title="February meeting",
+        starts_at=at("2021-02-16"),
+        status="rescheduled",
+        rescheduled_to=march,
+        reschedule_reason="Half term",
+    )
     make_meeting(title="Unpublished meeting", published=False)
 
     def read():

@@ -13,8 +13,12 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 @pytest.fixture
 def lancashire(db):
-    for name in ("020_areas_lancashire", "025_reporting_periods", "030_plan_lancashire_2021_2025",
-                 "040_scrutiny_lancashire"):  # fmt: skip
+    for name in (
+        "020_areas_lancashire",
+        "025_reporting_periods",
+        "030_plan_lancashire_2021_2025",
+        "040_scrutiny_lancashire",
+    ):
         call_command("loaddata", f"fixtures/{name}.json", verbosity=0)
 
 
@@ -26,9 +30,12 @@ def test_the_21_september_2021_meeting_and_its_five_topics(lancashire):
     meeting = ScrutinyMeeting.objects.get(starts_at__date=datetime.date(2021, 9, 21))
     assert meeting.status == "held" and meeting.published
     assert list(meeting.topics.values_list("title", flat=True)) == [
-        "Force performance", "Neighbourhood Taskforces", "Anti-social behaviour",
-        "HMICFRS inspections", "Force Control Room",
-    ]  # fmt: skip
+        "Force performance",
+        "Neighbourhood Taskforces",
+        "Anti-social behaviour",
+        "HMICFRS inspections",
+        "Force Control Room",
+    ]
     asb = meeting.topics.get(title="Anti-social behaviour")
     assert asb.priorities.get().title == "Getting Tough on Anti-Social Behaviour"
 
@@ -43,8 +50,11 @@ def test_the_february_2021_meeting_was_rescheduled_to_16_march_2021(lancashire):
 
 def test_the_three_panel_meetings(lancashire):
     days = sorted(local_day(m.starts_at) for m in PanelMeeting.objects.all())
-    assert days == [datetime.date(2018, 12, 10), datetime.date(2021, 3, 8),
-                    datetime.date(2021, 10, 12)]  # fmt: skip
+    assert days == [
+        datetime.date(2018, 12, 10),
+        datetime.date(2021, 3, 8),
+        datetime.date(2021, 10, 12),
+    ]
 
 
 def test_the_neighbourhood_policing_task_group_and_its_three_recommendations(lancashire):

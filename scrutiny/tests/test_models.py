@@ -29,9 +29,12 @@ def test_a_rescheduled_meeting_must_say_to_when_and_why(db):
 def test_a_meeting_cannot_be_rescheduled_to_an_earlier_date(db):
     earlier = make_meeting(starts_at=at("2021-01-10"))
     meeting = ScrutinyMeeting(
-        title="February", starts_at=at("2021-02-16"), status="rescheduled",
-        reschedule_reason="Half term", rescheduled_to=earlier,
-    )  # fmt: skip
+        title="February",
+        starts_at=at("2021-02-16"),
+        status="rescheduled",
+        reschedule_reason="Half term",
+        rescheduled_to=earlier,
+    )
     with pytest.raises(ValidationError, match="later date"):
         meeting.full_clean()
     meeting.rescheduled_to = make_meeting(starts_at=at("2021-03-16"))
@@ -40,8 +43,9 @@ def test_a_meeting_cannot_be_rescheduled_to_an_earlier_date(db):
 
 def test_an_action_cannot_be_due_before_the_meeting_that_raised_it(db):
     meeting = make_meeting(starts_at=at("2021-09-21"))
-    action = Action(meeting=meeting, description="x", owner="CC",
-                    due_date=datetime.date(2021, 9, 20))  # fmt: skip
+    action = Action(
+        meeting=meeting, description="x", owner="CC", due_date=datetime.date(2021, 9, 20)
+    )
     with pytest.raises(ValidationError, match="before the meeting that raised it"):
         action.full_clean()
     action.due_date = datetime.date(2021, 9, 21)
@@ -51,8 +55,13 @@ def test_an_action_cannot_be_due_before_the_meeting_that_raised_it(db):
 def test_an_action_must_come_from_a_meeting_or_a_task_group_and_dropping_needs_a_reason(db):
     with pytest.raises(ValidationError, match="Say which meeting or task group"):
         Action(description="x", owner="CC", due_date=datetime.date(2022, 1, 1)).full_clean()
-    action = Action(task_group=make_task_group(), description="x", owner="CC",
-                    due_date=datetime.date(2022, 1, 1), status="dropped")  # fmt: skip
+    action = Action(
+        task_group=make_task_group(),
+        description="x",
+        owner="CC",
+        due_date=datetime.date(2022, 1, 1),
+        status="dropped",
+    )
     with pytest.raises(ValidationError, match="why the action was dropped"):
         action.full_clean()
 
@@ -69,9 +78,11 @@ def test_an_action_must_come_from_a_meeting_or_a_task_group_and_dropping_needs_a
 )
 def test_overdue_is_derived_from_the_due_date_and_status(db, today, status, overdue):
     action = make_action(
-        meeting=make_meeting(), due_date=datetime.date(2021, 11, 30), status=status,
+        meeting=make_meeting(),
+        due_date=datetime.date(2021, 11, 30),
+        status=status,
         dropped_reason="No longer needed" if status == "dropped" else "",
-    )  # fmt: skip
+    )
     with time_machine.travel(f"{today} 12:00 +0000", tick=False):
         assert action.is_overdue is overdue
         assert Action.objects.overdue().filter(pk=action.pk).exists() is overdue

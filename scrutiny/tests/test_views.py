@@ -30,17 +30,28 @@ def data(db):
     group = make_task_group(title="Neighbourhood Policing Task Group")
     group.recommendations.create(number=1, text="Thank the Commissioner.")
     panel = make_panel_meeting()
-    return {"priority": priority, "published": published, "hidden": hidden, "group": group,
-            "panel": panel}  # fmt: skip
+    return {
+        "priority": priority,
+        "published": published,
+        "hidden": hidden,
+        "group": group,
+        "panel": panel,
+    }
 
 
 def public_urls(d):
     return [
-        "/scrutiny/meetings/", d["published"].get_absolute_url(), "/scrutiny/actions/",
-        d["published"].actions.get().get_absolute_url(), "/scrutiny/panel/",
-        d["panel"].get_absolute_url(), "/scrutiny/task-groups/", d["group"].get_absolute_url(),
-        "/scrutiny/calendar.ics", d["priority"].get_absolute_url(),
-    ]  # fmt: skip
+        "/scrutiny/meetings/",
+        d["published"].get_absolute_url(),
+        "/scrutiny/actions/",
+        d["published"].actions.get().get_absolute_url(),
+        "/scrutiny/panel/",
+        d["panel"].get_absolute_url(),
+        "/scrutiny/task-groups/",
+        d["group"].get_absolute_url(),
+        "/scrutiny/calendar.ics",
+        d["priority"].get_absolute_url(),
+    ]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -71,20 +82,23 @@ def test_staff_see_unpublished_meetings_marked_as_such(client_for, data, role):
 
 
 @pytest.mark.parametrize(
-    ("role", "expected"), [("anonymous", 302), ("panel member", 403), ("staff", 200),
-                           ("approver", 200)],
-)  # fmt: skip
+    ("role", "expected"),
+    [("anonymous", 302), ("panel member", 403), ("staff", 200), ("approver", 200)],
+)
 def test_only_staff_open_the_forms(client_for, data, role, expected):
     client = client_for(role)
     meeting, group = data["published"], data["group"]
     for url in [
-        "/scrutiny/meetings/new/", f"/scrutiny/meetings/{meeting.pk}/edit/",
+        "/scrutiny/meetings/new/",
+        f"/scrutiny/meetings/{meeting.pk}/edit/",
         f"/scrutiny/meetings/{meeting.pk}/topics/new/",
         f"/scrutiny/meetings/{meeting.pk}/papers/new/",
-        f"/scrutiny/meetings/{meeting.pk}/actions/new/", "/scrutiny/panel/new/",
-        "/scrutiny/task-groups/new/", f"/scrutiny/task-groups/{group.slug}/recommendations/new/",
+        f"/scrutiny/meetings/{meeting.pk}/actions/new/",
+        "/scrutiny/panel/new/",
+        "/scrutiny/task-groups/new/",
+        f"/scrutiny/task-groups/{group.slug}/recommendations/new/",
         f"/scrutiny/task-groups/{group.slug}/actions/new/",
-    ]:  # fmt: skip
+    ]:
         assert client.get(url).status_code == expected, url
 
 
@@ -101,11 +115,20 @@ def test_only_approvers_publish(client_for, data, role, expected):
 
 def meeting_form(**changes):
     form = {
-        "kind": "strategic_scrutiny", "title": "Strategic Scrutiny meeting, December 2021",
-        "date_0": "14", "date_1": "12", "date_2": "2021", "time": "10:00", "quarter": "2021-q2",
-        "status": "held", "reschedule_reason": "", "rescheduled_to": "", "chair": "The PCC",
-        "attendees": "PCC\nChief Constable", "note": "Went well.",
-    }  # fmt: skip
+        "kind": "strategic_scrutiny",
+        "title": "Strategic Scrutiny meeting, December 2021",
+        "date_0": "14",
+        "date_1": "12",
+        "date_2": "2021",
+        "time": "10:00",
+        "quarter": "2021-q2",
+        "status": "held",
+        "reschedule_reason": "",
+        "rescheduled_to": "",
+        "chair": "The PCC",
+        "attendees": "PCC\nChief Constable",
+        "note": "Went well.",
+    }
     return {**form, **changes}
 
 
@@ -122,11 +145,19 @@ def test_staff_record_a_meeting_with_two_topics_and_an_action(client_for, data):
             f"/scrutiny/meetings/{meeting.pk}/topics/new/",
             {"title": title, "order": "1", "priorities": [priority.pk], "summary": "x"},
         )
-    client.post(f"/scrutiny/meetings/{meeting.pk}/actions/new/", {
-        "description": "Report 101 answer times", "owner": "Chief Constable",
-        "due_date_0": "1", "due_date_1": "3", "due_date_2": "2022", "priority": priority.pk,
-        "status": "open", "dropped_reason": "",
-    })  # fmt: skip
+    client.post(
+        f"/scrutiny/meetings/{meeting.pk}/actions/new/",
+        {
+            "description": "Report 101 answer times",
+            "owner": "Chief Constable",
+            "due_date_0": "1",
+            "due_date_1": "3",
+            "due_date_2": "2022",
+            "priority": priority.pk,
+            "status": "open",
+            "dropped_reason": "",
+        },
+    )
     assert meeting.topics.count() == 2
     action = meeting.actions.get()
     assert action.due_date == datetime.date(2022, 3, 1)
@@ -148,8 +179,9 @@ def test_staff_record_a_meeting_with_two_topics_and_an_action(client_for, data):
         ({"quarter": "2021-q9"}, "quarter", "Select a valid choice"),
     ],
 )
-def test_bad_meeting_input_is_reported_and_nothing_is_saved(client_for, data, changes, field,
-                                                            message):  # fmt: skip
+def test_bad_meeting_input_is_reported_and_nothing_is_saved(
+    client_for, data, changes, field, message
+):
     before = ScrutinyMeeting.objects.count()
     response = client_for("staff").post("/scrutiny/meetings/new/", meeting_form(**changes))
     assert response.status_code == 200
@@ -159,10 +191,17 @@ def test_bad_meeting_input_is_reported_and_nothing_is_saved(client_for, data, ch
 
 def test_action_due_before_its_meeting_is_refused(client_for, data):
     meeting = data["published"]
-    response = client_for("staff").post(f"/scrutiny/meetings/{meeting.pk}/actions/new/", {
-        "description": "Too early", "owner": "CC", "due_date_0": "1", "due_date_1": "1",
-        "due_date_2": "2020", "status": "open",
-    })  # fmt: skip
+    response = client_for("staff").post(
+        f"/scrutiny/meetings/{meeting.pk}/actions/new/",
+        {
+            "description": "Too early",
+            "owner": "CC",
+            "due_date_0": "1",
+            "due_date_1": "1",
+            "due_date_2": "2020",
+            "status": "open",
+        },
+    )
     assert "cannot be before the meeting" in text(soup(response).find(class_="govuk-error-summary"))
     assert not Action.objects.filter(description="Too early").exists()
 
@@ -177,8 +216,9 @@ def test_a_paper_that_is_not_a_pdf_is_refused_and_nothing_stored(
     settings.MEDIA_ROOT = tmp_path
     meeting = data["published"]
     upload = SimpleUploadedFile("paper.pdf", content, content_type="application/pdf")
-    response = client_for("staff").post(f"/scrutiny/meetings/{meeting.pk}/papers/new/",
-                                        {"title": "Performance", "file": upload})  # fmt: skip
+    response = client_for("staff").post(
+        f"/scrutiny/meetings/{meeting.pk}/papers/new/", {"title": "Performance", "file": upload}
+    )
     assert message in text(soup(response).find(class_="govuk-error-summary"))
     assert not ScrutinyPaper.objects.exists()
     assert not list(tmp_path.rglob("*.pdf"))
@@ -191,10 +231,14 @@ def test_a_pdf_paper_is_stored_and_served_only_to_those_who_may_see_its_meeting(
     staff = client_for("staff")
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     for meeting in (data["published"], data["hidden"]):
-        staff.post(f"/scrutiny/meetings/{meeting.pk}/papers/new/", {
-            "title": f"Paper of {meeting.title}", "received_from": "Chief Constable",
-            "file": SimpleUploadedFile("p.pdf", pdf, content_type="application/pdf"),
-        })  # fmt: skip
+        staff.post(
+            f"/scrutiny/meetings/{meeting.pk}/papers/new/",
+            {
+                "title": f"Paper of {meeting.title}",
+                "received_from": "Chief Constable",
+                "file": SimpleUploadedFile("p.pdf", pdf, content_type="application/pdf"),
+            },
+        )
     public, secret = (
         ScrutinyPaper.objects.get(meeting=m) for m in (data["published"], data["hidden"])
     )
@@ -220,17 +264,33 @@ def test_progress_notes_and_closing_an_action(client_for, data):
     )
     action.refresh_from_db()
     assert action.status == "in_progress" and action.notes.get().text == "Begun"
-    response = client.post(f"/scrutiny/actions/{action.pk}/edit/", {
-        "description": action.description, "owner": action.owner, "due_date_0": "1",
-        "due_date_1": "12", "due_date_2": "2021", "status": "dropped", "dropped_reason": "",
-    })  # fmt: skip
+    response = client.post(
+        f"/scrutiny/actions/{action.pk}/edit/",
+        {
+            "description": action.description,
+            "owner": action.owner,
+            "due_date_0": "1",
+            "due_date_1": "12",
+            "due_date_2": "2021",
+            "status": "dropped",
+            "dropped_reason": "",
+        },
+    )
     assert "Enter why the action was dropped" in text(
         soup(response).find(class_="govuk-error-summary")
     )
-    client.post(f"/scrutiny/actions/{action.pk}/edit/", {
-        "description": action.description, "owner": action.owner, "due_date_0": "1",
-        "due_date_1": "12", "due_date_2": "2021", "status": "done", "dropped_reason": "",
-    })  # fmt: skip
+    client.post(
+        f"/scrutiny/actions/{action.pk}/edit/",
+        {
+            "description": action.description,
+            "owner": action.owner,
+            "due_date_0": "1",
+            "due_date_1": "12",
+            "due_date_2": "2021",
+            "status": "done",
+            "dropped_reason": "",
+        },
+    )
     action.refresh_from_db()
     assert action.status == "done" and action.closed_on is not None
 
@@ -254,8 +314,16 @@ def test_action_tracker_filters_and_says_overdue_in_words(client_for, data):
     assert "Public action" in text(page.main)
 
 
-@pytest.mark.parametrize("query", [{"year": "abc"}, {"priority": "999999"}, {"kind": "<b>"},
-                                   {"page": "abc"}, {"year": "2021", "priority": "x"}])  # fmt: skip
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"year": "abc"},
+        {"priority": "999999"},
+        {"kind": "<b>"},
+        {"page": "abc"},
+        {"year": "2021", "priority": "x"},
+    ],
+)
 def test_nonsense_filters_give_a_message_not_a_500(client_for, data, query):
     response = client_for("anonymous").get("/scrutiny/meetings/", query)
     assert response.status_code in (200, 404)
@@ -265,17 +333,26 @@ def test_nonsense_filters_give_a_message_not_a_500(client_for, data, query):
 
 def test_meetings_filter_by_priority(client_for, data):
     other = make_meeting(title="Meeting without topics")
-    page = text(soup(client_for("anonymous").get(
-        "/scrutiny/meetings/", {"priority": data["priority"].pk})).main)  # fmt: skip
+    page = text(
+        soup(
+            client_for("anonymous").get("/scrutiny/meetings/", {"priority": data["priority"].pk})
+        ).main
+    )
     assert "Published meeting" in page and other.title not in page
 
 
 def test_rescheduled_meeting_shows_where_it_moved_and_why(client_for, db):
-    later = make_meeting(title="March meeting", starts_at=__import__("scrutiny.tests.factories",
-                         fromlist=["at"]).at("2021-03-16"))  # fmt: skip
-    moved = make_meeting(title="February meeting", status="rescheduled", rescheduled_to=later,
-                         reschedule_reason="Annual leave and half term",
-                         starts_at=later.starts_at - datetime.timedelta(days=28))  # fmt: skip
+    later = make_meeting(
+        title="March meeting",
+        starts_at=__import__("scrutiny.tests.factories", fromlist=["at"]).at("2021-03-16"),
+    )
+    moved = make_meeting(
+        title="February meeting",
+        status="rescheduled",
+        rescheduled_to=later,
+        reschedule_reason="Annual leave and half term",
+        starts_at=later.starts_at - datetime.timedelta(days=28),
+    )
     page = text(soup(client_for("anonymous").get(moved.get_absolute_url())).main)
     assert "Rescheduled to 16 March 2021" in page and "Annual leave and half term" in page
     page = text(soup(client_for("anonymous").get(later.get_absolute_url())).main)

@@ -175,8 +175,9 @@ class TopicUpdateView(MeetingChildMixin, UpdateView):
 
     def get_object(self, queryset=None):
         if not hasattr(self, "_topic"):
-            self._topic = get_object_or_404(ScrutinyTopic.objects.select_related("meeting"),
-                                            pk=self.kwargs["pk"])  # fmt: skip
+            self._topic = get_object_or_404(
+                ScrutinyTopic.objects.select_related("meeting"), pk=self.kwargs["pk"]
+            )
         return self._topic
 
 
@@ -230,5 +231,6 @@ class PaperDownloadView(View):
         except FileNotFoundError:
             raise Http404 from None
         filename = f"{paper.title}.pdf".replace("/", "-")
-        return FileResponse(handle, as_attachment=False, filename=filename,
-                            content_type="application/pdf")  # fmt: skip
+        return FileResponse(
+            handle, as_attachment=False, filename=filename, content_type="application/pdf"
+        )

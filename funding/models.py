@@ -1,0 +1,280 @@
+"""Money: funding the Commissioner secures from funders, and grants from the Commissioner's own
+funds. Every total is computed from awards in the database, never typed."""
+
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, IntegerField, Q, Sum, When
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from pcc_portal.models import TimeStampedModel
+from plan.models import Area, Priority
+
+MAX_AMOUNT = Decimal("100000000")
+ORG_ID_PATTERN = re.compile(r"^(?:[A-Z]{2}-[A-Z]{2,5}-[A-Za-z0-9][A-Za-z0-9._/-]*|360G-.+)$")
+
+
+class Organisation(TimeStampedModel):
+    class Kind(models.TextChoices):
+        GOVERNMENT_DEPARTMENT = "government_department", "Government department"
+        POLICE_FORCE = "police_force", "Police force"
+        POLICING_BODY = "policing_body", "Police and Crime Commissioner or policing body"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        COMMUNITY_SAFETY_PARTNERSHIP = "csp", "Community safety partnership"
+        CHARITY = "charity", "Charity"
+        COMMUNITY_GROUP = "community_group", "Community group"
+        COMPANY = "company", "Company"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=25, choices=Kind.choices, default=Kind.OTHER)
+    is_office_side = models.BooleanField(
+        "on the office's side",
+        default=False,
+        help_text="The office, the Constabulary, or a body the office runs (such as the Violence "
+        "Reduction Network): where money secured from funders goes.",
+    )
+    charity_number = models.CharField(max_length=20, blank=True)
+    company_number = models.CharField(max_length=20, blank=True)
+    org_identifier = models.CharField(
+        "organisation identifier",
+        max_length=80,
+        blank=True,
+        help_text="In the org-id.guide form, e.g. GB-CHC-1234567 or GB-COH-01234567.",
+    )
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL)
+    website = models.URLField(blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.org_identifier and not ORG_ID_PATTERN.match(self.org_identifier):
+            raise ValidationError(
+                {"org_identifier": "Enter an identifier like GB-CHC-1234567 or GB-COH-01234567"}
+            )
+
+
+class Fund(TimeStampedModel):
+    class Direction(models.TextChoices):
+        INCOMING = "incoming", "Funding secured by the Commissioner"
+        OUTGOING = "outgoing", "The Commissioner's own grants"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    funder = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="funds",
+        help_text="Who the money comes from (for funding secured by the Commissioner).",
+    )
+    description = models.TextField(blank=True, help_text="Markdown.")
+    priorities = models.ManyToManyField(Priority, blank=True, related_name="funds")
+    opens_on = models.DateField(null=True, blank=True)
+    closes_on = models.DateField(null=True, blank=True)
+    budget = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)],
+    )
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["direction", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:100]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:fund", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if not self.slug:
+            self.slug = slugify(self.name)[:100]
+        if self.direction == self.Direction.INCOMING and not self.funder_id:
+            errors["funder"] = "Select who the funding comes from"
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            errors["closes_on"] = "The fund must close after it opens"
+        if errors:
+            raise ValidationError(errors)
+
+
+class AwardQuerySet(models.QuerySet):
+    def awarded(self):
+        return self.filter(status=Award.Status.AWARDED)
+
+    def incoming(self):
+        return self.filter(fund__direction=Fund.Direction.INCOMING)
+
+    def outgoing(self):
+        return self.filter(fund__direction=Fund.Direction.OUTGOING)
+
+    def with_financial_year(self):
+        """Annotates `financial_year`: the year the April-to-March year of the award starts."""
+        return self.annotate(
+            financial_year=Case(
+                When(Q(award_date__month__gte=4), then=ExtractYear("award_date")),
+                default=ExtractYear("award_date") - 1,
+                output_field=IntegerField(),
+            )
+        )
+
+    def in_financial_year(self, year: int):
+        return self.filter(
+            Q(award_date__year=year, award_date__month__gte=4)
+            | Q(award_date__year=year + 1, award_date__month__lt=4)
+        )
+
+    def total(self) -> Decimal:
+        """The sum of the amounts, in the database, as a Decimal (0 when there are none)."""
+        return self.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+
+class Award(TimeStampedModel):
+    class Status(models.TextChoices):
+        EXPRESSION_OF_INTEREST = "expression_of_interest", "Expression of interest"
+        BID_SUBMITTED = "bid_submitted", "Bid submitted"
+        AWARDED = "awarded", "Awarded"
+        UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Ranking(models.TextChoices):
+        PRIMARY = "primary", "Primary"
+        SECONDARY = "secondary", "Secondary"
+        TERTIARY = "tertiary", "Tertiary"
+
+    BID_STATUSES = (Status.EXPRESSION_OF_INTEREST, Status.BID_SUBMITTED)
+    amount_validators = [
+        MinValueValidator(Decimal("0.01"), "The amount must be more than £0"),
+        MaxValueValidator(MAX_AMOUNT, "The amount must be £100,000,000 or less"),
+    ]
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="awards")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="awards",
+        verbose_name="recipient or bidder",
+        help_text="Who receives the money: for funding secured by the Commissioner, the office, "
+        "the Constabulary or the Violence Reduction Network.",
+    )
+    title = models.CharField(max_length=200)
+    purpose = models.TextField(blank=True, help_text="Markdown.")
+    amount = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=amount_validators,
+        help_text="In pounds. Leave blank for a bid whose amount is not known yet.",
+    )
+    amount_per_year = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=amount_validators
+    )
+    years = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    award_date = models.DateField()
+    status = models.CharField(max_length=25, choices=Status.choices, default=Status.AWARDED)
+    ranking = models.CharField(
+        "the Commissioner's ranking of the bid",
+        max_length=10,
+        choices=Ranking.choices,
+        blank=True,
+    )
+    areas = models.ManyToManyField(Area, blank=True, related_name="awards")
+    priorities = models.ManyToManyField(Priority, blank=True, related_name="awards")
+    beneficiaries = models.PositiveIntegerField(null=True, blank=True)
+    projects = models.PositiveIntegerField(null=True, blank=True)
+    planned_start = models.DateField(null=True, blank=True)
+    planned_end = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = AwardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-award_date", "-pk"]
+        indexes = [models.Index(fields=["status", "award_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0), name="award_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:award", kwargs={"pk": self.pk})
+
+    def save(self, *args, **kwargs):
+        self.amount = self.derived_amount()
+        super().save(*args, **kwargs)
+
+    def derived_amount(self) -> Decimal | None:
+        """Where a funder gives so much a year for some years, the total is derived from them."""
+        if self.amount_per_year is not None and self.years:
+            return self.amount_per_year * self.years
+        return self.amount
+
+    @property
+    def is_bid(self) -> bool:
+        return self.status in self.BID_STATUSES
+
+    def clean(self):
+        errors = {}
+        self.amount = self.derived_amount()
+        if (self.amount_per_year is None) != (self.years is None):
+            errors["years"] = "Give both the amount a year and the number of years, or neither"
+        if self.amount is None and not self.is_bid:
+            errors["amount"] = "Enter the amount"
+        if self.ranking and not self.is_bid:
+            errors["ranking"] = "Only a bid or an expression of interest can be ranked"
+        fund = self.fund if self.fund_id else None
+        organisation = self.organisation if self.organisation_id else None
+        # Secured money comes to the office's side; bids may name another bidder the
+        # Commissioner supports and ranks (e.g. a district council).
+        if (
+            fund
+            and organisation
+            and fund.direction == Fund.Direction.INCOMING
+            and not organisation.is_office_side
+            and not self.is_bid
+        ):
+            errors["organisation"] = (
+                "Funding secured by the Commissioner goes to the office, the Constabulary "
+                "or a body the office runs: choose one of those"
+            )
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            errors["planned_end"] = "The planned end must be after the planned start"
+        if errors:
+            raise ValidationError(errors)
+
+
+def sum_awarded(field: str = "awards__amount", prefix: str = "awards__") -> Sum:
+    """Sum of awarded amounts across a relation, for annotating funds, priorities and areas."""
+    return Sum(field, filter=Q(**{f"{prefix}status": Award.Status.AWARDED}))
