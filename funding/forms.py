@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
 from funding.models import Award, Fund, Organisation
-from pcc_portal.forms import DateField
+from pcc_portal.forms import DateField, NumberField
 from plan.models import Area, Priority
 
 MONEY_ERRORS = {
@@ -12,10 +12,6 @@ MONEY_ERRORS = {
     "max_digits": "The amount must be £100,000,000 or less",
     "max_whole_digits": "The amount must be £100,000,000 or less",
 }
-
-
-def money_input() -> forms.TextInput:
-    return forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
 
 
 def _helper(*fields) -> FormHelper:
@@ -89,13 +85,13 @@ class FundForm(forms.ModelForm):
         ]
         labels = {"slug": "Web address name", "budget": "Budget (£, optional)"}
         widgets = {"direction": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"budget": NumberField}
         error_messages = {"name": {"required": "Enter the fund's name"}, "budget": MONEY_ERRORS}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["priorities"].queryset = priorities_queryset()
         self.fields["slug"].required = False
-        self.fields["budget"].widget = money_input()
         self.helper = _helper(
             Field.text("name"),
             Field.text("slug", field_width=Fluid.TWO_THIRDS),
@@ -168,8 +164,6 @@ class AwardForm(forms.ModelForm):
         self.fields["priorities"].queryset = priorities_queryset()
         self.fields["areas"].queryset = Area.objects.order_by("kind", "name")
         self.fields["ranking"].choices = [("", "Not ranked"), *Award.Ranking.choices]
-        for name in ("amount", "amount_per_year"):
-            self.fields[name].widget = money_input()
         self.fields["years"].widget = forms.TextInput(attrs={"inputmode": "numeric"})
         for name in ("beneficiaries", "projects"):
             self.fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric"})

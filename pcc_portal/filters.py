@@ -20,5 +20,5 @@ class FilterForm(forms.Form):
                 Field(name, context={"label_size": Size.SMALL, "legend_size": Size.SMALL})
                 for name in self.fields
             ],
-            Submit("filter", "Apply filters", css_class="govuk-button--secondary"),
+            Submit("filter", "Apply filters"),
         )

@@ -43,9 +43,34 @@ class DateField(DateInputField):
 
     def compress(self, data_list):
         try:
-            return super().compress(data_list)
+            day = super().compress(data_list)
         except (ValueError, TypeError, forms.ValidationError):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if day and not 1990 <= day.year <= 2100:
+            raise forms.ValidationError(
+                f"Enter the year of the {self.label.lower()} as 4 digits, like 2021", code="year"
+            )
+        return day
+
+
+class NumberField(forms.DecimalField):
+    """A number as people type it: 1,250 or £13,500.50 are read as 1250 and 13500.50."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("£", "").strip()
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        from decimal import Decimal
+
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return value
 
 
 class TimeField(forms.TimeField):

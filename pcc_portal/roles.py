@@ -50,12 +50,18 @@ _staff_permissions: tuple[str, ...] = (
         for model in ("organisation", "fund", "award")
         for verb in ("add", "change")
     ),
+    *(
+        f"reports.{verb}_{model}"
+        for model in ("report", "reportsection")
+        for verb in ("add", "change", "delete")
+    ),
 )
 _approver_permissions: tuple[str, ...] = (
     *_staff_permissions,
     "plan.approve_measureupdate",
     "plan.lock_reportingperiod",
     "scrutiny.publish_scrutinymeeting",
+    "reports.publish_report",
 )
 
 ROLES: tuple[Role, ...] = (

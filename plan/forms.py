@@ -2,6 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
+from pcc_portal.forms import NumberField
 from plan.models import COMMENTARY_MAX_LENGTH, MeasureUpdate
 
 NUMBER_ERROR = "Enter a number, like 1250 or 12.5"
@@ -44,16 +45,13 @@ class MeasureUpdateForm(forms.ModelForm):
             "commentary": "What happened, why, and what is being done. You can use Markdown: "
             "a blank line between paragraphs, * for bullets.",
         }
-        # GOV.UK advises text inputs for numbers: type=number mangles and silently refuses input.
-        widgets = {
-            "commentary": forms.Textarea(attrs={"rows": 8}),
-            "value": forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-            "comparator_value": forms.TextInput(
-                attrs={"inputmode": "decimal", "spellcheck": "false"}
-            ),
-        }
+        # Text inputs for figures (GOV.UK's advice), reading 1,250 as 1250.
+        field_classes = {"value": NumberField, "comparator_value": NumberField}
+        widgets = {"commentary": forms.Textarea(attrs={"rows": 8})}
 
-    def __init__(self, *args, submit_label="Submit for approval", **kwargs):
+    def __init__(
+        self, *args, submit_label="Submit for approval", save_label="Save draft", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         for name in ("value", "comparator_value"):
             self.fields[name].error_messages.update(
@@ -81,7 +79,7 @@ class MeasureUpdateForm(forms.ModelForm):
             ),
             "version",
             HTML('<div class="govuk-button-group">'),
-            Submit("save", "Save draft"),
+            Submit("save", save_label),
             Submit("submit_update", submit_label, css_class="govuk-button--secondary")
             if submit_label
             else HTML(""),
@@ -103,6 +101,8 @@ class ReturnForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
+        # Its own ids: the update's form on the same page has a "version" field too.
+        kwargs.setdefault("auto_id", "return_%s")
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -128,8 +128,17 @@ class QuarterView(QuarterMixin, TemplateView):
             can_edit=services.edit_refusal(update=None, period=period, user=user) is None,
             can_lock=user.has_perm(services.LOCK),
             sees_drafts=user.has_perm("plan.view_drafts"),
+            neighbours=self.neighbours(period),
         )
         return context
+
+    def neighbours(self, period) -> list[tuple[str, ReportingPeriod]]:
+        """The previous and next quarters of the plan, for moving between quarters."""
+        found = []
+        for rel, (year, quarter) in (("prev", period.previous()), ("next", period.following())):
+            if selectors.period_in_plan(self.get_plan(), year, quarter):
+                found.append((rel, ReportingPeriod(financial_year=year, quarter=quarter)))
+        return found
 
 
 class QuarterLockView(PermissionMixin, QuarterMixin, View):
@@ -191,9 +200,14 @@ class UpdateFormMixin:
             )
         except services.StaleUpdate as stale:
             return self.stale(form, stale.current, measure=measure, period=period)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.render_form(form, update=update, measure=measure, period=period)
+        except (ValidationError, PermissionDenied) as error:
+            # e.g. the quarter was locked since the form was opened: keep what was typed.
+            form.add_error(
+                None, error.messages if isinstance(error, ValidationError) else str(error)
+            )
+            status = 403 if isinstance(error, PermissionDenied) else 200
+            return self.render_form(form, update=update, measure=measure, period=period,
+                                    status=status)  # fmt: skip
         messages.success(
             request,
             "Update submitted for approval." if submit else "Draft saved.",
@@ -251,13 +265,14 @@ class UpdateCreateView(PermissionMixin, UpdateFormMixin, QuarterMixin, TemplateV
         if not request.user.has_perm(self.permission):
             return super().dispatch(request, *args, **kwargs)
         period = self.get_period()
-        if refusal := services.edit_refusal(update=None, period=period, user=request.user):
-            raise PermissionDenied(refusal)
+        refusal = services.edit_refusal(update=None, period=period, user=request.user)
+        if refusal and request.method == "GET":
+            raise PermissionDenied(refusal)  # a POST is refused by saving, keeping its text
         existing = (
             period.pk
             and MeasureUpdate.objects.filter(measure=self.get_measure(), period=period).first()
         )
-        if existing:
+        if existing and request.method == "GET":
             return redirect(existing.get_absolute_url())
         return super().dispatch(request, *args, **kwargs)
 
@@ -295,10 +310,18 @@ class UpdateEditView(PermissionMixin, UpdateFormMixin, TemplateView):
             pk=self.kwargs["pk"],
         )
 
+    def update_form(self, update, data=None):
+        """The form, with the buttons that make sense for the update's state."""
+        submitted = update.status == MeasureUpdate.Status.SUBMITTED
+        return MeasureUpdateForm(
+            data, instance=update, initial={"version": update.version},
+            submit_label=None if submitted else "Submit for approval",
+            save_label="Save changes" if submitted else "Save draft",
+        )  # fmt: skip
+
     def get(self, request, *args, **kwargs):
         update = self.get_update()
-        form = MeasureUpdateForm(instance=update, initial={"version": update.version})
-        return self.render_update(form, update)
+        return self.render_update(self.update_form(update), update)
 
     def render_update(self, form, update, **extra):
         return self.render_form(
@@ -312,9 +335,12 @@ class UpdateEditView(PermissionMixin, UpdateFormMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         update = self.get_update()
+        form = self.update_form(update, request.POST)
         if refusal := services.edit_refusal(update=update, period=update.period, user=request.user):
-            raise PermissionDenied(refusal)
-        form = MeasureUpdateForm(request.POST, instance=update)
+            # Say why, and keep what was typed so nothing is lost.
+            form.is_valid()
+            form.add_error(None, refusal)
+            return self.render_update(form, update, status=403)
         if not form.is_valid():
             return self.render_update(form, update)
         return self.save(form, measure=update.measure, period=update.period, update=update)

@@ -62,6 +62,12 @@ class MeetingTimeMixin:
         if cleaned.get("date") and cleaned.get("time"):
             self.instance.starts_at = combine_date_time(cleaned["date"], cleaned["time"])
 
+    def _update_errors(self, errors):
+        # The model speaks of starts_at; on the form that is the date.
+        if hasattr(errors, "error_dict") and "starts_at" in errors.error_dict:
+            errors.error_dict.setdefault("date", []).extend(errors.error_dict.pop("starts_at"))
+        super()._update_errors(errors)
+
 
 class ScrutinyMeetingForm(MeetingTimeMixin, forms.ModelForm):
     date = DateField(label="Date of the meeting")

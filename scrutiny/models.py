@@ -239,7 +239,11 @@ class TaskGroup(TimeStampedModel):
     def member_list(self) -> list[str]:
         return [line.strip() for line in self.members.splitlines() if line.strip()]
 
+    RESERVED_SLUGS = {"new", "edit"}
+
     def clean(self):
+        if self.slug in self.RESERVED_SLUGS:
+            raise ValidationError({"slug": "That web address name is used by the portal itself"})
         try:
             self.dates  # noqa: B018 - parsing is the check
         except ValueError:

@@ -30,9 +30,11 @@ urlpatterns = [
     path("actions/<int:pk>/notes/", actions.ActionNoteCreateView.as_view(), name="action_note"),
     path("panel/", panel.PanelMeetingListView.as_view(), name="panel_meetings"),
     path("panel/new/", panel.PanelMeetingCreateView.as_view(), name="panel_meeting_create"),
-    path("panel/<str:date>/", panel.PanelMeetingDetailView.as_view(), name="panel_meeting"),
+    path("panel/<isodate:date>/", panel.PanelMeetingDetailView.as_view(), name="panel_meeting"),
     path(
-        "panel/<str:date>/edit/", panel.PanelMeetingUpdateView.as_view(), name="panel_meeting_edit"
+        "panel/<isodate:date>/edit/",
+        panel.PanelMeetingUpdateView.as_view(),
+        name="panel_meeting_edit",
     ),
     path("task-groups/", panel.TaskGroupListView.as_view(), name="task_groups"),
     path("task-groups/new/", panel.TaskGroupCreateView.as_view(), name="task_group_create"),

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from django.template import Context, Template
 
 from pcc_portal.markdown import render_markdown
@@ -47,11 +48,28 @@ def test_dates_and_financial_years_are_written_the_panels_way():
         "<style>body{display:none}</style>",
     ],
 )
-def test_markdown_drops_script_images_frames_and_javascript_links(dangerous):
+def test_markdown_never_makes_script_images_frames_or_javascript_links(dangerous):
     html = str(render_markdown(f"Before {dangerous} after"))
-    for forbidden in ("<script", "<img", "<iframe", "javascript:", "onerror", "<style"):
-        assert forbidden not in html
-    assert "Before" in html and "after" in html
+    page = BeautifulSoup(html, "html.parser")
+    assert page.find(["script", "img", "iframe", "style", "object", "embed"]) is None
+    assert all(not attr.startswith("on") for tag in page.find_all(True) for attr in tag.attrs)
+    assert all("javascript:" not in (a.get("href") or "") for a in page.find_all("a"))
+    assert "Before" in page.text and "after" in page.text
+
+
+def test_typed_html_is_shown_as_text_not_parsed():
+    html = str(render_markdown('<p id="p9" onclick="x()">Hi</p>'))
+    assert "&lt;p" in html and "<p id" not in html
+
+
+def test_numbered_paragraphs_continue_and_skip_headings_lists_and_tables():
+    from pcc_portal.markdown import render_numbered_markdown
+
+    html, following = render_numbered_markdown("One.\n\n## Head\n\nTwo.\n\n* a list", 11)
+    page = BeautifulSoup(str(html), "html.parser")
+    assert [p["id"] for p in page.find_all("p")] == ["p11", "p12"]
+    assert page.find(id="p12").find(class_="paper-para__number").text == "12."
+    assert following == 13
 
 
 def test_markdown_keeps_paragraphs_lists_emphasis_and_safe_links():

@@ -295,10 +295,14 @@ def test_approver_locks_the_quarter_and_edits_are_refused_saying_why(client_for,
     period.refresh_from_db()
     assert period.locked
     grid = soup(approver.get(quarter_url(plan)))
-    assert "This quarter is locked" in text(grid.find(class_="govuk-warning-text"))
-    refused = approver.post(updates["draft"].get_absolute_url(), {**FORM, "version": 1})
+    assert "This quarter was locked" in text(grid.find(class_="govuk-warning-text"))
+    refused = approver.post(
+        updates["draft"].get_absolute_url(), {**FORM, "version": 1, "commentary": "Kept text"}
+    )
     assert refused.status_code == 403
-    assert "is locked" in text(soup(refused).main)
+    page = soup(refused)
+    assert "is locked" in text(page.find(class_="govuk-error-summary"))
+    assert page.find("textarea", attrs={"name": "commentary"}).text.strip() == "Kept text"
     create = reverse(
         "plan:update_create",
         kwargs={"plan": plan.slug, "quarter": "2021-q2", "measure": measures[5].pk},
@@ -328,3 +332,55 @@ def test_first_update_of_a_new_quarter_creates_the_quarter(client_for, setup):
     client.post(url, FORM)
     update = MeasureUpdate.objects.get(period__financial_year=2023, period__quarter=4)
     assert update.period.label == "Quarter 4 2023/24 (1 January to 31 March 2024)"
+
+
+def test_two_people_entering_the_first_update_the_second_sees_both_versions(
+    client_for, make_user, client, setup
+):
+    plan, measures, _, _ = setup
+    url = reverse(
+        "plan:update_create",
+        kwargs={"plan": plan.slug, "quarter": "2021-q2", "measure": measures[5].pk},
+    )
+    client_for("staff").post(url, {**FORM, "commentary": "First person's words"})
+    client.force_login(make_user("staff"))
+    response = client.post(url, {**FORM, "rag": "red", "commentary": "Second person's words"})
+    assert response.status_code == 409
+    page = soup(response)
+    assert "since you opened it" in text(page.find(class_="govuk-error-summary"))
+    assert (
+        page.find("textarea", attrs={"name": "commentary"}).text.strip() == "Second person's words"
+    )
+    assert MeasureUpdate.objects.get(measure=measures[5]).commentary == "First person's words"
+
+
+def test_an_approver_on_a_submitted_update_is_not_offered_submit(client_for, setup):
+    submitted = setup[3]["submitted"]
+    page = soup(client_for("approver").get(submitted.get_absolute_url()))
+    assert page.find("input", attrs={"name": "submit_update"}) is None
+    assert page.find("input", attrs={"name": "save"})["value"] == "Save changes"
+    ids = [tag["id"] for tag in page.find_all(attrs={"id": True})]
+    assert len(ids) == len(set(ids)), "every id on the page is unique"
+
+
+def test_figures_typed_with_thousands_separators_are_read(client_for, setup):
+    draft = setup[3]["draft"]
+    client_for("staff").post(
+        draft.get_absolute_url(),
+        {**FORM, "version": 1, "value": "1,234.5", "comparator_value": "£1,000"},
+    )
+    draft.refresh_from_db()
+    assert str(draft.value) == "1234.50" and str(draft.comparator_value) == "1000.00"
+    page = soup(client_for("staff").get(draft.get_absolute_url()))
+    assert page.find("input", attrs={"name": "value"})["value"] == "1234.5"
+
+
+def test_every_quarter_of_the_plan_is_linked_and_quarters_link_to_their_neighbours(client, setup):
+    plan = setup[0]
+    page = soup(client.get(plan.get_absolute_url()))
+    assert page.find("a", href=quarter_url(plan, "2021-q1")) is not None
+    grid = soup(client.get(quarter_url(plan, "2021-q2")))
+    assert grid.find("a", rel="prev")["href"] == quarter_url(plan, "2021-q1")
+    assert grid.find("a", rel="next")["href"] == quarter_url(plan, "2021-q3")
+    first = soup(client.get(quarter_url(plan, "2021-q1")))
+    assert first.find("a", rel="prev") is None

@@ -408,3 +408,45 @@ def test_priority_page_shows_scrutiny_of_the_priority(client_for, data):
     assert "Scrutiny of this priority" in page
     assert "Public topic" in page and "Public action" in page
     assert "Secret topic" not in page
+
+
+def panel_form(**changes):
+    return {
+        "date_0": "12",
+        "date_1": "10",
+        "date_2": "2021",
+        "time": "14:00",
+        "venue": "County Hall",
+        "status": "scheduled",
+        **changes,
+    }
+
+
+def test_a_second_panel_meeting_the_same_day_is_an_error_not_a_500(client_for, data):
+    response = client_for("staff").post("/scrutiny/panel/new/", panel_form())
+    assert response.status_code == 200
+    assert "already a panel meeting that day" in text(
+        soup(response).find(class_="govuk-error-summary")
+    )
+
+
+@pytest.mark.parametrize("year", ["21", "1850"])
+def test_a_year_must_have_four_plausible_digits(client_for, data, year):
+    response = client_for("staff").post("/scrutiny/panel/new/", panel_form(date_2=year, date_0="7"))
+    assert "as 4 digits, like 2021" in text(soup(response).find(class_="govuk-error-summary"))
+
+
+@pytest.mark.parametrize("slug", ["new", "edit"])
+def test_task_groups_cannot_take_the_portals_own_addresses(client_for, data, slug):
+    response = client_for("staff").post(
+        "/scrutiny/task-groups/new/", {"title": "A group", "slug": slug, "status": "active"}
+    )
+    assert "used by the portal itself" in text(soup(response).find(class_="govuk-error-summary"))
+
+
+@pytest.mark.parametrize(
+    "path", ["/scrutiny/actions/", "/scrutiny/panel/", "/scrutiny/task-groups/"]
+)
+def test_the_scrutiny_section_is_current_on_all_its_pages(client, data, path):
+    current = soup(client.get(path)).find("a", attrs={"aria-current": "true"})
+    assert current is not None and text(current) == "Scrutiny"

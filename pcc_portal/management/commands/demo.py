@@ -14,6 +14,7 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
 
 from pcc_portal.roles import OPCC_APPROVER, OPCC_STAFF, PANEL_MEMBER
+from reports.services import publish_pending
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -58,7 +59,11 @@ class Command(BaseCommand):
                 call_command("loaddata", str(path), verbosity=0)
             password = password or secrets.token_urlsafe(12)
             accounts = [self._account(*spec, password=password) for spec in DEMO_ACCOUNTS]
+        # Papers the fixtures mark published are rendered and stored once (HTML and PDF).
+        published = publish_pending()
         self.stdout.write(f"Loaded {len(files)} fixture file(s) from fixtures/.")
+        if published:
+            self.stdout.write(f"Published {published} paper(s) from the fixtures.")
         self.stdout.write("Demo sign-ins (at /accounts/login/):")
         for username, role in accounts:
             self.stdout.write(f"  {username:<9} {password:<20} {role}")

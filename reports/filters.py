@@ -1,0 +1,44 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from pcc_portal.filters import FilterForm
+from reports.models import Report
+from scrutiny.models import PanelMeeting
+
+
+def _years():
+    return [(str(y), str(y)) for y in range(timezone.localdate().year + 1, 2015, -1)]
+
+
+class PanelMeetingChoice(django_filters.ModelChoiceFilter):
+    def label_from_instance(self, meeting):
+        return str(meeting)
+
+
+class ReportFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    meeting = django_filters.ModelChoiceFilter(
+        field_name="panel_meeting",
+        queryset=PanelMeeting.objects.order_by("-starts_at"),
+        label="Panel meeting",
+        empty_label="Any meeting",
+    )
+    kind = django_filters.ChoiceFilter(choices=Report.Kind.choices, label="Type", empty_label="Any")
+    year = django_filters.ChoiceFilter(
+        field_name="panel_meeting__starts_at__year",
+        choices=_years,
+        label="Year",
+        empty_label="Any year",
+    )
+
+    class Meta:
+        model = Report
+        fields = ["q", "meeting", "kind", "year"]
+        form = FilterForm
+
+    def search(self, queryset, name, value):
+        words = Q()
+        for word in value.split()[:8]:
+            words &= Q(title__icontains=word) | Q(executive_summary__icontains=word)
+        return queryset.filter(words)

@@ -1,0 +1,154 @@
+"""Panel papers: composed from sections, some of them live data, and published as frozen
+revisions (HTML and an accessible PDF, with a SHA-256)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from pcc_portal.models import TimeStampedModel
+from pcc_portal.roles import VIEW_EXEMPT
+from plan.models import ReportingPeriod
+from scrutiny.models import PanelMeeting
+
+CHANGE_REPORT = "reports.change_report"
+
+
+class ReportQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Report.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Editors see every paper; others see published ones, the public none that is exempt."""
+        if user.has_perm(CHANGE_REPORT):
+            return self
+        published = self.published()
+        return published if user.has_perm(VIEW_EXEMPT) else published.filter(is_exempt=False)
+
+
+class Report(TimeStampedModel):
+    class Kind(models.TextChoices):
+        COMMISSIONERS_UPDATE = "commissioners_update", "Commissioner's update"
+        PERFORMANCE = "performance", "Performance monitoring report"
+        TASK_GROUP = "task_group", "Task group report"
+        OTHER = "other", "Other report"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    panel_meeting = models.ForeignKey(
+        PanelMeeting, on_delete=models.PROTECT, related_name="reports"
+    )
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=25, choices=Kind.choices, default=Kind.OTHER)
+    period = models.ForeignKey(
+        ReportingPeriod,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name="quarter reported on",
+    )
+    contact_name = models.CharField("contact officer", max_length=100)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_email = models.EmailField(blank=True)
+    executive_summary = models.TextField(help_text="Markdown.")
+    recommendation = models.TextField(help_text="Markdown.")
+    signatory_name = models.CharField(max_length=100)
+    signatory_title = models.CharField(max_length=100)
+    is_exempt = models.BooleanField(
+        "exempt (Part II)",
+        default=False,
+        help_text="Exempt papers are for panel members only, never the public.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    agenda_order = models.PositiveSmallIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-panel_meeting__starts_at", "agenda_order", "pk"]
+        permissions = [("publish_report", "Can publish, republish and withdraw papers")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:paper", kwargs={"pk": self.pk})
+
+    def get_pdf_url(self) -> str:
+        return reverse("reports:paper_pdf", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class ReportSection(TimeStampedModel):
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        FUNDING_TABLE = "funding_table", "Funding table"
+        OUTCOME_MEASURES = "outcome_measures", "Outcome measures for the quarter"
+        SCRUTINY_MEETINGS = "scrutiny_meetings", "Scrutiny meetings of the quarter"
+        OPEN_ACTIONS = "open_actions", "Open and overdue actions"
+        RECOMMENDATIONS = "recommendations", "Task group recommendations"
+        APPENDIX = "appendix", "Appendix (after the signature)"
+
+    DATA_KINDS = (
+        Kind.FUNDING_TABLE,
+        Kind.OUTCOME_MEASURES,
+        Kind.SCRUTINY_MEETINGS,
+        Kind.OPEN_ACTIONS,
+        Kind.RECOMMENDATIONS,
+    )
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    params = models.JSONField(default=dict, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["report", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.heading or self.get_kind_display()
+
+    def clean(self):
+        from reports.sections import params_errors
+
+        if errors := params_errors(self):
+            raise ValidationError(errors)
+
+
+class Publication(models.Model):
+    """One frozen revision of a published paper. Never changed once written."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="publications")
+    revision = models.PositiveIntegerField()
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    html = models.TextField()
+    pdf = models.FileField(upload_to="reports/")
+    sha256 = models.CharField(max_length=64)
+    page_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["report", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "revision"], name="one_revision_number"),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="revision_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} (revision {self.revision})"

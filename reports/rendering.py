@@ -1,0 +1,92 @@
+"""A paper as HTML and as an accessible PDF, from one template.
+
+Paragraphs of text sections are numbered 1, 2, 3 ... through the whole paper (headings, lists
+and tables are not), each with an anchor #pN, so the web page and the PDF agree.
+"""
+
+from dataclasses import dataclass, field
+from string import ascii_uppercase
+
+from django.template.loader import render_to_string
+
+from pcc_portal.markdown import render_markdown, render_numbered_markdown
+from pcc_portal.models import OfficeProfile
+from reports import sections as data
+from reports.models import Report, ReportSection
+
+Kind = ReportSection.Kind
+
+
+@dataclass
+class RenderedSection:
+    section: ReportSection
+    html: str = ""
+    letter: str = ""
+    data: dict = field(default_factory=dict)
+
+
+def paper_context(report: Report, *, draft: bool = False) -> dict:
+    """Everything the paper template shows, with paragraph numbers and appendix letters."""
+    number = 1
+    body, appendices = [], []
+    for section in report.sections.all():
+        rendered = RenderedSection(section)
+        if section.kind == Kind.APPENDIX:
+            rendered.letter = ascii_uppercase[len(appendices) % 26]
+            rendered.html = render_markdown(section.body)
+            appendices.append(rendered)
+            continue
+        rendered.html, number = render_numbered_markdown(section.body, number)
+        rendered.data = section_data(section, report)
+        body.append(rendered)
+    return {
+        "report": report,
+        "office": OfficeProfile.load(),
+        "meeting": report.panel_meeting,
+        "period": report.period,
+        "executive_summary": render_markdown(report.executive_summary),
+        "recommendation": render_markdown(report.recommendation),
+        "sections": body,
+        "appendices": appendices,
+        "draft": draft,
+        "paragraph_count": number - 1,
+    }
+
+
+def section_data(section: ReportSection, report: Report) -> dict:
+    if section.kind == Kind.FUNDING_TABLE:
+        return {"funding": data.funding_table(section)}
+    if section.kind == Kind.OUTCOME_MEASURES and report.period:
+        return {"measures": data.outcome_measures(section, report.period)}
+    if section.kind == Kind.SCRUTINY_MEETINGS and report.period:
+        return {"meetings": data.scrutiny_meetings(report.period)}
+    if section.kind == Kind.OPEN_ACTIONS:
+        return {"actions": data.open_actions(section)}
+    if section.kind == Kind.RECOMMENDATIONS:
+        group, recommendations = data.recommendations(section)
+        return {"task_group": group, "recommendations": recommendations}
+    return {}
+
+
+def paper_fragment(context: dict) -> str:
+    """The paper itself: what the web page shows inside the portal's layout."""
+    return render_to_string("reports/includes/_paper.html", context)
+
+
+def paper_document(context: dict) -> str:
+    """The paper as a standalone A4 document, for the PDF."""
+    return render_to_string("reports/paper_document.html", context)
+
+
+def write_pdf(document_html: str) -> bytes:
+    """A4, tagged PDF/UA, loading only the portal's own files."""
+    from weasyprint import HTML
+
+    from reports.fetcher import PortalURLFetcher
+
+    html = HTML(string=document_html, base_url="file:///", url_fetcher=PortalURLFetcher())
+    return html.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def render_paper_pdf(report: Report, *, draft: bool = False) -> bytes:
+    return write_pdf(paper_document(paper_context(report, draft=draft)))

@@ -1,0 +1,22 @@
+import itertools
+
+from reports.models import Report, ReportSection
+from scrutiny.tests.factories import make_panel_meeting
+
+_seq = itertools.count(1)
+
+
+def make_report(meeting=None, **fields) -> Report:
+    n = next(_seq)
+    defaults = {
+        "title": f"Paper {n}", "kind": "performance", "contact_name": "Ian Dickinson",
+        "executive_summary": "A summary.", "recommendation": "Consider the report.",
+        "signatory_name": "Angela Harrison", "signatory_title": "Director",
+    }  # fmt: skip
+    meeting = meeting or make_panel_meeting(f"2021-{n % 12 + 1:02d}-{n % 27 + 1:02d}")
+    return Report.objects.create(panel_meeting=meeting, **{**defaults, **fields})
+
+
+def add_section(report, kind="text", body="", **fields) -> ReportSection:
+    order = report.sections.count() + 1
+    return ReportSection.objects.create(report=report, order=order, kind=kind, body=body, **fields)

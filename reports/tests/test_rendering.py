@@ -1,0 +1,131 @@
+"""Papers rendered: numbering, computed tables, the PDF's text, structure and safety."""
+
+import socket
+from io import BytesIO
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from reports import rendering
+from reports.fetcher import FetchRefused, PortalURLFetcher
+from reports.models import Report
+from reports.tests.factories import add_section, make_report
+
+FIXTURES = ["010_office_profile", "020_areas_lancashire", "025_reporting_periods",
+            "030_plan_lancashire_2021_2025", "040_scrutiny_lancashire", "050_funding_lancashire",
+            "060_reports_lancashire"]  # fmt: skip
+
+
+@pytest.fixture
+def lancashire(db):
+    for name in FIXTURES:
+        call_command("loaddata", f"fixtures/{name}.json", verbosity=0)
+
+
+def fragment(report) -> BeautifulSoup:
+    return BeautifulSoup(rendering.paper_fragment(rendering.paper_context(report)), "html.parser")
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(BytesIO(pdf)).pages)
+
+
+def test_paragraphs_are_numbered_through_the_whole_paper_but_not_headings_lists_or_tables(db):
+    report = make_report()
+    add_section(report, body="One.\n\nTwo.\n\n## A heading\n\n* a bullet")
+    add_section(report, kind="funding_table", params={"direction": "incoming"}, body="Three.")
+    add_section(report, body="Four.\n\nFive.")
+    add_section(report, kind="appendix", heading="Data", body="Not numbered.")
+    page = fragment(report)
+    numbered = [(p["id"], p.find(class_="paper-para__number").text) for p in page.select("p[id]")]
+    assert numbered == [(f"p{n}", f"{n}.") for n in range(1, 6)]
+    assert page.find("h2", string="A heading").find(class_="paper-para__number") is None
+    appendix = page.find("h2", string="Appendix A: Data")
+    assert appendix is not None and appendix.find_next("p").get("id") is None
+
+
+def test_the_8_march_2021_paper_computes_its_funding_table_totalling_5_568_897(lancashire):
+    report = Report.objects.get(pk=2)
+    page = fragment(report)
+    table = page.find("caption", string="External funding secured").find_parent("table")
+    assert table.tfoot.get_text(" ", strip=True) == "Total £5,568,897"
+    assert len(table.tbody.find_all("tr")) == 10
+    assert "This report covers Quarter 3 2020/21 (1 October to 31 December 2020)." in page.text
+
+
+def test_the_pdf_holds_the_title_meeting_date_numbered_paragraphs_and_total(lancashire):
+    pdf = rendering.render_paper_pdf(Report.objects.get(pk=2))
+    assert pdf.startswith(b"%PDF")
+    text = pdf_text(pdf)
+    for expected in ("Police & Crime Plan Performance Monitoring Report",
+                     "Meeting to be held on 8 March 2021", "£5,568,897", "Page 1 of",
+                     "Appendix A: Performance data"):  # fmt: skip
+        assert expected in text, expected
+    assert "1. The Commissioner holds the Chief Constable" in text or "1." in text
+
+
+def test_the_pdf_is_tagged_with_a_title_and_a_language(lancashire):
+    reader = PdfReader(BytesIO(rendering.render_paper_pdf(Report.objects.get(pk=3))))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert str(root["/Lang"]).lower().startswith("en")
+    assert "Police & Crime Commissioner's update" in reader.metadata.title
+    assert reader.outline, "headings become PDF bookmarks"
+
+
+def test_a_draft_pdf_says_draft(db):
+    report = make_report()
+    add_section(report, body="Text.")
+    assert "DRAFT" in pdf_text(rendering.render_paper_pdf(report, draft=True))
+
+
+def test_dangerous_content_is_dropped_and_nothing_is_fetched(db, monkeypatch):
+    connections = []
+    monkeypatch.setattr(socket.socket, "connect", lambda self, *a: connections.append(a))
+    report = make_report(executive_summary="Summary [click](javascript:alert(1))")
+    add_section(report, body=(
+        '<img src="http://127.0.0.1:9/x.png"> <iframe src="https://example.com/"></iframe> '
+        '<script>alert(1)</script>\n\n![remote](http://127.0.0.1:9/y.png)\n\n'
+        '<link rel="stylesheet" href="http://127.0.0.1:9/z.css">'
+    ))  # fmt: skip
+    page = fragment(report)
+    assert page.find(["img", "iframe", "script", "link"]) is None
+    assert all("javascript:" not in (a.get("href") or "") for a in page.find_all("a"))
+    pdf = rendering.render_paper_pdf(report)
+    assert pdf.startswith(b"%PDF")
+    assert connections == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:9/x.png", "https://example.com/a.css", "ftp://example.com/x",
+     "file:///etc/passwd", "file:///static/../../../../etc/passwd", "file://evil.example/x.png",
+     "data:image/png;base64," + "A" * 70000],
+)  # fmt: skip
+def test_the_url_fetcher_refuses_anything_but_the_portals_own_files(url, monkeypatch):
+    connections = []
+    monkeypatch.setattr(socket.socket, "connect", lambda self, *a: connections.append(a))
+    with pytest.raises(FetchRefused):
+        PortalURLFetcher().fetch(url)
+    assert connections == []
+
+
+def test_the_url_fetcher_serves_the_portals_stylesheet():
+    response = PortalURLFetcher().fetch("file:///static/css/paper.css")
+    try:
+        assert b"@page" in response.read()
+    finally:
+        response.close()
+
+
+def test_a_section_naming_a_deleted_fund_is_an_error_not_a_broken_pdf(lancashire):
+    from funding.models import Fund
+
+    report = Report.objects.get(pk=2)
+    Fund.objects.filter(slug="street-pastors-fund").update(slug="renamed")
+    from reports.services import publish_problems
+
+    assert any("street-pastors-fund" in problem for problem in publish_problems(report))

@@ -1,0 +1,214 @@
+"""Papers as each role sees and handles them: publishing, revisions, exempt papers, packs."""
+
+import hashlib
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from reports.models import Publication, Report
+from reports.services import report_publish
+from reports.tests.factories import add_section, make_report
+from scrutiny.tests.factories import make_panel_meeting
+from tests.helpers import ROLES, soup, text
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def papers(db, media, make_user):
+    meeting = make_panel_meeting("2021-03-08")
+    approver = make_user("approver")
+    public = make_report(meeting, title="Public paper", agenda_order=1)
+    add_section(public, body="The public paragraph.")
+    exempt = make_report(meeting, title="Exempt paper", is_exempt=True, agenda_order=2)
+    add_section(exempt, body="The exempt paragraph.")
+    draft = make_report(meeting, title="Draft paper", agenda_order=3)
+    add_section(draft, body="The draft paragraph.")
+    withdrawn = make_report(meeting, title="Withdrawn paper", agenda_order=4)
+    add_section(withdrawn, body="The withdrawn paragraph.")
+    for report in (public, exempt, withdrawn):
+        report_publish(report=report, user=approver)
+    withdrawn.status = "withdrawn"
+    withdrawn.save()
+    return {"meeting": meeting, "public": public, "exempt": exempt, "draft": draft,
+            "withdrawn": withdrawn}  # fmt: skip
+
+
+SEES = {  # role -> the papers it may see
+    "anonymous": {"public"},
+    "panel member": {"public", "exempt"},
+    "staff": {"public", "exempt", "draft", "withdrawn"},
+    "approver": {"public", "exempt", "draft", "withdrawn"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_sees_which_paper_as_html_and_pdf(client_for, papers, role):
+    client = client_for(role)
+    listing = text(soup(client.get("/reports/")).main)
+    for name in ("public", "exempt", "draft", "withdrawn"):
+        report = papers[name]
+        expected = 200 if name in SEES[role] else 404
+        assert client.get(report.get_absolute_url()).status_code == expected, (role, name)
+        assert client.get(report.get_pdf_url()).status_code == expected, (role, name)
+        assert (report.title in listing) is (name in SEES[role]), (role, name)
+
+
+def test_published_paper_is_served_from_its_stored_revision(client, papers):
+    public = papers["public"]
+    publication = public.publications.get()
+    public.sections.update(body="Changed after publishing.")
+    page = text(soup(client.get(public.get_absolute_url())).main)
+    assert "The public paragraph." in page and "Changed after publishing." not in page
+    response = client.get(public.get_pdf_url())
+    body = b"".join(response.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == publication.sha256
+    assert response["ETag"] == f'"{publication.sha256}"'
+    assert "2021-03-08" in response["Content-Disposition"]
+    assert client.get(public.get_pdf_url(), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_staff_preview_of_a_draft_is_fresh_and_marked_draft(client_for, papers):
+    client = client_for("staff")
+    page = text(soup(client.get(papers["draft"].get_absolute_url())).main)
+    assert "DRAFT" in page and "The draft paragraph." in page
+    pdf = client.get(papers["draft"].get_pdf_url()).content
+    assert "DRAFT" in PdfReader(BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_republishing_makes_revision_2_and_leaves_revision_1_unchanged(papers, make_user):
+    public = papers["public"]
+    first = public.publications.get()
+    first_bytes = first.pdf.read()
+    public.sections.update(body="A corrected paragraph.")
+    second = report_publish(report=public, user=make_user("approver"))
+    first.refresh_from_db()
+    assert (first.revision, second.revision) == (1, 2)
+    assert first.pdf.open("rb").read() == first_bytes
+    assert hashlib.sha256(first_bytes).hexdigest() == first.sha256 != second.sha256
+    assert "A corrected paragraph." in second.html and "A corrected paragraph." not in first.html
+
+
+@pytest.mark.parametrize(("role", "expected"), [("anonymous", 302), ("panel member", 403),
+                                                ("staff", 403)])  # fmt: skip
+def test_only_approvers_publish(client_for, papers, role, expected):
+    draft = papers["draft"]
+    client = client_for(role)
+    assert client.get(f"/reports/{draft.pk}/publish/").status_code == expected
+    assert client.post(f"/reports/{draft.pk}/publish/").status_code == expected
+    assert not draft.publications.exists()
+
+
+def test_approver_confirms_then_publishes_and_withdraws(client_for, papers):
+    client = client_for("approver")
+    draft = papers["draft"]
+    confirm = text(soup(client.get(f"/reports/{draft.pk}/publish/")).main)
+    assert "Everyone, including the public, will be able to read" in confirm
+    client.post(f"/reports/{draft.pk}/publish/")
+    draft.refresh_from_db()
+    assert draft.is_published and draft.publications.get().revision == 1
+    assert client_for("anonymous").get(draft.get_absolute_url()).status_code == 200
+    client.post(f"/reports/{draft.pk}/withdraw/")
+    draft.refresh_from_db()
+    assert draft.status == "withdrawn" and draft.publications.count() == 1
+
+
+def test_a_paper_with_no_sections_cannot_be_published(client_for, papers):
+    empty = make_report(papers["meeting"], title="Empty paper")
+    response = client_for("approver").post(f"/reports/{empty.pk}/publish/")
+    assert response.status_code == 400
+    assert "no sections cannot be published" in text(soup(response).main)
+    assert not Publication.objects.filter(report=empty).exists()
+
+
+@pytest.mark.parametrize(("role", "titles"), [
+    ("anonymous", ["Public paper"]),
+    ("panel member", ["Public paper", "Exempt paper"]),
+])  # fmt: skip
+def test_agenda_pack_joins_the_published_papers_the_reader_may_see(client_for, papers, role,
+                                                                   titles):  # fmt: skip
+    response = client_for(role).get("/scrutiny/panel/2021-03-08/pack.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    reader = PdfReader(BytesIO(response.content))
+    text_all = " ".join(page.extract_text() for page in reader.pages)
+    assert "Agenda reports pack" in text_all and "Contents" in text_all
+    bookmarks = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert bookmarks == ["Agenda reports pack", *titles]
+    for hidden in {"Exempt paper", "Draft paper", "Withdrawn paper"} - set(titles):
+        assert hidden not in text_all
+
+
+def test_panel_meeting_page_lists_its_papers_and_the_pack(client, papers):
+    page = soup(client.get("/scrutiny/panel/2021-03-08/"))
+    assert page.find("a", string="Public paper") is not None
+    assert page.find("a", string="Exempt paper") is None
+    assert page.find("a", href="/scrutiny/panel/2021-03-08/pack.pdf") is not None
+
+
+def test_the_plan_as_a_pdf(client, db):
+    from django.core.management import call_command
+
+    for name in ("020_areas_lancashire", "030_plan_lancashire_2021_2025"):
+        call_command("loaddata", f"fixtures/{name}.json", verbosity=0)
+    response = client.get("/plan/2021-2025.pdf")
+    assert response.status_code == 200
+    text_all = " ".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
+    assert "Leading the Fight Against Crime" in " ".join(text_all.split())
+    assert "Appendix: outcome measures" in text_all
+
+
+def test_staff_compose_a_paper_with_a_text_section_and_a_funding_table(client_for, papers):
+    client = client_for("staff")
+    meeting = papers["meeting"]
+    response = client.post("/reports/new/", {
+        "panel_meeting": meeting.pk, "title": "Funding update", "kind": "other", "quarter": "",
+        "contact_name": "Ian Dickinson", "contact_phone": "", "contact_email": "",
+        "executive_summary": "Money secured.", "recommendation": "Note it.",
+        "signatory_name": "Angela Harrison", "signatory_title": "Director", "agenda_order": "5",
+    })  # fmt: skip
+    report = Report.objects.get(title="Funding update")
+    assert response["Location"] == f"/reports/{report.pk}/edit/"
+    client.post(
+        f"/reports/{report.pk}/sections/new/?kind=text",
+        {"heading": "Background", "body": "First.\n\nSecond."},
+    )
+    client.post(
+        f"/reports/{report.pk}/sections/new/?kind=funding_table",
+        {"heading": "Funding", "body": "", "direction": "incoming"},
+    )
+    kinds = list(report.sections.values_list("kind", flat=True))
+    assert kinds == ["text", "funding_table"]
+    funding = report.sections.get(kind="funding_table")
+    assert funding.params == {"direction": "incoming"}
+    client.post(f"/reports/sections/{funding.pk}/move/", {"direction": "up"})
+    assert list(report.sections.values_list("kind", flat=True)) == ["funding_table", "text"]
+    preview = text(soup(client.get(report.get_absolute_url())).main)
+    assert "DRAFT" in preview and "1. First." in preview
+
+
+def test_a_funding_section_must_say_which_money(client_for, papers):
+    report = papers["draft"]
+    response = client_for("staff").post(
+        f"/reports/{report.pk}/sections/new/?kind=funding_table", {"heading": "Funding", "body": ""}
+    )
+    assert "Choose whether the table shows money secured" in text(
+        soup(response).find(class_="govuk-error-summary")
+    )
+
+
+@pytest.mark.parametrize("sections", [1, 12])
+def test_the_published_paper_page_runs_a_fixed_number_of_queries(client, papers,
+                                                                 django_assert_num_queries,
+                                                                 sections, make_user):  # fmt: skip
+    report = make_report(papers["meeting"], title="Long paper")
+    for _ in range(sections):
+        add_section(report, body="Paragraph.\n\n" * 5)
+        add_section(report, kind="funding_table", params={"direction": "incoming"})
+    report_publish(report=report, user=make_user("approver"))
+    with django_assert_num_queries(3):
+        assert client.get(report.get_absolute_url()).status_code == 200

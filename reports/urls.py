@@ -1,0 +1,19 @@
+from django.urls import path
+
+from reports import compose, views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.ReportListView.as_view(), name="papers"),
+    path("new/", compose.ReportCreateView.as_view(), name="paper_create"),
+    path("<int:pk>/", views.ReportDetailView.as_view(), name="paper"),
+    path("<int:pk>.pdf", views.ReportPDFView.as_view(), name="paper_pdf"),
+    path("<int:pk>/edit/", compose.ReportUpdateView.as_view(), name="paper_edit"),
+    path("<int:pk>/publish/", views.PublishView.as_view(), name="paper_publish"),
+    path("<int:pk>/withdraw/", views.WithdrawView.as_view(), name="paper_withdraw"),
+    path("<int:pk>/sections/new/", compose.SectionCreateView.as_view(), name="section_create"),
+    path("sections/<int:pk>/edit/", compose.SectionUpdateView.as_view(), name="section_edit"),
+    path("sections/<int:pk>/delete/", compose.SectionDeleteView.as_view(), name="section_delete"),
+    path("sections/<int:pk>/move/", compose.SectionMoveView.as_view(), name="section_move"),
+]

@@ -1,0 +1,200 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.views import View
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+
+from pcc_portal.mixins import FilteredListMixin, PageMixin, PermissionMixin
+from reports import rendering, services
+from reports.filters import ReportFilter
+from reports.models import CHANGE_REPORT, Report
+
+PAPERS = ("Papers", "/reports/")
+
+
+def visible_report(user, pk) -> Report:
+    """The paper if the user may see it: 404 otherwise (a draft or exempt one does not leak)."""
+    return get_object_or_404(
+        Report.objects.visible_to(user).select_related("panel_meeting", "period"), pk=pk
+    )
+
+
+def latest_publication(report):
+    return report.publications.order_by("-revision").first()
+
+
+class ReportListView(FilteredListMixin, PageMixin, FilterView):
+    filterset_class = ReportFilter
+    template_name = "reports/report_list.html"
+    context_object_name = "papers"
+    paginate_by = 25
+    page_title = "Panel papers"
+
+    def get_queryset(self):
+        return (
+            Report.objects.visible_to(self.request.user)
+            .select_related("panel_meeting")
+            .order_by("-panel_meeting__starts_at", "agenda_order", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = self.request.user.has_perm("reports.add_report")
+        return context
+
+
+class ReportDetailView(PageMixin, TemplateView):
+    """A published paper from its stored revision; editors previewing a draft get it fresh."""
+
+    template_name = "reports/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        report = visible_report(self.request.user, self.kwargs["pk"])
+        publication = latest_publication(report) if report.is_published else None
+        if publication:
+            paper = mark_safe(publication.html)  # rendered and sanitised when it was published
+        else:
+            paper = rendering.paper_fragment(rendering.paper_context(report, draft=True))
+        context = super().get_context_data(**kwargs)
+        context.update(
+            report=report, publication=publication, paper=paper,
+            page_title=report.title,
+            can_edit=self.request.user.has_perm(CHANGE_REPORT),
+            can_publish=self.request.user.has_perm(services.PUBLISH),
+        )  # fmt: skip
+        return context
+
+    def get_breadcrumbs(self):
+        return [PAPERS]
+
+
+def pdf_filename(report: Report) -> str:
+    day = report.panel_meeting.date.isoformat()
+    return f"{day} {slugify(report.title)}.pdf"
+
+
+class ReportPDFView(View):
+    def get(self, request, pk):
+        report = visible_report(request.user, pk)
+        publication = latest_publication(report) if report.is_published else None
+        if publication is None:
+            pdf = rendering.render_paper_pdf(report, draft=True)
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = f'inline; filename="DRAFT {pdf_filename(report)}"'
+            response["Cache-Control"] = "no-store"
+            return response
+        etag = f'"{publication.sha256}"'
+        if request.headers.get("If-None-Match") == etag:
+            response = HttpResponse(status=304)
+        else:
+            try:
+                response = FileResponse(
+                    publication.pdf.open("rb"), content_type="application/pdf",
+                    as_attachment=False, filename=pdf_filename(report),
+                )  # fmt: skip
+            except FileNotFoundError:
+                raise Http404("The stored PDF is missing.") from None
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, max-age=300" if report.is_exempt else "max-age=300"
+        return response
+
+
+class PublishView(PermissionMixin, PageMixin, TemplateView):
+    """Asks first, saying what the public will see; publishes (or withdraws) on POST."""
+
+    permission = services.PUBLISH
+    template_name = "reports/report_publish.html"
+    action = "publish"
+
+    def get_report(self):
+        return get_object_or_404(
+            Report.objects.select_related("panel_meeting"), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        report = self.get_report()
+        context = super().get_context_data(**kwargs)
+        context.update(
+            report=report, action=self.action,
+            problems=services.publish_problems(report) if self.action == "publish" else [],
+            revision=report.publications.count() + 1,
+            page_title=f"{'Publish' if self.action == 'publish' else 'Withdraw'} “{report.title}”",
+        )  # fmt: skip
+        return context
+
+    def post(self, request, pk):
+        report = self.get_report()
+        try:
+            if self.action == "publish":
+                publication = services.report_publish(report=report, user=request.user)
+                messages.success(request, f"Published as revision {publication.revision}.")
+            else:
+                services.report_withdraw(report=report, user=request.user)
+                messages.success(request, "Withdrawn: only office staff can see it now.")
+        except ValidationError as error:
+            context = self.get_context_data()
+            context["problems"] = error.messages
+            return self.render_to_response(context, status=400)
+        except PermissionDenied:
+            raise
+        return redirect(report.get_absolute_url())
+
+
+class WithdrawView(PublishView):
+    action = "withdraw"
+
+
+class AgendaPackView(View):
+    """/scrutiny/panel/<date>/pack.pdf: every published paper of the meeting the user may see."""
+
+    def get(self, request, date):
+        from reports.packs import agenda_pack
+        from scrutiny.views.panel import panel_meeting_on
+
+        meeting = panel_meeting_on(date)
+        response = HttpResponse(agenda_pack(meeting, request.user), content_type="application/pdf")
+        name = f"{meeting.date.isoformat()} agenda reports pack.pdf"
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+class PlanPDFView(View):
+    """/plan/<plan>.pdf: the Police and Crime Plan rendered from its data."""
+
+    def get(self, request, plan):
+        from plan.models import Plan
+        from reports.packs import plan_pdf
+
+        found = get_object_or_404(Plan.objects.visible_to(request.user), slug=plan)
+        response = HttpResponse(plan_pdf(found), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'inline; filename="police-and-crime-plan-{found.slug}.pdf"'
+        )
+        return response
+
+
+class PanelMeetingWithPapersView(PageMixin, TemplateView):
+    """The panel meeting page of scrutiny, with the meeting's papers added by this app."""
+
+    template_name = "reports/panelmeeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        from reports.packs import pack_papers
+        from scrutiny.views.panel import PANEL, panel_meeting_on
+
+        meeting = panel_meeting_on(self.kwargs["date"])
+        papers = (
+            Report.objects.visible_to(self.request.user).filter(panel_meeting=meeting)
+            .order_by("agenda_order", "pk")
+        )  # fmt: skip
+        context = super().get_context_data(**kwargs)
+        context.update(
+            meeting=meeting, papers=list(papers), page_title=str(meeting),
+            breadcrumbs=[PANEL], has_pack=bool(pack_papers(meeting, self.request.user)),
+        )  # fmt: skip
+        return context
