@@ -21,7 +21,20 @@ class HomeView(PageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["sections"] = available_sections()
         context["roles"] = roles_of(self.request.user)
+        context.update(home_news(self.request.user))
         return context
+
+
+def home_news(user) -> dict:
+    """The next panel meeting and the latest papers the visitor may read."""
+    from reports.models import Report
+    from scrutiny.models import PanelMeeting
+
+    papers = (
+        Report.objects.visible_to(user).published().select_related("panel_meeting")
+        .order_by("-panel_meeting__starts_at", "agenda_order")[:5]
+    )  # fmt: skip
+    return {"next_meeting": PanelMeeting.objects.upcoming().first(), "latest_papers": list(papers)}
 
 
 class AccessibilityView(PageMixin, TemplateView):

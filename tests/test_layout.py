@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from tests.helpers import ROLES, soup
+from tests.helpers import ROLES, soup, text
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_home_page_runs_a_fixed_number_of_queries(
     client_for, office, django_assert_max_num_queries
 ):
     client = client_for("panel member")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         assert client.get("/").status_code == 200
 
 
@@ -137,3 +137,20 @@ def test_unknown_page_is_a_404_in_the_portal_layout(client, office):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert soup(response).h1.text == "Page not found"
+
+
+def test_home_page_shows_the_latest_papers_the_visitor_may_read(client_for, office, settings,
+                                                                 tmp_path, make_user):  # fmt: skip
+    from reports.services import report_publish
+    from reports.tests.factories import add_section, make_report
+
+    settings.MEDIA_ROOT = tmp_path
+    approver = make_user("approver")
+    for title, exempt in (("Open paper", False), ("Closed paper", True)):
+        report = make_report(title=title, is_exempt=exempt)
+        add_section(report, body="Text.")
+        report_publish(report=report, user=approver)
+    public = text(soup(client_for("anonymous").get("/")).main)
+    assert "Open paper" in public and "Closed paper" not in public
+    member = text(soup(client_for("panel member").get("/")).main)
+    assert "Closed paper" in member
