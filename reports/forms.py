@@ -100,6 +100,10 @@ class SectionForm(forms.ModelForm):
         required=False, widget=forms.CheckboxSelectMultiple,
         help_text="Leave all unticked for every fund in that direction.",
     )  # fmt: skip
+    financial_year = forms.TypedChoiceField(
+        label="Financial year", required=False, coerce=int, empty_value=None,
+        help_text="Or give a date range below.",
+    )  # fmt: skip
     date_from = DateField(label="Awarded on or after", required=False)
     date_to = DateField(label="Awarded on or before", required=False)
     priorities = PriorityChoice(
@@ -115,7 +119,7 @@ class SectionForm(forms.ModelForm):
     )  # fmt: skip
 
     PARAMS = {
-        "funding_table": ["direction", "funds", "date_from", "date_to"],
+        "funding_table": ["direction", "funds", "financial_year", "date_from", "date_to"],
         "outcome_measures": ["priorities"],
         "open_actions": ["priorities"],
         "recommendations": ["task_group"],
@@ -135,7 +139,16 @@ class SectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.kind = kind
         wanted = self.PARAMS.get(kind, [])
-        for name in ["direction", "funds", "date_from", "date_to", "priorities", "task_group"]:
+        if "financial_year" in self.fields:
+            from django.utils import timezone
+
+            this_year = timezone.localdate().year
+            self.fields["financial_year"].choices = [("", "Any year")] + [
+                (year, f"{year}/{(year + 1) % 100:02d}") for year in range(this_year, 2009, -1)
+            ]
+        optional = ["direction", "funds", "financial_year", "date_from", "date_to", "priorities",
+                    "task_group"]  # fmt: skip
+        for name in optional:
             if name not in wanted:
                 del self.fields[name]
         params = self.instance.params or {}
@@ -156,7 +169,7 @@ class SectionForm(forms.ModelForm):
                 layout.append(Field.checkboxes(name, legend_size=Size.SMALL, small=True))
             elif name == "direction":
                 layout.append(Field.radios(name, legend_size=Size.SMALL))
-            elif name == "task_group":
+            elif name in ("task_group", "financial_year"):
                 layout.append(Field.select(name))
             else:
                 layout.append(name)

@@ -212,3 +212,38 @@ def test_the_published_paper_page_runs_a_fixed_number_of_queries(client, papers,
     report_publish(report=report, user=make_user("approver"))
     with django_assert_num_queries(3):
         assert client.get(report.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(("role", "expected"), [("anonymous", 302), ("panel member", 403),
+                                                ("staff", 200), ("approver", 200)])  # fmt: skip
+def test_only_staff_open_the_compose_pages(client_for, papers, role, expected):
+    draft = papers["draft"]
+    section = draft.sections.first()
+    client = client_for(role)
+    for url in [
+        "/reports/new/",
+        f"/reports/{draft.pk}/edit/",
+        f"/reports/{draft.pk}/sections/new/?kind=outcome_measures",
+        f"/reports/sections/{section.pk}/edit/",
+        f"/reports/sections/{section.pk}/delete/",
+    ]:
+        assert client.get(url).status_code == expected, url
+
+
+def test_a_funding_table_for_one_financial_year(client_for, papers):
+    from funding.tests.factories import make_award, make_fund
+
+    fund = make_fund("incoming")
+    make_award(fund, amount="100", award_date="2020-04-01")
+    make_award(fund, amount="200", award_date="2021-03-31")
+    make_award(fund, amount="400", award_date="2021-04-01")
+    report = papers["draft"]
+    client_for("staff").post(
+        f"/reports/{report.pk}/sections/new/?kind=funding_table",
+        {"heading": "2020/21", "direction": "incoming", "financial_year": "2020"},
+    )
+    section = report.sections.get(kind="funding_table")
+    assert section.params == {"direction": "incoming", "financial_year": 2020}
+    page = soup(client_for("staff").get(report.get_absolute_url()))
+    table = page.find("caption", string="2020/21").find_parent("table")
+    assert table.tfoot.get_text(" ", strip=True) == "Total £300"
