@@ -12,12 +12,13 @@ BUILD := static/build
 CSS := $(BUILD)/portal.css
 GOVUK_JS := $(BUILD)/govuk/govuk-frontend.min.js
 
-.PHONY: run test test-postgres lint format assets check-deploy clean help
+.PHONY: run test test-e2e test-postgres lint format assets check-deploy clean help
 
 help:
 	@echo "make run            serve the portal with demo data at http://127.0.0.1:$(PORT)/"
 	@echo "make test           run the test suite on SQLite"
 	@echo "make test-postgres  run the test suite on a throwaway PostgreSQL cluster"
+	@echo "make test-e2e       browser journeys and accessibility checks in Chromium"
 	@echo "make lint           ruff: lint and formatting"
 	@echo "make assets         compile the stylesheet and copy GOV.UK Frontend's script"
 
@@ -42,6 +43,10 @@ $(VENV)/.installed: pyproject.toml $(VENV)/.python-ok
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.python-ok
 	$(PY) -m pip install --quiet --editable ".[dev]"
 	@touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-e2e: pyproject.toml $(VENV)/.installed-dev
+	$(PY) -m pip install --quiet --editable ".[dev,e2e]"
+	@touch $@
 
 # --- Front end ---------------------------------------------------------------------------
 node_modules/.package-lock.json: package.json package-lock.json
@@ -68,6 +73,13 @@ run: $(VENV)/.installed assets
 
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Browser journeys: Debian's Chromium (never a downloaded browser), the portal on a live
+# server on 127.0.0.1, axe-core from its PyPI package. Screenshots go to test-results/.
+CHROMIUM ?= /usr/bin/chromium
+test-e2e: $(VENV)/.installed-e2e assets
+	@test -x $(CHROMIUM) || { echo "The browser tests need Chromium: apt-get install chromium" >&2; exit 1; }
+	CHROMIUM=$(CHROMIUM) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest e2e -p no:cacheprovider $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed-dev
 	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -144,6 +144,7 @@ class AwardForm(forms.ModelForm):
             "beneficiaries": "People it will help (optional)",
             "projects": "Number of projects (optional)",
         }
+        field_classes = {"amount": NumberField, "amount_per_year": NumberField}
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 4}),
             "status": forms.RadioSelect,

@@ -1,0 +1,70 @@
+"""The browser: Debian's Chromium driven by Playwright, against pytest-django's live server."""
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
+
+PASSWORD = "lancashire-demo"
+RESULTS = Path(__file__).resolve().parent.parent / "test-results"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def portal(transactional_db, live_server, settings, tmp_path):
+    """The portal with the Lancashire data, the demo accounts and the published papers."""
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo", "--password", PASSWORD, "--allow-production", stdout=io.StringIO())
+    return live_server.url
+
+
+@pytest.fixture
+def shots(request):
+    """Saves a screenshot under test-results/<test>/<name>.png."""
+    folder = RESULTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def shot(page, name: str):
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+    return shot
+
+
+@pytest.fixture
+def open_as(browser, portal):
+    """A new browser context signed in as a demo account (or signed out for None)."""
+    contexts = []
+
+    def open_page(username: str | None, **options):
+        context = browser.new_context(base_url=portal, accept_downloads=True, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        if username:
+            page.goto("/accounts/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", PASSWORD)
+            page.press("#id_password", "Enter")  # forms submit with Enter
+            page.wait_for_url(re.compile(r".*/$"))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -1,0 +1,104 @@
+"""axe-core on every page of the URL map as each role; keyboard use; 400% zoom (320px)."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PUBLIC = [
+    "/", "/accessibility/", "/privacy/", "/accounts/login/",
+    "/plan/", "/plan/2021-2025/", "/plan/2021-2025/getting-tough-on-anti-social-behaviour/",
+    "/plan/2021-2025/quarters/2021-q2/",
+    "/scrutiny/meetings/", "/scrutiny/meetings/3/", "/scrutiny/meetings/?year=abc",
+    "/scrutiny/actions/", "/scrutiny/actions/2/", "/scrutiny/panel/", "/scrutiny/panel/2021-10-12/",
+    "/scrutiny/task-groups/", "/scrutiny/task-groups/neighbourhood-policing/",
+    "/funding/", "/funding/awards/", "/funding/awards/1/", "/funding/funds/street-pastors-fund/",
+    "/funding/organisations/", "/reports/", "/reports/2/", "/no-such-page/",
+]  # fmt: skip
+STAFF = [
+    "/plan/updates/40/edit/", "/plan/2021-2025/quarters/2021-q2/measures/6/new/",
+    "/scrutiny/meetings/new/", "/scrutiny/meetings/3/edit/", "/scrutiny/meetings/3/topics/new/",
+    "/scrutiny/meetings/3/papers/new/", "/scrutiny/actions/2/edit/", "/scrutiny/panel/new/",
+    "/scrutiny/task-groups/new/", "/funding/awards/new/", "/funding/funds/new/",
+    "/funding/organisations/new/", "/reports/new/", "/reports/2/edit/",
+    "/reports/sections/1/edit/", "/reports/sections/1/delete/",
+]  # fmt: skip
+PAGES = {
+    None: PUBLIC,
+    "panel": PUBLIC,
+    "staff": PUBLIC + STAFF,
+    "approver": PUBLIC + STAFF + ["/reports/2/publish/", "/reports/2/withdraw/"],
+}
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.mark.parametrize("role", list(PAGES), ids=["anonymous", "panel", "staff", "approver"])
+def test_no_serious_or_critical_axe_violations_on_any_page(open_as, role):
+    page = open_as(role)
+    axe = Axe()
+    found, counts = [], {}
+    for url in PAGES[role]:
+        page.goto(url)
+        for violation in axe.run(page).response["violations"]:
+            counts[violation["impact"]] = counts.get(violation["impact"], 0) + len(
+                violation["nodes"]
+            )
+            counts.setdefault("rules", set()).add(violation["id"])
+            if violation["impact"] in SERIOUS:
+                for node in violation["nodes"]:
+                    found.append(f"{url}: {violation['id']} ({violation['impact']}): "
+                                 f"{violation['help']} at {node['target']}")  # fmt: skip
+    print(f"axe, {role or 'anonymous'}, {len(PAGES[role])} pages: {counts}")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("role", [None, "staff"], ids=["anonymous", "staff"])
+def test_no_page_scrolls_sideways_at_400_percent_zoom(open_as, role):
+    page = open_as(role, viewport={"width": 320, "height": 800})
+    wide = []
+    for url in PAGES[role]:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wide.append(f"{url}: {width}px")
+    assert not wide, "\n".join(wide)
+
+
+def test_the_skip_link_is_the_first_stop_and_takes_keyboard_users_to_main(open_as):
+    page = open_as(None)
+    page.goto("/plan/2021-2025/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    outline = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement); "
+        "return s.outlineStyle + ' ' + s.boxShadow + ' ' + s.backgroundColor; })()"
+    )
+    assert outline != "none none rgba(0, 0, 0, 0)", "focus is visible"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('main-content').contains(document.activeElement)")
+
+
+def test_focus_is_visible_on_links_and_buttons(open_as):
+    page = open_as(None)
+    page.goto("/accounts/login/")
+    page.focus("input[type=submit]")
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement); "
+        "return [s.outlineStyle, s.boxShadow, s.backgroundColor]; })()"
+    )
+    assert style[0] != "none" or style[1] != "none"
+
+
+def test_axe_really_checks_the_page(open_as):
+    """A guard against a silent no-op: a planted unlabelled input and image must be reported."""
+    page = open_as(None)
+    page.goto("/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', "
+        '\'<input type="text"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">\')'
+    )
+    rules = {violation["id"] for violation in Axe().run(page).response["violations"]}
+    assert {"label", "image-alt"} <= rules
