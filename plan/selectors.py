@@ -89,6 +89,11 @@ class QuarterGrid:
         return self.counts.get(MeasureUpdate.Status.APPROVED, 0)
 
     @property
+    def unapproved_count(self) -> int:
+        """Measures with no approved update yet: drafts, submitted, returned or not started."""
+        return self.measure_count - self.approved_count
+
+    @property
     def not_started_count(self) -> int:
         return self.measure_count - sum(self.counts.values())
 

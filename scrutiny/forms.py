@@ -160,7 +160,10 @@ class ScrutinyPaperForm(forms.ModelForm):
     class Meta:
         model = ScrutinyPaper
         fields = ["title", "received_from", "file", "link"]
-        error_messages = {"title": {"required": "Enter the paper's title"}}
+        error_messages = {
+            "title": {"required": "Enter the paper's title"},
+            "link": {"invalid": "Enter a web address, like https://www.example.org/paper.pdf"},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -280,7 +283,14 @@ class TaskGroupForm(forms.ModelForm):
             "findings": forms.Textarea(attrs={"rows": 8}),
             "status": forms.RadioSelect,
         }
-        error_messages = {"title": {"required": "Enter the task group's title"}}
+        error_messages = {
+            "title": {"required": "Enter the task group's title"},
+            "slug": {
+                "required": "Enter a web address name, like neighbourhood-policing",
+                "unique": "Another task group already has that web address name",
+                "invalid": "Use only letters, numbers and hyphens in the web address name",
+            },
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

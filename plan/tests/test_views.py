@@ -384,3 +384,18 @@ def test_every_quarter_of_the_plan_is_linked_and_quarters_link_to_their_neighbou
     assert grid.find("a", rel="next")["href"] == quarter_url(plan, "2021-q3")
     first = soup(client.get(quarter_url(plan, "2021-q1")))
     assert first.find("a", rel="prev") is None
+
+
+def test_locking_warns_how_many_measures_have_no_approved_update(client_for, setup):
+    plan = setup[0]
+    hint = text(soup(client_for("approver").get(quarter_url(plan))).find(class_="govuk-hint"))
+    assert "5 outcome measures have no approved update yet" in hint
+
+
+def test_an_approver_sees_the_commentary_as_it_will_be_published(client_for, setup):
+    submitted = setup[3]["submitted"]
+    submitted.commentary = "Some **bold** progress."
+    submitted.save()
+    page = soup(client_for("approver").get(submitted.get_absolute_url()))
+    preview = page.find("h2", string="The commentary as it will be published").find_next("div")
+    assert preview.find("strong", string="bold") is not None

@@ -450,3 +450,11 @@ def test_task_groups_cannot_take_the_portals_own_addresses(client_for, data, slu
 def test_the_scrutiny_section_is_current_on_all_its_pages(client, data, path):
     current = soup(client.get(path)).find("a", attrs={"aria-current": "true"})
     assert current is not None and text(current) == "Scrutiny"
+
+
+def test_a_task_group_address_already_taken_says_so_in_words(client_for, data):
+    response = client_for("staff").post("/scrutiny/task-groups/new/", {
+        "title": "Again", "slug": data["group"].slug, "status": "active",
+    })  # fmt: skip
+    summary = text(soup(response).find(class_="govuk-error-summary"))
+    assert "Another task group already has that web address name" in summary
