@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.safestring import mark_safe
@@ -139,8 +139,6 @@ class PublishView(PermissionMixin, PageMixin, TemplateView):
             context = self.get_context_data()
             context["problems"] = error.messages
             return self.render_to_response(context, status=400)
-        except PermissionDenied:
-            raise
         return redirect(report.get_absolute_url())
 
 
