@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from pcc_portal.models import TimeStampedModel
+from pcc_portal.models import TimeStampedModel, VersionedModel
 from plan.models import Area, Priority
 
 MAX_AMOUNT = Decimal("100000000")
 ORG_ID_PATTERN = re.compile(r"^(?:[A-Z]{2}-[A-Z]{2,5}-[A-Za-z0-9][A-Za-z0-9._/-]*|360G-.+)$")
 
 
-class Organisation(TimeStampedModel):
+class Organisation(VersionedModel, TimeStampedModel):
     class Kind(models.TextChoices):
         GOVERNMENT_DEPARTMENT = "government_department", "Government department"
         POLICE_FORCE = "police_force", "Police force"
@@ -66,7 +66,7 @@ class Organisation(TimeStampedModel):
             )
 
 
-class Fund(TimeStampedModel):
+class Fund(VersionedModel, TimeStampedModel):
     class Direction(models.TextChoices):
         INCOMING = "incoming", "Funding secured by the Commissioner"
         OUTGOING = "outgoing", "The Commissioner's own grants"
@@ -153,7 +153,7 @@ class AwardQuerySet(models.QuerySet):
         return self.aggregate(total=Sum("amount"))["total"] or Decimal("0")
 
 
-class Award(TimeStampedModel):
+class Award(VersionedModel, TimeStampedModel):
     class Status(models.TextChoices):
         EXPRESSION_OF_INTEREST = "expression_of_interest", "Expression of interest"
         BID_SUBMITTED = "bid_submitted", "Bid submitted"

@@ -90,3 +90,26 @@ def combine_date_time(day, time):
     from django.utils import timezone
 
     return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
+class PublicationForm(forms.Form):
+    """What to do on a publication page: the button pressed (publish, unpublish, discard)."""
+
+    CHOOSE = "Choose whether to publish, unpublish or discard the changes"
+
+    action = forms.ChoiceField(
+        choices=[("publish", "Publish"), ("unpublish", "Unpublish"), ("discard", "Discard")],
+        widget=forms.HiddenInput,
+        error_messages={"required": CHOOSE, "invalid_choice": CHOOSE},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        # The choice is a button, not a field: say what is wrong at the top of the page.
+        if self.has_error("action"):
+            raise forms.ValidationError(self.CHOOSE)
+        return super().clean()

@@ -1,5 +1,7 @@
 """Small mixins every page view uses: its title and its breadcrumbs."""
 
+from django.views.generic import TemplateView
+
 
 class PageMixin:
     """Gives a page its <title>, <h1> and breadcrumbs (a list of (label, url) pairs)."""
@@ -38,44 +40,104 @@ class PermissionMixin:
 class RecordFormMixin(PermissionMixin, PageMixin):
     """Create and edit pages: a permission, a form, saved through a service, a message.
 
-    Subclasses set `permission`, `form_class`, `success_message` and may override `save`.
-    Model rules (clean()) surface as form errors; nothing is saved unless all is valid.
+    Subclasses set `permission`, `form_class`, `success_message` and may override `save`
+    (passing `self.save_options(form)` on to `record_save`). Model rules (clean()) surface as
+    form errors; nothing is saved unless all is valid. Every edit is protected against lost
+    updates: the form carries the version the user opened, and if someone saved since, the
+    page shows both versions side by side and keeps what was typed (409). While the record is
+    published, the save waits for an approver and the message says so.
     """
 
     template_name = "components/form_page.html"
     success_message = "Saved."
+    held_message = (
+        "Saved as a change waiting for approval. Everyone else still sees the published "
+        "version until an approver publishes the change."
+    )
     cancel_url: str | None = None
 
-    def save(self, form):
-        from django.db import transaction
+    def get_form_kwargs(self):
+        from pcc_portal.publication import pending_apply
 
+        kwargs = super().get_form_kwargs()
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk:
+            # Staff amend the change they are waiting on, not the published version.
+            pending_apply(instance)
+            for name, pks in getattr(instance, "pending_m2m", {}).items():
+                kwargs.setdefault("initial", {}).setdefault(name, pks)
+        return kwargs
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if hasattr(form.instance, "version"):
+            add_version_field(form)
+        return form
+
+    def save_options(self, form) -> dict:
+        """What record_save needs from the form: the version opened, many-to-many values."""
+        m2m = {
+            f.name: form.cleaned_data[f.name]
+            for f in form.instance._meta.many_to_many
+            if f.name in form.cleaned_data
+        }
+        return {"expected_version": form.cleaned_data.get("version"), "m2m": m2m}
+
+    def save(self, form):
         from pcc_portal.services import record_save
 
-        with transaction.atomic():
-            instance = record_save(instance=form.save(commit=False), user=self.request.user)
-            form.save_m2m()
-        return instance
+        return record_save(
+            instance=form.save(commit=False), user=self.request.user, **self.save_options(form)
+        )
 
     def form_valid(self, form):
         from django.contrib import messages
         from django.core.exceptions import ValidationError
         from django.shortcuts import redirect
 
+        from pcc_portal.services import StaleRecord
+
         try:
             self.object = self.save(form)
+        except StaleRecord as stale:
+            return self.conflict(form, stale.current)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
+        held = getattr(self.object, "held_for_approval", False)
+        messages.success(self.request, self.held_message if held else self.success_message)
         return redirect(self.get_success_url())
+
+    def conflict(self, form, current):
+        """Someone saved first: keep this user's entries, show both versions, save nothing."""
+        from pcc_portal.conflicts import conflict_form
+
+        def make_form(data, instance):
+            kwargs = {**self.get_form_kwargs(), "data": data, "instance": instance}
+            if data is None:
+                kwargs.pop("files", None)
+            return self.get_form_class()(**kwargs)
+
+        form, rows = conflict_form(form, current, make_form)
+        self.object = current if current.pk else None
+        context = self.get_context_data(form=form, conflict_rows=rows)
+        return self.render_to_response(context, status=409)
 
     def get_success_url(self):
         return self.object.get_absolute_url()
 
     def get_context_data(self, **kwargs):
+        from pcc_portal.publication import held_root
+
         context = super().get_context_data(**kwargs)
         context["cancel_url"] = self.get_cancel_url()
         context["caption"] = self.get_caption()
+        form = context.get("form")
+        if form is not None and (root := held_root(form.instance)) is not None:
+            context["pending_note"] = (
+                f"The {root._meta.verbose_name} is published, so what you save here waits for "
+                "an approver to publish it. Until then everyone else sees the published version."
+            )
         return context
 
     def get_cancel_url(self):
@@ -85,18 +147,38 @@ class RecordFormMixin(PermissionMixin, PageMixin):
         return ""
 
 
+def add_version_field(form) -> None:
+    """Adds the hidden version the user opened to a form of a versioned record."""
+    from django import forms
+
+    form.fields["version"] = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, initial=form.instance.version
+    )
+    layout = getattr(getattr(form, "helper", None), "layout", None)
+    if layout is not None and "version" not in [n for n in layout.fields if isinstance(n, str)]:
+        layout.fields.insert(0, "version")
+
+
 class ConfirmDeleteMixin(PermissionMixin, PageMixin):
-    """A page that asks before deleting, then deletes on POST and says so."""
+    """A page that asks before deleting, then deletes on POST and says so.
+
+    While what the record belongs to is published, the deletion waits for an approver.
+    """
 
     template_name = "components/confirm_delete.html"
     success_message = "Deleted."
+    held_message = "Removal saved as a change waiting for approval."
 
     def form_valid(self, form):
         from django.contrib import messages
+        from django.shortcuts import redirect
 
-        response = super().form_valid(form)
-        messages.success(self.request, self.success_message)
-        return response
+        from pcc_portal.services import record_delete
+
+        success_url = self.get_success_url()
+        deleted = record_delete(instance=self.object, user=self.request.user)
+        messages.success(self.request, self.success_message if deleted else self.held_message)
+        return redirect(success_url)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -122,3 +204,78 @@ class FilteredListMixin:
         query.pop("page", None)
         context["query_string"] = query.urlencode()
         return context
+
+
+class PublicationView(PageMixin, TemplateView):
+    """A publishable record's publication page: what the public would see change, and the
+    buttons each role may use (publish, unpublish, discard the changes). Subclasses give
+    `get_root()`; the page is for those who may edit the record."""
+
+    template_name = "components/publication.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        from django.contrib.auth.views import redirect_to_login
+        from django.core.exceptions import PermissionDenied
+
+        self.root = self.get_root()
+        if not request.user.has_perm(self.change_permission()):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_root(self):
+        raise NotImplementedError
+
+    def change_permission(self) -> str:
+        meta = type(self.root)._meta
+        return f"{meta.app_label}.change_{meta.model_name}"
+
+    def get_page_title(self):
+        return f"Publication of “{self.root}”"
+
+    def get_context_data(self, **kwargs):
+        from pcc_portal.forms import PublicationForm
+        from pcc_portal.publication import pending_summary
+
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            root=self.root,
+            noun=self.root._meta.verbose_name,
+            pending=pending_summary(self.root),
+            can_publish=user.has_perm(self.root.PUBLISH),
+            form=kwargs.get("form") or PublicationForm(),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        from django.contrib import messages
+        from django.core.exceptions import ValidationError
+        from django.shortcuts import redirect
+
+        from pcc_portal import publication
+        from pcc_portal.forms import PublicationForm
+
+        form = PublicationForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        action, root, user = form.cleaned_data["action"], self.root, request.user
+        try:
+            if action == "discard":
+                publication.pending_discard(
+                    root=root, user=user, permission=self.change_permission()
+                )
+                message = "The changes were discarded. The published version is unchanged."
+            else:
+                was_published = root.is_published
+                publication.publication_set(root=root, user=user, published=action == "publish")
+                message = {
+                    ("publish", True): "Changes published: everyone can now see them.",
+                    ("publish", False): "Published: everyone can now see it.",
+                }.get((action, was_published), "Unpublished: only office staff can see it now.")
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, message)
+        return redirect(root.get_absolute_url())

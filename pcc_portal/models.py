@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -62,3 +63,86 @@ class OfficeProfile(TimeStampedModel):
             police_area="",
             panel_name="Police and Crime Panel",
         )
+
+
+class VersionedModel(models.Model):
+    """A record protected against lost updates: every save moves `version` on by one, and a save
+    that expected an older version is refused (see pcc_portal.services.record_save)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def visible_to(self, user):
+        """Staff see every record; panel members and the public only published ones."""
+        return self if user.has_perm(self.model.VIEW_UNPUBLISHED) else self.published()
+
+
+class Publishable(models.Model):
+    """Something the public sees only once an approver publishes it.
+
+    While it is published, edits to it (and to the records under it, which name it through
+    `publication_root()`) wait as a PendingChange until an approver publishes them.
+    Subclasses set VIEW_UNPUBLISHED and PUBLISH to permission names.
+    """
+
+    VIEW_UNPUBLISHED = ""
+    PUBLISH = ""
+
+    published = models.BooleanField(default=False, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    def publication_root(self):
+        return self
+
+    @property
+    def is_published(self) -> bool:
+        return self.published
+
+
+class PendingChange(models.Model):
+    """Changes to a published record (and the records under it) waiting for an approver.
+
+    `operations` is a list of {"model", "pk", "action" (create, update or delete), "fields",
+    "m2m", "was"}: field values as JSON, `was` the published values they replace. The record
+    itself stays as it was published until an approver publishes the changes.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    operations = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="one_pending_change_per_record"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Changes waiting for approval ({len(self.operations)})"

@@ -61,6 +61,8 @@ _approver_permissions: tuple[str, ...] = (
     "plan.approve_measureupdate",
     "plan.lock_reportingperiod",
     "scrutiny.publish_scrutinymeeting",
+    "scrutiny.publish_panelmeeting",
+    "scrutiny.publish_taskgroup",
     "reports.publish_report",
 )
 

@@ -34,7 +34,8 @@ def home_news(user) -> dict:
         Report.objects.visible_to(user).published().select_related("panel_meeting")
         .order_by("-panel_meeting__starts_at", "agenda_order")[:5]
     )  # fmt: skip
-    return {"next_meeting": PanelMeeting.objects.upcoming().first(), "latest_papers": list(papers)}
+    next_meeting = PanelMeeting.objects.visible_to(user).upcoming().first()
+    return {"next_meeting": next_meeting, "latest_papers": list(papers)}
 
 
 class AccessibilityView(PageMixin, TemplateView):

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from pcc_portal.people import display_name
+from pcc_portal.services import StaleRecord
 from plan.models import MeasureUpdate, OutcomeMeasure, ReportingPeriod
 
 CHANGE = "plan.change_measureupdate"
@@ -20,12 +21,8 @@ LOCK = "plan.lock_reportingperiod"
 Status = MeasureUpdate.Status
 
 
-class StaleUpdate(Exception):
+class StaleUpdate(StaleRecord):
     """The update changed since the user opened it; `current` is what is saved now."""
-
-    def __init__(self, current: MeasureUpdate):
-        super().__init__(f"Update {current.pk} is at version {current.version}")
-        self.current = current
 
 
 def locked_refusal(period: ReportingPeriod) -> str | None:

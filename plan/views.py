@@ -325,13 +325,14 @@ class UpdateEditView(PermissionMixin, UpdateFormMixin, TemplateView):
 
     def render_update(self, form, update, **extra):
         return self.render_form(
-            form,
-            update=update,
-            measure=update.measure,
-            period=update.period,
-            return_form=extra.pop("return_form", ReturnForm(initial={"version": update.version})),
-            **extra,
+            form, update=update, measure=update.measure, period=update.period, **extra
         )
+
+    def render_form(self, form, *, update, **extra):
+        # Every rendering of the page (the conflict page too) offers approvers the return form.
+        if update is not None:
+            extra.setdefault("return_form", ReturnForm(initial={"version": update.version}))
+        return super().render_form(form, update=update, **extra)
 
     def post(self, request, *args, **kwargs):
         update = self.get_update()

@@ -25,7 +25,7 @@ class ReportFormMixin(RecordFormMixin):
         report = form.save(commit=False)
         quarter = form.cleaned_data.get("quarter")
         report.period = ReportingPeriod.get_or_create_for(*quarter) if quarter else None
-        return record_save(instance=report, user=self.request.user)
+        return record_save(instance=report, user=self.request.user, **self.save_options(form))
 
     def get_breadcrumbs(self):
         return [PAPERS]

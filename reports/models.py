@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from pcc_portal.models import TimeStampedModel
+from pcc_portal.models import TimeStampedModel, VersionedModel
 from pcc_portal.roles import VIEW_EXEMPT
 from plan.models import ReportingPeriod
 from scrutiny.models import PanelMeeting
@@ -24,11 +24,18 @@ class ReportQuerySet(models.QuerySet):
         """Editors see every paper; others see published ones, the public none that is exempt."""
         if user.has_perm(CHANGE_REPORT):
             return self
-        published = self.published()
+        published = self.published().filter(panel_meeting__published=True)
         return published if user.has_perm(VIEW_EXEMPT) else published.filter(is_exempt=False)
 
 
-class Report(TimeStampedModel):
+class Report(VersionedModel, TimeStampedModel):
+    """A paper. Once published, edits to its fields wait for an approver's next publication;
+    marking it exempt takes effect at once (it only makes the paper more private)."""
+
+    PRIVATE_NOW = {"is_exempt": True}
+    VIEW_UNPUBLISHED = CHANGE_REPORT
+    PUBLISH = "reports.publish_report"
+
     class Kind(models.TextChoices):
         COMMISSIONERS_UPDATE = "commissioners_update", "Commissioner's update"
         PERFORMANCE = "performance", "Performance monitoring report"
@@ -73,6 +80,7 @@ class Report(TimeStampedModel):
 
     class Meta:
         ordering = ["-panel_meeting__starts_at", "agenda_order", "pk"]
+        verbose_name = "paper"
         permissions = [("publish_report", "Can publish, republish and withdraw papers")]
 
     def __str__(self) -> str:
@@ -81,6 +89,9 @@ class Report(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("reports:paper", kwargs={"pk": self.pk})
 
+    def get_publication_url(self) -> str:
+        return reverse("reports:paper_publish", kwargs={"pk": self.pk})
+
     def get_pdf_url(self) -> str:
         return reverse("reports:paper_pdf", kwargs={"pk": self.pk})
 
@@ -88,8 +99,11 @@ class Report(TimeStampedModel):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    def publication_root(self):
+        return self
 
-class ReportSection(TimeStampedModel):
+
+class ReportSection(VersionedModel, TimeStampedModel):
     class Kind(models.TextChoices):
         TEXT = "text", "Text"
         FUNDING_TABLE = "funding_table", "Funding table"
@@ -118,6 +132,7 @@ class ReportSection(TimeStampedModel):
 
     class Meta:
         ordering = ["report", "order", "pk"]
+        verbose_name = "section"
 
     def __str__(self) -> str:
         return self.heading or self.get_kind_display()

@@ -1,54 +1,99 @@
 """Writes to papers: publishing freezes a revision; withdrawing hides the paper."""
 
 import hashlib
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
+from pcc_portal.publication import pending_publish
 from pcc_portal.services import record_save
 from reports import rendering
 from reports.models import Publication, Report
 from reports.sections import params_errors
 
 PUBLISH = "reports.publish_report"
+logger = logging.getLogger(__name__)
 
 
 def publish_problems(report: Report) -> list[str]:
     """Why the paper cannot be published as it stands (empty when it can)."""
     sections = list(report.sections.all())
     problems = [] if sections else ["A paper with no sections cannot be published."]
+    if not report.panel_meeting.published:
+        problems.append(
+            f"{report.panel_meeting} is not published yet: publish the panel meeting first."
+        )
     for section in sections:
         for error in params_errors(section):
             problems.append(f"{section}: {error}")
     return problems
 
 
-@transaction.atomic
 def report_publish(*, report: Report, user) -> Publication:
-    """Renders the paper now and stores it as the next revision; earlier ones never change."""
+    """Applies the changes waiting for approval, renders the paper and stores it as the next
+    revision; earlier revisions never change.
+
+    The PDF is written to storage only once the database has committed the revision, so a
+    publication that fails (or loses a race) leaves no file behind; if writing the file fails,
+    the revision is taken back.
+    """
     if user is not None and not user.has_perm(PUBLISH):
         raise PermissionDenied("Only an approver can publish a paper.")
+    with transaction.atomic():
+        publication, pdf = _publish_revision(report, user)
+        transaction.on_commit(lambda: _store_pdf(publication, pdf))
+    stored_now = not transaction.get_connection().in_atomic_block
+    if stored_now and not Publication.objects.filter(pk=publication.pk).exists():
+        raise ValidationError("The paper's PDF could not be stored, so nothing was published.")
+    return publication
+
+
+def _publish_revision(report: Report, user) -> tuple[Publication, bytes]:
     report = Report.objects.select_for_update().get(pk=report.pk)
+    pending_publish(root=report, user=user)
+    report.refresh_from_db()
     if problems := publish_problems(report):
         raise ValidationError(problems)
     context = rendering.paper_context(report)
     pdf = rendering.write_pdf(rendering.paper_document(context))
     latest = report.publications.aggregate(latest=Max("revision"))["latest"] or 0
-    publication = Publication(
+    sha256 = hashlib.sha256(pdf).hexdigest()
+    publication = Publication.objects.create(
         report=report,
         revision=latest + 1,
         published_by=user,
         html=rendering.paper_fragment(context),
-        sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf=f"reports/{report.pk}/revision-{latest + 1}-{sha256[:16]}.pdf",
+        sha256=sha256,
         page_count=_page_count(pdf),
     )
-    publication.pdf.save(f"{report.pk}/revision-{latest + 1}.pdf", ContentFile(pdf), save=False)
-    publication.save()
     report.status = Report.Status.PUBLISHED
-    record_save(instance=report, user=user, reason=f"Published revision {latest + 1}")
-    return publication
+    record_save(instance=report, user=user, reason=f"Published revision {latest + 1}", gate=False)
+    return publication, pdf
+
+
+def _store_pdf(publication: Publication, pdf: bytes) -> None:
+    storage = publication.pdf.storage
+    try:
+        saved = storage.save(publication.pdf.name, ContentFile(pdf))
+    except OSError:
+        logger.exception("Could not store the PDF of %s; taking the revision back", publication)
+        _take_back(publication)
+        return
+    if saved != publication.pdf.name:  # the storage chose another name: point at it
+        Publication.objects.filter(pk=publication.pk).update(pdf=saved)
+
+
+@transaction.atomic
+def _take_back(publication: Publication) -> None:
+    report = publication.report
+    publication.delete()
+    if not report.publications.exists():
+        report.status = Report.Status.DRAFT
+        record_save(instance=report, user=None, reason="Publication failed", gate=False)
 
 
 @transaction.atomic
@@ -57,7 +102,7 @@ def report_withdraw(*, report: Report, user) -> Report:
     if not user.has_perm(PUBLISH):
         raise PermissionDenied("Only an approver can withdraw a paper.")
     report.status = Report.Status.WITHDRAWN
-    return record_save(instance=report, user=user, reason="Withdrawn")
+    return record_save(instance=report, user=user, reason="Withdrawn", gate=False)
 
 
 def _page_count(pdf: bytes) -> int:

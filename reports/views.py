@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from pcc_portal.mixins import FilteredListMixin, PageMixin, PermissionMixin
+from pcc_portal.publication import pending_apply, pending_summary, publication_context
 from reports import rendering, services
 from reports.filters import ReportFilter
 from reports.models import CHANGE_REPORT, Report
@@ -58,13 +59,15 @@ class ReportDetailView(PageMixin, TemplateView):
         if publication:
             paper = mark_safe(publication.html)  # rendered and sanitised when it was published
         else:
-            paper = rendering.paper_fragment(rendering.paper_context(report, draft=True))
+            draft = pending_apply(report)  # as it would be published
+            paper = rendering.paper_fragment(rendering.paper_context(draft, draft=True))
         context = super().get_context_data(**kwargs)
         context.update(
             report=report, publication=publication, paper=paper,
             page_title=report.title,
             can_edit=self.request.user.has_perm(CHANGE_REPORT),
             can_publish=self.request.user.has_perm(services.PUBLISH),
+            **publication_context(report, self.request.user),
         )  # fmt: skip
         return context
 
@@ -116,11 +119,12 @@ class PublishView(PermissionMixin, PageMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs):
-        report = self.get_report()
+        report = pending_apply(self.get_report())  # the paper as it would be published
         context = super().get_context_data(**kwargs)
         context.update(
             report=report, action=self.action,
             problems=services.publish_problems(report) if self.action == "publish" else [],
+            pending=pending_summary(report) if self.action == "publish" else None,
             revision=report.publications.count() + 1,
             page_title=f"{'Publish' if self.action == 'publish' else 'Withdraw'} “{report.title}”",
         )  # fmt: skip
@@ -153,7 +157,7 @@ class AgendaPackView(View):
         from reports.packs import agenda_pack
         from scrutiny.views.panel import panel_meeting_on
 
-        meeting = panel_meeting_on(date)
+        meeting = panel_meeting_on(date, request.user)
         response = HttpResponse(agenda_pack(meeting, request.user), content_type="application/pdf")
         name = f"{meeting.date.isoformat()} agenda reports pack.pdf"
         response["Content-Disposition"] = f'inline; filename="{name}"'
@@ -185,7 +189,7 @@ class PanelMeetingWithPapersView(PageMixin, TemplateView):
         from reports.packs import pack_papers
         from scrutiny.views.panel import PANEL, panel_meeting_on
 
-        meeting = panel_meeting_on(self.kwargs["date"])
+        meeting = panel_meeting_on(self.kwargs["date"], self.request.user)
         papers = (
             Report.objects.visible_to(self.request.user).filter(panel_meeting=meeting)
             .order_by("agenda_order", "pk")
@@ -194,5 +198,6 @@ class PanelMeetingWithPapersView(PageMixin, TemplateView):
         context.update(
             meeting=meeting, papers=list(papers), page_title=str(meeting),
             breadcrumbs=[PANEL], has_pack=bool(pack_papers(meeting, self.request.user)),
+            **publication_context(meeting, self.request.user),
         )  # fmt: skip
         return context

@@ -43,7 +43,7 @@ def calendar_feed(request) -> HttpResponse:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Police and Crime Panel and scrutiny meetings")
     calendar.add("x-wr-timezone", "Europe/London")
-    for meeting in PanelMeeting.objects.order_by("-starts_at")[:FEED_LIMIT]:
+    for meeting in PanelMeeting.objects.published().order_by("-starts_at")[:FEED_LIMIT]:
         calendar.add_component(
             _event(
                 uid=f"panel-meeting-{meeting.pk}",

@@ -11,25 +11,22 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from pcc_portal.models import TimeStampedModel
+from pcc_portal.models import Publishable, PublishableQuerySet, TimeStampedModel, VersionedModel
 from plan.models import Priority, ReportingPeriod
 from scrutiny.validators import validate_pdf
 
 VIEW_UNPUBLISHED = "scrutiny.view_unpublished_meetings"
 
 
-class ScrutinyMeetingQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published=True)
-
-    def visible_to(self, user):
-        return self if user.has_perm(VIEW_UNPUBLISHED) else self.published()
-
+class ScrutinyMeetingQuerySet(PublishableQuerySet):
     def newest_first(self):
         return self.order_by("-starts_at", "-pk")
 
 
-class ScrutinyMeeting(TimeStampedModel):
+class ScrutinyMeeting(Publishable, VersionedModel, TimeStampedModel):
+    VIEW_UNPUBLISHED = VIEW_UNPUBLISHED
+    PUBLISH = "scrutiny.publish_scrutinymeeting"
+
     class Kind(models.TextChoices):
         STRATEGIC_SCRUTINY = "strategic_scrutiny", "Strategic Scrutiny meeting"
         ACCOUNTABILITY_BOARD = "accountability_board", "Accountability board"
@@ -65,11 +62,6 @@ class ScrutinyMeeting(TimeStampedModel):
     chair = models.CharField(max_length=200, blank=True)
     attendees = models.TextField(blank=True, help_text="One person or role per line.")
     note = models.TextField("note of the meeting", blank=True, help_text="Markdown.")
-    published = models.BooleanField(default=False)
-    published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     history = HistoricalRecords(excluded_fields=["created_at"])
     objects = ScrutinyMeetingQuerySet.as_manager()
@@ -86,6 +78,9 @@ class ScrutinyMeeting(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("scrutiny:meeting", kwargs={"pk": self.pk})
+
+    def get_publication_url(self) -> str:
+        return reverse("scrutiny:meeting_publish", kwargs={"pk": self.pk})
 
     def clean(self):
         errors = {}
@@ -109,7 +104,7 @@ class ScrutinyMeeting(TimeStampedModel):
         return [line.strip() for line in self.attendees.splitlines() if line.strip()]
 
 
-class ScrutinyTopic(TimeStampedModel):
+class ScrutinyTopic(VersionedModel, TimeStampedModel):
     meeting = models.ForeignKey(ScrutinyMeeting, on_delete=models.CASCADE, related_name="topics")
     order = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(max_length=200)
@@ -123,6 +118,9 @@ class ScrutinyTopic(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def publication_root(self):
+        return self.meeting if self.meeting_id else None
 
 
 class ScrutinyPaper(TimeStampedModel):
@@ -145,6 +143,9 @@ class ScrutinyPaper(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def publication_root(self):
+        return self.meeting if self.meeting_id else None
+
     def clean(self):
         if not self.file and not self.link:
             raise ValidationError("Upload the paper as a PDF or give its web address")
@@ -152,13 +153,16 @@ class ScrutinyPaper(TimeStampedModel):
             raise ValidationError("Give either the PDF or its web address, not both")
 
 
-class PanelMeetingQuerySet(models.QuerySet):
+class PanelMeetingQuerySet(PublishableQuerySet):
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at")
 
 
-class PanelMeeting(TimeStampedModel):
+class PanelMeeting(Publishable, VersionedModel, TimeStampedModel):
     """A meeting of the Police and Crime Panel: what papers are written for."""
+
+    VIEW_UNPUBLISHED = VIEW_UNPUBLISHED
+    PUBLISH = "scrutiny.publish_panelmeeting"
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
@@ -177,12 +181,16 @@ class PanelMeeting(TimeStampedModel):
 
     class Meta:
         ordering = ["-starts_at"]
+        permissions = [("publish_panelmeeting", "Can publish and unpublish panel meetings")]
 
     def __str__(self) -> str:
         return f"Police and Crime Panel, {timezone.localtime(self.starts_at):%-d %B %Y}"
 
     def get_absolute_url(self) -> str:
         return reverse("scrutiny:panel_meeting", kwargs={"date": self.date.isoformat()})
+
+    def get_publication_url(self) -> str:
+        return reverse("scrutiny:panel_meeting_publish", kwargs={"date": self.date.isoformat()})
 
     @property
     def date(self) -> datetime.date:
@@ -198,7 +206,14 @@ class PanelMeeting(TimeStampedModel):
                 raise ValidationError({"starts_at": "There is already a panel meeting that day"})
 
 
-class TaskGroup(TimeStampedModel):
+class TaskGroupQuerySet(PublishableQuerySet):
+    pass
+
+
+class TaskGroup(Publishable, VersionedModel, TimeStampedModel):
+    VIEW_UNPUBLISHED = VIEW_UNPUBLISHED
+    PUBLISH = "scrutiny.publish_taskgroup"
+
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         REPORTED = "reported", "Reported"
@@ -217,15 +232,20 @@ class TaskGroup(TimeStampedModel):
     follow_up_date = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = TaskGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("publish_taskgroup", "Can publish and unpublish task groups")]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("scrutiny:task_group", kwargs={"slug": self.slug})
+
+    def get_publication_url(self) -> str:
+        return reverse("scrutiny:task_group_publish", kwargs={"slug": self.slug})
 
     @property
     def dates(self) -> list[datetime.date]:
@@ -252,7 +272,7 @@ class TaskGroup(TimeStampedModel):
             ) from None
 
 
-class Recommendation(TimeStampedModel):
+class Recommendation(VersionedModel, TimeStampedModel):
     class Status(models.TextChoices):
         AWAITING_RESPONSE = "awaiting_response", "Awaiting response"
         ACCEPTED = "accepted", "Accepted"
@@ -283,13 +303,16 @@ class Recommendation(TimeStampedModel):
     def __str__(self) -> str:
         return f"Recommendation {self.number}"
 
+    def publication_root(self):
+        return self.task_group if self.task_group_id else None
+
 
 class ActionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Actions of task groups, and of scrutiny meetings the user may see."""
+        """Actions of the scrutiny meetings and task groups the user may see."""
         if user.has_perm(VIEW_UNPUBLISHED):
             return self
-        return self.filter(Q(meeting__isnull=True) | Q(meeting__published=True))
+        return self.filter(Q(meeting__published=True) | Q(task_group__published=True))
 
     def still_open(self):
         return self.filter(status__in=Action.OPEN_STATUSES)
@@ -298,7 +321,7 @@ class ActionQuerySet(models.QuerySet):
         return self.still_open().filter(due_date__lt=today or timezone.localdate())
 
 
-class Action(TimeStampedModel):
+class Action(VersionedModel, TimeStampedModel):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         IN_PROGRESS = "in_progress", "In progress"

@@ -1,6 +1,5 @@
 """Writes to scrutiny records: each validates, runs in a transaction and keeps history."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,27 +7,17 @@ from pcc_portal.services import record_save
 from plan.models import ReportingPeriod
 from scrutiny.models import Action, ActionNote, ScrutinyMeeting
 
-PUBLISH = "scrutiny.publish_scrutinymeeting"
+PUBLISH = ScrutinyMeeting.PUBLISH
 
 
 @transaction.atomic
-def scrutiny_meeting_save(*, meeting: ScrutinyMeeting, user, quarter=None) -> ScrutinyMeeting:
-    """Saves a meeting; `quarter` is the (financial year, quarter) it reviews, or None."""
+def scrutiny_meeting_save(
+    *, meeting: ScrutinyMeeting, user, quarter=None, **options
+) -> ScrutinyMeeting:
+    """Saves a meeting; `quarter` is the (financial year, quarter) it reviews, or None.
+    `options` go on to record_save (the version the user opened)."""
     meeting.period = ReportingPeriod.get_or_create_for(*quarter) if quarter else None
-    return record_save(instance=meeting, user=user)
-
-
-@transaction.atomic
-def scrutiny_meeting_publish(*, meeting: ScrutinyMeeting, user, published: bool):
-    """Publishing shows the meeting, its topics, papers and actions to everyone."""
-    if not user.has_perm(PUBLISH):
-        raise PermissionDenied("Only an approver can publish or unpublish a scrutiny meeting.")
-    meeting.published = published
-    meeting.published_at = timezone.now() if published else None
-    meeting.published_by = user if published else None
-    return record_save(
-        instance=meeting, user=user, reason="Published" if published else "Unpublished"
-    )
+    return record_save(instance=meeting, user=user, **options)
 
 
 @transaction.atomic
@@ -44,10 +33,11 @@ def action_add_note(*, action: Action, user, note: ActionNote) -> ActionNote:
 
 
 @transaction.atomic
-def action_save(*, action: Action, user) -> Action:
-    """Saves an action; closing it (done or dropped) records the day it closed."""
+def action_save(*, action: Action, user, **options) -> Action:
+    """Saves an action; closing it (done or dropped) records the day it closed.
+    `options` go on to record_save (the version the user opened)."""
     if action.is_open:
         action.closed_on = None
     elif action.closed_on is None:
         action.closed_on = timezone.localdate()
-    return record_save(instance=action, user=user)
+    return record_save(instance=action, user=user, **options)

@@ -11,7 +11,9 @@ urlpatterns = [
     path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting"),
     path("meetings/<int:pk>/edit/", meetings.MeetingUpdateView.as_view(), name="meeting_edit"),
     path(
-        "meetings/<int:pk>/publish/", meetings.MeetingPublishView.as_view(), name="meeting_publish"
+        "meetings/<int:pk>/publish/",
+        meetings.MeetingPublicationView.as_view(),
+        name="meeting_publish",
     ),
     path("meetings/<int:pk>/topics/new/", meetings.TopicCreateView.as_view(), name="topic_create"),
     path("topics/<int:pk>/edit/", meetings.TopicUpdateView.as_view(), name="topic_edit"),
@@ -36,6 +38,11 @@ urlpatterns = [
         panel.PanelMeetingUpdateView.as_view(),
         name="panel_meeting_edit",
     ),
+    path(
+        "panel/<isodate:date>/publish/",
+        panel.PanelMeetingPublicationView.as_view(),
+        name="panel_meeting_publish",
+    ),
     path("task-groups/", panel.TaskGroupListView.as_view(), name="task_groups"),
     path("task-groups/new/", panel.TaskGroupCreateView.as_view(), name="task_group_create"),
     path("task-groups/<slug:slug>/", panel.TaskGroupDetailView.as_view(), name="task_group"),
@@ -43,6 +50,11 @@ urlpatterns = [
         "task-groups/<slug:slug>/edit/",
         panel.TaskGroupUpdateView.as_view(),
         name="task_group_edit",
+    ),
+    path(
+        "task-groups/<slug:slug>/publish/",
+        panel.TaskGroupPublicationView.as_view(),
+        name="task_group_publish",
     ),
     path(
         "task-groups/<slug:slug>/recommendations/new/",

@@ -141,15 +141,14 @@ def test_unknown_page_is_a_404_in_the_portal_layout(client, office):
 
 def test_home_page_shows_the_latest_papers_the_visitor_may_read(client_for, office, settings,
                                                                  tmp_path, make_user):  # fmt: skip
-    from reports.services import report_publish
-    from reports.tests.factories import add_section, make_report
+    from reports.tests.factories import add_section, make_report, publish
 
     settings.MEDIA_ROOT = tmp_path
     approver = make_user("approver")
     for title, exempt in (("Open paper", False), ("Closed paper", True)):
         report = make_report(title=title, is_exempt=exempt)
         add_section(report, body="Text.")
-        report_publish(report=report, user=approver)
+        publish(report, approver)
     public = text(soup(client_for("anonymous").get("/")).main)
     assert "Open paper" in public and "Closed paper" not in public
     member = text(soup(client_for("panel member").get("/")).main)

@@ -20,3 +20,14 @@ def make_report(meeting=None, **fields) -> Report:
 def add_section(report, kind="text", body="", **fields) -> ReportSection:
     order = report.sections.count() + 1
     return ReportSection.objects.create(report=report, order=order, kind=kind, body=body, **fields)
+
+
+def publish(report, user):
+    """Publishes as the portal does, running what waits for the commit (storing the PDF),
+    which a test's own transaction would otherwise hold back."""
+    from django.test import TestCase
+
+    from reports.services import report_publish
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return report_publish(report=report, user=user)

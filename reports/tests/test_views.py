@@ -7,8 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from reports.models import Publication, Report
-from reports.services import report_publish
-from reports.tests.factories import add_section, make_report
+from reports.tests.factories import add_section, make_report, publish
 from scrutiny.tests.factories import make_panel_meeting
 from tests.helpers import ROLES, soup, text
 
@@ -32,7 +31,7 @@ def papers(db, media, make_user):
     withdrawn = make_report(meeting, title="Withdrawn paper", agenda_order=4)
     add_section(withdrawn, body="The withdrawn paragraph.")
     for report in (public, exempt, withdrawn):
-        report_publish(report=report, user=approver)
+        publish(report, approver)
     withdrawn.status = "withdrawn"
     withdrawn.save()
     return {"meeting": meeting, "public": public, "exempt": exempt, "draft": draft,
@@ -86,7 +85,7 @@ def test_republishing_makes_revision_2_and_leaves_revision_1_unchanged(papers, m
     first = public.publications.get()
     first_bytes = first.pdf.read()
     public.sections.update(body="A corrected paragraph.")
-    second = report_publish(report=public, user=make_user("approver"))
+    second = publish(public, make_user("approver"))
     first.refresh_from_db()
     assert (first.revision, second.revision) == (1, 2)
     assert first.pdf.open("rb").read() == first_bytes
@@ -209,7 +208,7 @@ def test_the_published_paper_page_runs_a_fixed_number_of_queries(client, papers,
     for _ in range(sections):
         add_section(report, body="Paragraph.\n\n" * 5)
         add_section(report, kind="funding_table", params={"direction": "incoming"})
-    report_publish(report=report, user=make_user("approver"))
+    publish(report, make_user("approver"))
     with django_assert_num_queries(3):
         assert client.get(report.get_absolute_url()).status_code == 200
 

@@ -40,10 +40,11 @@ def make_action(meeting=None, task_group=None, **fields) -> Action:
 
 
 def make_panel_meeting(day="2021-10-12", **fields) -> PanelMeeting:
+    fields.setdefault("published", True)
     return PanelMeeting.objects.create(starts_at=at(day), venue="County Hall, Preston", **fields)
 
 
 def make_task_group(**fields) -> TaskGroup:
     n = next(_seq)
-    defaults = {"title": f"Task group {n}", "slug": f"task-group-{n}"}
+    defaults = {"title": f"Task group {n}", "slug": f"task-group-{n}", "published": True}
     return TaskGroup.objects.create(**{**defaults, **fields})

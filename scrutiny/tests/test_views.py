@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from plan.tests.factories import make_plan_with_measures
@@ -105,7 +106,9 @@ def test_only_staff_open_the_forms(client_for, data, role, expected):
 @pytest.mark.parametrize(("role", "expected"), [("staff", 403), ("approver", 302)])
 def test_only_approvers_publish(client_for, data, role, expected):
     hidden = data["hidden"]
-    response = client_for(role).post(f"/scrutiny/meetings/{hidden.pk}/publish/", {"published": "1"})
+    response = client_for(role).post(
+        f"/scrutiny/meetings/{hidden.pk}/publish/", {"action": "publish"}
+    )
     assert response.status_code == expected
     hidden.refresh_from_db()
     assert hidden.published is (role == "approver")
@@ -239,9 +242,13 @@ def test_a_pdf_paper_is_stored_and_served_only_to_those_who_may_see_its_meeting(
                 "file": SimpleUploadedFile("p.pdf", pdf, content_type="application/pdf"),
             },
         )
+    # On the published meeting, the paper waits for an approver to publish it.
+    assert not ScrutinyPaper.objects.filter(meeting=data["published"]).exists()
+    client_for("approver").post(data["published"].get_publication_url(), {"action": "publish"})
     public, secret = (
         ScrutinyPaper.objects.get(meeting=m) for m in (data["published"], data["hidden"])
     )
+    assert public.file.name.endswith(".pdf")
     staff.logout()
     response = staff.get(f"/scrutiny/papers/{public.pk}/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -379,12 +386,22 @@ def test_recommendation_numbers_are_unique_in_a_group(client_for, data):
 
 
 def test_deleting_a_topic_asks_first(client_for, data):
-    topic = ScrutinyTopic.objects.get(title="Public topic")
+    topic = make_topic(data["hidden"], title="Topic of an unpublished meeting")
     client = client_for("staff")
     confirm = soup(client.get(f"/scrutiny/topics/{topic.pk}/delete/"))
     assert "This cannot be undone" in text(confirm.main)
     assert ScrutinyTopic.objects.filter(pk=topic.pk).exists()
     client.post(f"/scrutiny/topics/{topic.pk}/delete/")
+    assert not ScrutinyTopic.objects.filter(pk=topic.pk).exists()
+
+
+def test_deleting_a_topic_of_a_published_meeting_waits_for_an_approver(client_for, data):
+    topic = ScrutinyTopic.objects.get(title="Public topic")
+    client_for("staff").post(f"/scrutiny/topics/{topic.pk}/delete/")
+    assert "Public topic" in text(
+        soup(client_for("anonymous").get(topic.meeting.get_absolute_url())).main
+    )
+    client_for("approver").post(topic.meeting.get_publication_url(), {"action": "publish"})
     assert not ScrutinyTopic.objects.filter(pk=topic.pk).exists()
 
 

@@ -69,7 +69,9 @@ class ActionFormMixin(RecordFormMixin):
     form_class = ActionForm
 
     def save(self, form):
-        return services.action_save(action=form.save(commit=False), user=self.request.user)
+        return services.action_save(
+            action=form.save(commit=False), user=self.request.user, **self.save_options(form)
+        )
 
     def get_breadcrumbs(self):
         return [ACTIONS]

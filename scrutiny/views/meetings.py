@@ -1,8 +1,7 @@
 """Strategic scrutiny meetings: the list, a meeting's page, and staff's forms for it."""
 
-from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
@@ -11,9 +10,10 @@ from pcc_portal.mixins import (
     ConfirmDeleteMixin,
     FilteredListMixin,
     PageMixin,
-    PermissionMixin,
+    PublicationView,
     RecordFormMixin,
 )
+from pcc_portal.publication import publication_context
 from scrutiny import services
 from scrutiny.filters import ScrutinyMeetingFilter
 from scrutiny.forms import ScrutinyMeetingForm, ScrutinyPaperForm, ScrutinyTopicForm
@@ -68,6 +68,7 @@ class MeetingDetailView(PageMixin, DetailView):
 
         context = super().get_context_data(**kwargs)
         context.update(meeting_detail(self.object, self.request.user))
+        context.update(publication_context(self.object, self.request.user))
         return context
 
 
@@ -77,7 +78,10 @@ class MeetingFormMixin(RecordFormMixin):
 
     def save(self, form):
         return services.scrutiny_meeting_save(
-            meeting=form.save(commit=False), user=self.request.user, quarter=form.quarter
+            meeting=form.save(commit=False),
+            user=self.request.user,
+            quarter=form.quarter,
+            **self.save_options(form),
         )
 
     def get_breadcrumbs(self):
@@ -105,21 +109,14 @@ class MeetingUpdateView(MeetingFormMixin, UpdateView):
         return self.object.get_absolute_url()
 
 
-class MeetingPublishView(PermissionMixin, View):
-    permission = services.PUBLISH
-    http_method_names = ["post"]
+class MeetingPublicationView(PublicationView):
+    """Publish a meeting (with its topics and papers), its changes, or unpublish it."""
 
-    def post(self, request, pk):
-        meeting = get_object_or_404(ScrutinyMeeting, pk=pk)
-        published = request.POST.get("published") == "1"
-        services.scrutiny_meeting_publish(meeting=meeting, user=request.user, published=published)
-        messages.success(
-            request,
-            "Meeting published: everyone can now see it."
-            if published
-            else "Meeting unpublished: only office staff can see it now.",
-        )
-        return redirect(meeting.get_absolute_url())
+    def get_root(self):
+        return get_object_or_404(ScrutinyMeeting, pk=self.kwargs["pk"])
+
+    def get_breadcrumbs(self):
+        return [MEETINGS, (self.root.title, self.root.get_absolute_url())]
 
 
 class MeetingChildMixin(RecordFormMixin):
@@ -211,10 +208,6 @@ class PaperDeleteView(ConfirmDeleteMixin, DeleteView):
 
     def get_success_url(self):
         return self.object.meeting.get_absolute_url()
-
-    def form_valid(self, form):
-        self.object.file.delete(save=False)
-        return super().form_valid(form)
 
 
 class PaperDownloadView(View):

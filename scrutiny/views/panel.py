@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from pcc_portal.mixins import PageMixin, RecordFormMixin
+from pcc_portal.mixins import PageMixin, PublicationView, RecordFormMixin
+from pcc_portal.publication import publication_context
 from scrutiny.forms import PanelMeetingForm, RecommendationForm, TaskGroupForm
 from scrutiny.models import PanelMeeting, Recommendation, TaskGroup
 
@@ -22,23 +23,25 @@ class PanelMeetingListView(PageMixin, ListView):
     page_title = "Police and Crime Panel meetings"
 
     def get_queryset(self):
-        return PanelMeeting.objects.order_by("-starts_at")
+        return PanelMeeting.objects.visible_to(self.request.user).order_by("-starts_at")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["upcoming"] = PanelMeeting.objects.upcoming().first()
+        context["upcoming"] = PanelMeeting.objects.visible_to(self.request.user).upcoming().first()
         context["can_add"] = self.request.user.has_perm("scrutiny.add_panelmeeting")
         return context
 
 
-def panel_meeting_on(date_text: str) -> PanelMeeting:
+def panel_meeting_on(date_text: str, user) -> PanelMeeting:
+    """The panel meeting on that day, if the user may see it: 404 otherwise."""
     try:
         day = datetime.date.fromisoformat(date_text)
-    except ValueError:
-        raise Http404("Not a date") from None
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        end = start + datetime.timedelta(days=1)
+    except (ValueError, OverflowError):
+        raise Http404("Not a date the portal can hold") from None
     return get_object_or_404(
-        PanelMeeting, starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1)
+        PanelMeeting.objects.visible_to(user), starts_at__gte=start, starts_at__lt=end
     )
 
 
@@ -47,13 +50,21 @@ class PanelMeetingDetailView(PageMixin, DetailView):
     context_object_name = "meeting"
 
     def get_object(self, queryset=None):
-        return panel_meeting_on(self.kwargs["date"])
+        return panel_meeting_on(self.kwargs["date"], self.request.user)
 
     def get_page_title(self):
         return str(self.object)
 
     def get_breadcrumbs(self):
         return [PANEL]
+
+
+class PanelMeetingPublicationView(PublicationView):
+    def get_root(self):
+        return panel_meeting_on(self.kwargs["date"], self.request.user)
+
+    def get_breadcrumbs(self):
+        return [PANEL, (str(self.root), self.root.get_absolute_url())]
 
 
 class PanelMeetingCreateView(RecordFormMixin, CreateView):
@@ -74,7 +85,7 @@ class PanelMeetingUpdateView(RecordFormMixin, UpdateView):
     success_message = "Panel meeting saved."
 
     def get_object(self, queryset=None):
-        return panel_meeting_on(self.kwargs["date"])
+        return panel_meeting_on(self.kwargs["date"], self.request.user)
 
     def get_cancel_url(self):
         return self.object.get_absolute_url()
@@ -90,7 +101,7 @@ class TaskGroupListView(PageMixin, ListView):
     page_title = "Task groups of the panel"
 
     def get_queryset(self):
-        return TaskGroup.objects.order_by("status", "-created_at")
+        return TaskGroup.objects.visible_to(self.request.user).order_by("status", "-created_at")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -101,7 +112,9 @@ class TaskGroupListView(PageMixin, ListView):
 class TaskGroupDetailView(PageMixin, DetailView):
     template_name = "scrutiny/taskgroup_detail.html"
     context_object_name = "group"
-    model = TaskGroup
+
+    def get_queryset(self):
+        return TaskGroup.objects.visible_to(self.request.user)
 
     def get_page_title(self):
         return self.object.title
@@ -114,7 +127,16 @@ class TaskGroupDetailView(PageMixin, DetailView):
         context["recommendations"] = self.object.recommendations.all()
         context["actions"] = self.object.actions.select_related("priority")
         context["today"] = timezone.localdate()
+        context.update(publication_context(self.object, self.request.user))
         return context
+
+
+class TaskGroupPublicationView(PublicationView):
+    def get_root(self):
+        return get_object_or_404(TaskGroup, slug=self.kwargs["slug"])
+
+    def get_breadcrumbs(self):
+        return [TASK_GROUPS, (self.root.title, self.root.get_absolute_url())]
 
 
 class TaskGroupCreateView(RecordFormMixin, CreateView):

@@ -1,0 +1,353 @@
+"""The publication gate: what the public and panel members see changes only when an approver
+publishes it.
+
+A record that can be published names its publication root (itself, or the record it belongs
+to: a topic's meeting). While the root is published, saving or deleting the record changes
+nothing the public sees: the change is held in the root's PendingChange, which staff can see
+and amend and an approver publishes (or anyone who may edit discards). Changes that only make
+something more private (a paper marked exempt) take effect at once.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from pcc_portal.display import value_display
+from pcc_portal.models import PendingChange, Publishable, VersionedModel
+from pcc_portal.people import display_name
+
+# Never held: bookkeeping the portal sets itself.
+UNTRACKED = {"id", "version", "created_at", "updated_at", "published", "published_at"}
+
+
+def _tracked(model) -> list:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.editable and not f.primary_key and f.name not in UNTRACKED
+    ]
+
+
+def _m2m(model) -> list:
+    return [f for f in model._meta.many_to_many if f.editable]
+
+
+def _dump(instance, f):
+    value = f.value_from_object(instance)
+    if isinstance(f, models.FileField):
+        return value.name or ""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return f.value_to_string(instance)
+
+
+def _value(instance, f):
+    """For comparing: the same moment in two time zones, or a file and its name, are equal."""
+    value = f.value_from_object(instance)
+    return value.name if isinstance(f, models.FileField) else value
+
+
+def _load(f, raw):
+    if raw is None or isinstance(f, models.FileField):
+        return raw
+    return f.to_python(raw)
+
+
+def _label(model) -> str:
+    return model._meta.label_lower
+
+
+def _change_of(root) -> PendingChange | None:
+    return PendingChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(root), object_id=root.pk
+    ).first()
+
+
+def root_is_published(root) -> bool:
+    """Read from the database, so a stale copy in memory can never open the gate."""
+    fresh = type(root)._default_manager.filter(pk=root.pk).first()
+    return bool(fresh and fresh.is_published)
+
+
+def held_root(instance):
+    """The published root whose changes must wait for an approver, or None to save at once."""
+    root_of = getattr(instance, "publication_root", None)
+    if root_of is None:
+        return None
+    root = root_of()
+    if root is None or root.pk is None or not root_is_published(root):
+        return None
+    return root
+
+
+def _private_now(instance, stored) -> dict:
+    """The fields whose new value only makes the record more private: applied at once."""
+    rules = getattr(type(instance), "PRIVATE_NOW", {})
+    return {
+        name: value
+        for name, value in rules.items()
+        if getattr(instance, name) == value and getattr(stored, name) != value
+    }
+
+
+@transaction.atomic
+def pending_record(*, root, instance, user, m2m=None, delete=False) -> PendingChange | None:
+    """Holds a save (or deletion) of `instance` in `root`'s changes waiting for approval."""
+    content_type = ContentType.objects.get_for_model(root)
+    change, _ = PendingChange.objects.select_for_update().get_or_create(
+        content_type=content_type, object_id=root.pk, defaults={"created_by": user}
+    )
+    model = type(instance)
+    label = _label(model)
+    operations = [
+        op
+        for op in change.operations
+        if not (op["model"] == label and op["pk"] is not None and op["pk"] == instance.pk)
+    ]
+    if delete:
+        operations.append(
+            {"model": label, "pk": instance.pk, "action": "delete", "name": str(instance)}
+        )
+    elif instance.pk is None:
+        for f in _tracked(model):
+            if isinstance(f, models.FileField) and getattr(instance, f.name):
+                f.pre_save(instance, True)  # stores the upload now, under its generated name
+        operations.append(
+            {
+                "model": label,
+                "pk": None,
+                "key": uuid.uuid4().hex,
+                "action": "create",
+                "fields": {f.name: _dump(instance, f) for f in _tracked(model)},
+                "m2m": {name: sorted(o.pk for o in values) for name, values in m2m.items()},
+            }
+        )
+    else:
+        stored = model._default_manager.get(pk=instance.pk)
+        if private := _private_now(instance, stored):
+            for name, value in private.items():
+                setattr(stored, name, value)
+            stored._history_user = user
+            stored._change_reason = "Made more private"
+            stored.save()
+        fields = {
+            f.name: _dump(instance, f)
+            for f in _tracked(model)
+            if _value(instance, f) != _value(stored, f)
+        }
+        was = {name: _dump(stored, model._meta.get_field(name)) for name in fields}
+        changed_m2m = {}
+        for name, values in m2m.items():
+            new = sorted(o.pk for o in values)
+            old = sorted(getattr(stored, name).values_list("pk", flat=True))
+            if new != old:
+                changed_m2m[name] = new
+                was[name] = old
+        if fields or changed_m2m:
+            operations.append(
+                {
+                    "model": label,
+                    "pk": instance.pk,
+                    "action": "update",
+                    "name": str(stored),
+                    "fields": fields,
+                    "m2m": changed_m2m,
+                    "was": was,
+                }
+            )
+    if not operations:
+        change.delete()
+        return None
+    change.operations = operations
+    change.updated_by = user
+    change.save()
+    return change
+
+
+def pending_apply(instance):
+    """`instance` as it will be once its held changes are published (in memory only)."""
+    root_of = getattr(instance, "publication_root", None)
+    root = root_of() if root_of else None
+    if root is None or root.pk is None or instance.pk is None:
+        return instance
+    change = _change_of(root)
+    label = _label(type(instance))
+    for op in change.operations if change else []:
+        if op["model"] == label and op["pk"] == instance.pk and op["action"] == "update":
+            for name, raw in op["fields"].items():
+                f = type(instance)._meta.get_field(name)
+                setattr(instance, f.attname, _load(f, raw))
+            instance.pending_m2m = op["m2m"]
+    return instance
+
+
+@dataclass
+class ChangeShown:
+    """One held change as the approver reads it: what, and each field before and after."""
+
+    title: str
+    action: str
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class PendingSummary:
+    changes: list[ChangeShown]
+    by: str
+    at: object
+
+
+def _shown_value(f, raw) -> str:
+    if f.many_to_many:
+        return value_display(f, list(f.related_model._default_manager.filter(pk__in=raw or [])))
+    if f.is_relation and raw is not None:
+        return value_display(f, f.related_model._default_manager.filter(pk=raw).first())
+    if isinstance(f, models.FileField):
+        return "A PDF file" if raw else value_display(f, None)
+    return value_display(f, _load(f, raw))
+
+
+def pending_summary(root) -> PendingSummary | None:
+    """What would change for the public if `root`'s held changes were published."""
+    change = _change_of(root)
+    if change is None:
+        return None
+    shown = []
+    for op in change.operations:
+        model = apps.get_model(op["model"])
+        noun = model._meta.verbose_name
+        if op["action"] == "delete":
+            shown.append(ChangeShown(f"Remove the {noun} “{op['name']}”", "delete"))
+            continue
+        values = {**op.get("fields", {}), **op.get("m2m", {})}
+        rows = []
+        for name, raw in values.items():
+            f = model._meta.get_field(name)
+            before = _shown_value(f, op["was"][name]) if op["action"] == "update" else ""
+            rows.append((capfirst(f.verbose_name), before, _shown_value(f, raw)))
+        if op["action"] == "create":
+            shown.append(ChangeShown(f"Add a {noun}", "create", rows))
+        elif model is type(root):
+            shown.append(ChangeShown(f"Change the {noun}", "update", rows))
+        else:
+            shown.append(ChangeShown(f"Change the {noun} “{op['name']}”", "update", rows))
+    return PendingSummary(shown, display_name(change.updated_by), change.updated_at)
+
+
+def _check(user, permission: str, refusal: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionDenied(refusal)
+
+
+def _apply(op, user) -> None:
+    model = apps.get_model(op["model"])
+    if op["action"] == "create":
+        instance = model()
+    else:
+        instance = model._default_manager.filter(pk=op["pk"]).first()
+        if instance is None:
+            return  # deleted meanwhile (with its parent): nothing left to change
+    if op["action"] == "delete":
+        record_delete_now(instance, user)
+        return
+    for name, raw in op["fields"].items():
+        f = model._meta.get_field(name)
+        setattr(instance, f.attname, _load(f, raw))
+    instance.full_clean()
+    if isinstance(instance, VersionedModel) and instance.pk:
+        instance.version = F("version") + 1
+    instance._history_user = user
+    instance._change_reason = "Published changes"
+    instance.save()
+    for name, pks in op.get("m2m", {}).items():
+        getattr(instance, name).set(pks)
+
+
+def record_delete_now(instance, user) -> None:
+    """Deletes `instance` now, with its files once the deletion is committed."""
+    files = [
+        getattr(instance, f.name)
+        for f in instance._meta.concrete_fields
+        if isinstance(f, models.FileField) and getattr(instance, f.name)
+    ]
+    instance._history_user = user
+    instance.delete()
+    for file in files:
+        transaction.on_commit(lambda file=file: file.storage.delete(file.name))
+
+
+@transaction.atomic
+def pending_publish(*, root, user) -> int:
+    """Applies `root`'s held changes (all or none); returns how many there were."""
+    change = (
+        PendingChange.objects.select_for_update()
+        .filter(content_type=ContentType.objects.get_for_model(root), object_id=root.pk)
+        .first()
+    )
+    if change is None:
+        return 0
+    try:
+        for op in change.operations:
+            _apply(op, user)
+    except ValidationError as error:
+        raise ValidationError(
+            ["The changes cannot be published as they stand:", *error.messages]
+        ) from error
+    count = len(change.operations)
+    change.delete()
+    return count
+
+
+@transaction.atomic
+def pending_discard(*, root, user, permission: str) -> int:
+    """Throws `root`'s held changes away (and files uploaded with them); the published
+    version stays as it is."""
+    _check(user, permission, "Only office staff can discard changes.")
+    change = _change_of(root)
+    if change is None:
+        return 0
+    for op in change.operations:
+        if op["action"] != "create":
+            continue
+        model = apps.get_model(op["model"])
+        for f in _tracked(model):
+            if isinstance(f, models.FileField) and op["fields"].get(f.name):
+                name, storage = op["fields"][f.name], f.storage
+                transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+    count = len(change.operations)
+    change.delete()
+    return count
+
+
+@transaction.atomic
+def publication_set(*, root: Publishable, user, published: bool) -> Publishable:
+    """Publishes `root` with its held changes, or unpublishes it (approvers only)."""
+    _check(user, root.PUBLISH, "Only an approver can publish or unpublish this.")
+    root = type(root)._default_manager.select_for_update().get(pk=root.pk)
+    if published:
+        pending_publish(root=root, user=user)
+        root.refresh_from_db()
+    root.published = published
+    root.published_at = timezone.now() if published else None
+    root.published_by = user if published else None
+    root._history_user = user
+    root._change_reason = "Published" if published else "Unpublished"
+    if isinstance(root, VersionedModel):
+        root.version = F("version") + 1
+    root.save()
+    root.refresh_from_db()
+    return root
+
+
+def publication_context(root, user) -> dict:
+    """For a record's page: its changes waiting for approval, to those who may see them."""
+    if not user.has_perm(root.VIEW_UNPUBLISHED if hasattr(root, "VIEW_UNPUBLISHED") else ""):
+        return {}
+    return {"pending": pending_summary(root), "publication_url": root.get_publication_url()}

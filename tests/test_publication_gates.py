@@ -1,0 +1,239 @@
+"""Publication gates, one rule: what panel members and the public see of a paper, a scrutiny
+meeting (with its topics and papers), a panel meeting or a task group (with its
+recommendations) changes only when an approver publishes it. Staff may edit, and may make
+something more private at once; anything else waits, visibly, and the approver sees what would
+change."""
+
+import icalendar
+import pytest
+from django.test import Client, TestCase
+
+from pcc_portal.models import PendingChange
+from reports.models import Report
+from reports.tests.factories import add_section, make_report, publish
+from scrutiny.models import PanelMeeting, TaskGroup
+from scrutiny.tests.factories import make_meeting, make_panel_meeting, make_task_group, make_topic
+from tests.forms import form_values
+from tests.helpers import soup, text
+
+
+def page_text(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return text(soup(response).main)
+
+
+def edit(client, url, **changes):
+    response = client.post(url, {**form_values(client.get(url)), **changes})
+    assert response.status_code == 302, text(soup(response).main)
+    return response
+
+
+@pytest.fixture
+def exempt_paper(db, settings, tmp_path, make_user):
+    settings.MEDIA_ROOT = tmp_path
+    report = make_report(make_panel_meeting("2021-03-08"), title="Part II paper", is_exempt=True)
+    add_section(report, body="The exempt paragraph.")
+    publish(report, make_user("approver"))
+    return report
+
+
+def public_can_see_paper(client, report) -> bool:
+    listed = "Part II paper" in page_text(client, "/reports/")
+    on_meeting = "Part II paper" in page_text(client, report.panel_meeting.get_absolute_url())
+    page = client.get(report.get_absolute_url()).status_code
+    pdf = client.get(report.get_pdf_url()).status_code
+    assert {page, pdf} <= {200, 404}
+    assert len({listed, on_meeting, page == 200, pdf == 200}) == 1, (listed, on_meeting, page, pdf)
+    return listed
+
+
+def test_staff_cannot_make_a_part_ii_paper_public(client_for, exempt_paper):
+    """Issue 10, finding 1: unticking "exempt" made the paper public at once."""
+    staff = client_for("staff")
+    edit(staff, f"/reports/{exempt_paper.pk}/edit/", is_exempt="")  # unticked: not sent
+    public = Client()
+    assert not public_can_see_paper(public, exempt_paper)
+    exempt_paper.refresh_from_db()
+    assert exempt_paper.is_exempt
+    staff_view = page_text(staff, exempt_paper.get_absolute_url())
+    assert "Changes waiting for approval" in staff_view
+    approver = client_for("approver")
+    confirm = page_text(approver, f"/reports/{exempt_paper.pk}/publish/")
+    assert "Exempt (Part II) Yes No" in confirm
+    assert "Everyone, including the public, will be able to read" in confirm
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        approver.post(f"/reports/{exempt_paper.pk}/publish/")
+    assert public_can_see_paper(public, exempt_paper)
+    assert not PendingChange.objects.exists()
+
+
+def test_making_a_paper_exempt_takes_effect_at_once(client_for, exempt_paper):
+    Report.objects.filter(pk=exempt_paper.pk).update(is_exempt=False)
+    public = Client()
+    assert public_can_see_paper(public, exempt_paper)
+    edit(client_for("staff"), f"/reports/{exempt_paper.pk}/edit/", is_exempt="on")
+    assert not public_can_see_paper(public, exempt_paper)
+    assert not PendingChange.objects.exists()  # nothing else changed, nothing waits
+
+
+def test_a_published_papers_title_changes_only_when_republished(client_for, exempt_paper):
+    Report.objects.filter(pk=exempt_paper.pk).update(is_exempt=False)
+    edit(client_for("staff"), f"/reports/{exempt_paper.pk}/edit/", title="A new title")
+    public = Client()
+    assert "Part II paper" in page_text(public, "/reports/")
+    assert "A new title" not in page_text(public, "/reports/")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for("approver").post(f"/reports/{exempt_paper.pk}/publish/")
+    assert "A new title" in page_text(public, "/reports/")
+
+
+@pytest.fixture
+def meeting(db):
+    meeting = make_meeting(title="Published meeting", note="The old note.")
+    make_topic(meeting, title="Old topic", summary="Old summary.")
+    return meeting
+
+
+def test_staff_edits_to_a_published_meeting_wait_for_an_approver(client_for, meeting):
+    """Issue 10, finding 2: staff edits to a published meeting went public at once."""
+    public, staff = Client(), client_for("staff")
+    edit_page = page_text(staff, f"/scrutiny/meetings/{meeting.pk}/edit/")
+    assert "is published, so what you save here waits for an approver" in edit_page
+    edit(staff, f"/scrutiny/meetings/{meeting.pk}/edit/", note="The new note.")
+    topic = meeting.topics.get()
+    edit(staff, f"/scrutiny/topics/{topic.pk}/edit/", summary="New summary.")
+    edit(staff, f"/scrutiny/meetings/{meeting.pk}/topics/new/", title="Added topic")
+
+    seen = page_text(public, meeting.get_absolute_url())
+    assert "The old note." in seen and "Old summary." in seen
+    assert "The new note." not in seen and "Added topic" not in seen
+    assert "Changes waiting for approval" not in seen
+
+    staff_view = page_text(staff, meeting.get_absolute_url())
+    assert "Changes waiting for approval" in staff_view
+    assert "Note of the meeting The old note. The new note." in staff_view
+    assert "Add a scrutiny topic" in staff_view and "Added topic" in staff_view
+    # Staff amending their change see it in the form, not the published version.
+    again = form_values(staff.get(f"/scrutiny/meetings/{meeting.pk}/edit/"))
+    assert again["note"] == "The new note."
+
+    approver = client_for("approver")
+    review = page_text(approver, meeting.get_publication_url())
+    assert "The old note." in review and "The new note." in review
+    approver.post(meeting.get_publication_url(), {"action": "publish"})
+    seen = page_text(public, meeting.get_absolute_url())
+    assert "The new note." in seen and "New summary." in seen and "Added topic" in seen
+    assert not PendingChange.objects.exists()
+
+
+def test_staff_discard_changes_and_the_published_version_stays(client_for, meeting):
+    staff = client_for("staff")
+    edit(staff, f"/scrutiny/meetings/{meeting.pk}/edit/", note="A mistake.")
+    assert staff.post(meeting.get_publication_url(), {"action": "publish"}).status_code == 403
+    staff.post(meeting.get_publication_url(), {"action": "discard"})
+    meeting.refresh_from_db()
+    assert meeting.note == "The old note." and not PendingChange.objects.exists()
+
+
+def test_changing_a_field_back_leaves_nothing_waiting(client_for, meeting):
+    staff = client_for("staff")
+    edit(staff, f"/scrutiny/meetings/{meeting.pk}/edit/", note="Changed.")
+    assert PendingChange.objects.exists()
+    edit(staff, f"/scrutiny/meetings/{meeting.pk}/edit/", note="The old note.")
+    assert not PendingChange.objects.exists()
+
+
+def test_two_staff_changing_a_published_meeting_get_the_conflict_page(
+    client_for, make_user, meeting
+):
+    url = f"/scrutiny/meetings/{meeting.pk}/edit/"
+    first, second = client_for("staff"), Client()
+    second.force_login(make_user("staff"))
+    first_form, second_form = form_values(first.get(url)), form_values(second.get(url))
+    assert first.post(url, {**first_form, "note": "First."}).status_code == 302
+    response = second.post(url, {**second_form, "chair": "Second."})
+    assert response.status_code == 409
+    assert "First." in text(soup(response).main)  # the change waiting, shown as saved
+
+
+@pytest.mark.parametrize(
+    ("role", "get", "publish", "discard"),
+    [
+        ("anonymous", 302, 302, 302),
+        ("panel member", 403, 403, 403),
+        ("staff", 200, 403, 302),
+        ("approver", 200, 302, 302),
+    ],
+)
+def test_who_may_review_publish_and_discard(client_for, meeting, role, get, publish, discard):
+    client = client_for(role)
+    url = meeting.get_publication_url()
+    assert client.get(url).status_code == get
+    assert client.post(url, {"action": "publish"}).status_code == publish
+    assert client.post(url, {"action": "discard"}).status_code == discard
+
+
+@pytest.mark.parametrize("action", ["", "delete", "publish\x00", "x" * 500])
+def test_a_bad_publication_action_is_a_clear_error(client_for, meeting, action):
+    response = client_for("approver").post(meeting.get_publication_url(), {"action": action})
+    assert response.status_code == 400
+    assert "Choose whether to publish, unpublish or discard the changes" in text(
+        soup(response).select_one(".govuk-error-summary")
+    )
+
+
+def test_new_panel_meetings_are_unseen_until_an_approver_publishes_them(client_for, make_user):
+    staff = client_for("staff")
+    response = staff.post("/scrutiny/panel/new/", {
+        "date_0": "12", "date_1": "10", "date_2": "2027", "time": "10:00",
+        "venue": "County Hall, Preston", "status": "scheduled",
+    })  # fmt: skip
+    assert response.status_code == 302
+    meeting = PanelMeeting.objects.get()
+    assert not meeting.published
+    member = Client()
+    member.force_login(make_user("panel member"))
+    for client in (Client(), member):
+        assert client.get(meeting.get_absolute_url()).status_code == 404
+        assert "12 October 2027" not in page_text(client, "/scrutiny/panel/")
+        assert "12 October 2027" not in page_text(client, "/")
+        feed = icalendar.Calendar.from_ical(client.get("/scrutiny/calendar.ics").content)
+        assert not feed.walk("VEVENT")
+    client_for("approver").post(meeting.get_publication_url(), {"action": "publish"})
+    assert Client().get(meeting.get_absolute_url()).status_code == 200
+
+
+def test_a_published_panel_meetings_venue_changes_only_when_published(client_for):
+    meeting = make_panel_meeting("2027-10-12")
+    url = f"/scrutiny/panel/{meeting.date.isoformat()}/edit/"
+    edit(client_for("staff"), url, venue="Preston Town Hall")
+    public = Client()
+    assert "County Hall, Preston" in page_text(public, meeting.get_absolute_url())
+    client_for("approver").post(meeting.get_publication_url(), {"action": "publish"})
+    assert "Preston Town Hall" in page_text(public, meeting.get_absolute_url())
+
+
+def test_task_groups_and_recommendations_pass_through_an_approver(client_for):
+    hidden = make_task_group(title="New task group", published=False)
+    group = make_task_group(title="Published task group")
+    recommendation = group.recommendations.create(number=1, text="Thank the Commissioner.")
+    public = Client()
+    assert public.get(hidden.get_absolute_url()).status_code == 404
+    assert "New task group" not in page_text(public, "/scrutiny/task-groups/")
+    staff = client_for("staff")
+    edit(staff, f"/scrutiny/recommendations/{recommendation.pk}/edit/", response="Accepted.")
+    edit(staff, f"/scrutiny/task-groups/{group.slug}/recommendations/new/", text="A second.")
+    seen = page_text(public, group.get_absolute_url())
+    assert "Accepted." not in seen and "A second." not in seen
+    approver = client_for("approver")
+    approver.post(group.get_publication_url(), {"action": "publish"})
+    approver.post(hidden.get_publication_url(), {"action": "publish"})
+    seen = page_text(public, group.get_absolute_url())
+    assert "Accepted." in seen and "A second." in seen
+    assert TaskGroup.objects.get(pk=hidden.pk).published
+
+
+def test_approvers_unpublish_at_once(client_for, meeting):
+    client_for("approver").post(meeting.get_publication_url(), {"action": "unpublish"})
+    assert Client().get(meeting.get_absolute_url()).status_code == 404
