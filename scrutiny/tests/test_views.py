@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.test import Client
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from plan.tests.factories import make_plan_with_measures
