@@ -22,6 +22,8 @@ STAFF = [
     "/scrutiny/task-groups/new/", "/funding/awards/new/", "/funding/funds/new/",
     "/funding/organisations/new/", "/reports/new/", "/reports/2/edit/",
     "/reports/sections/1/edit/", "/reports/sections/1/delete/",
+    "/scrutiny/meetings/3/publish/", "/scrutiny/panel/2021-10-12/publish/",
+    "/scrutiny/task-groups/neighbourhood-policing/publish/",
 ]  # fmt: skip
 PAGES = {
     None: PUBLIC,
