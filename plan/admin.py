@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from pcc_portal.admin_mixins import WorkflowReadOnlyAdmin
 from plan.models import (
     Area,
     Commitment,
@@ -72,26 +73,26 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(WorkflowReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["short_label", "financial_year", "quarter", "locked", "locked_by"]
     list_filter = ["locked", "financial_year"]
-    readonly_fields = ["locked_by", "locked_at"]
+    workflow_fields = ("locked", "locked_by", "locked_at")
 
 
 @admin.register(MeasureUpdate)
-class MeasureUpdateAdmin(SimpleHistoryAdmin):
+class MeasureUpdateAdmin(WorkflowReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["measure", "period", "rag", "direction", "status", "updated_at"]
     list_filter = ["status", "rag", "direction", "period", "measure__priority"]
     search_fields = ["measure__text", "measure__short_label", "commentary"]
     list_select_related = ["measure", "period"]
-    readonly_fields = [
-        "version",
-        "created_by",
-        "updated_by",
+    readonly_fields = ["created_by", "updated_by"]
+    workflow_fields = (
+        "status",
+        "return_reason",
         "submitted_by",
         "submitted_at",
         "approved_by",
         "approved_at",
         "returned_by",
         "returned_at",
-    ]
+    )

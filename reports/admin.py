@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from pcc_portal.admin_mixins import ReadOnlyAdmin, WorkflowReadOnlyAdmin
 from reports.models import Publication, Report, ReportSection
 
 
@@ -10,11 +11,12 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(Report)
-class ReportAdmin(SimpleHistoryAdmin):
+class ReportAdmin(WorkflowReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["title", "panel_meeting", "kind", "status", "is_exempt"]
     list_filter = ["status", "kind", "is_exempt"]
     search_fields = ["title", "executive_summary"]
     inlines = [SectionInline]
+    workflow_fields = ("status",)
 
 
 @admin.register(ReportSection)
@@ -25,11 +27,10 @@ class ReportSectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(ReadOnlyAdmin):
+    """A published revision never changes: only report_publish() writes one."""
+
     list_display = ["report", "revision", "published_at", "published_by", "sha256"]
     search_fields = ["report__title", "sha256"]
     readonly_fields = ["report", "revision", "published_at", "published_by", "html", "pdf",
                        "sha256", "page_count"]  # fmt: skip
-
-    def has_change_permission(self, request, obj=None):
-        return False  # a published revision never changes

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from pcc_portal.admin_mixins import WorkflowReadOnlyAdmin
 from scrutiny.models import (
     Action,
     ActionNote,
@@ -25,13 +26,13 @@ class PaperInline(admin.TabularInline):
 
 
 @admin.register(ScrutinyMeeting)
-class ScrutinyMeetingAdmin(SimpleHistoryAdmin):
+class ScrutinyMeetingAdmin(WorkflowReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["title", "starts_at", "kind", "status", "published"]
     list_filter = ["kind", "status", "published"]
     search_fields = ["title", "note", "chair"]
     date_hierarchy = "starts_at"
     inlines = [TopicInline, PaperInline]
-    readonly_fields = ["published_at", "published_by"]
+    workflow_fields = ("published", "published_at", "published_by")
 
 
 @admin.register(ScrutinyTopic)

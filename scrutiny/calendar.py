@@ -37,6 +37,16 @@ def _event(
     return event
 
 
+def _moved_description(meeting: ScrutinyMeeting) -> str:
+    """Where a rescheduled meeting went and why. The feed is public, so the new meeting's date
+    is given only once that meeting is published."""
+    new = meeting.rescheduled_to
+    if new is None or not new.published:
+        return f"Rescheduled: {meeting.reschedule_reason}"
+    day = timezone.localtime(new.starts_at)
+    return f"Rescheduled to {day:%-d %B %Y}: {meeting.reschedule_reason}"
+
+
 def calendar_feed(request) -> HttpResponse:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Police and Crime Panel portal//Meetings//EN")
@@ -58,10 +68,6 @@ def calendar_feed(request) -> HttpResponse:
     scrutiny = ScrutinyMeeting.objects.published().select_related("rescheduled_to")
     for meeting in scrutiny.order_by("-starts_at")[:FEED_LIMIT]:
         moved = meeting.status == ScrutinyMeeting.Status.RESCHEDULED
-        description = ""
-        if moved and meeting.rescheduled_to:
-            new = timezone.localtime(meeting.rescheduled_to.starts_at)
-            description = f"Rescheduled to {new:%-d %B %Y}: {meeting.reschedule_reason}"
         calendar.add_component(
             _event(
                 uid=f"scrutiny-meeting-{meeting.pk}",
@@ -70,7 +76,7 @@ def calendar_feed(request) -> HttpResponse:
                 updated_at=meeting.updated_at,
                 url=request.build_absolute_uri(meeting.get_absolute_url()),
                 cancelled=moved or meeting.status == ScrutinyMeeting.Status.CANCELLED,
-                description=description,
+                description=_moved_description(meeting) if moved else "",
             )
         )
     calendar.add_missing_timezones()

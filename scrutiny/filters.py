@@ -1,14 +1,25 @@
 import django_filters
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from pcc_portal.filters import FilterForm
-from plan.models import Priority
+from plan.models import Plan, Priority
 from scrutiny.models import Action, ScrutinyMeeting
 
 
 def _priorities(request=None):
-    return Priority.objects.select_related("plan").order_by("-plan__start_year", "kind", "order")
+    """Priorities of the plans the reader may see: a draft plan's are for office staff only.
+
+    As the filter's queryset, this is also what a typed-in priority id is checked against.
+    Without a request (an export built outside a view), the reader is the public.
+    """
+    user = getattr(request, "user", None) or AnonymousUser()
+    return (
+        Priority.objects.filter(plan__in=Plan.objects.visible_to(user))
+        .select_related("plan")
+        .order_by("-plan__start_year", "kind", "order")
+    )
 
 
 def _year_choices():

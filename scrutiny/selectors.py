@@ -9,7 +9,7 @@ from scrutiny.models import Action, ScrutinyMeeting, ScrutinyTopic
 
 
 def meeting_detail(meeting: ScrutinyMeeting, user) -> dict:
-    """A meeting's topics (with their priorities), papers and actions."""
+    """A meeting's topics (with their priorities), papers, actions and where it moved from/to."""
     priorities = Priority.objects.select_related("plan").order_by("kind", "order")
     topics = meeting.topics.prefetch_related(Prefetch("priorities", queryset=priorities))
     actions = meeting.actions.select_related("priority").order_by("due_date", "pk")
@@ -19,7 +19,19 @@ def meeting_detail(meeting: ScrutinyMeeting, user) -> dict:
         "actions": list(actions),
         "today": timezone.localdate(),
         "rescheduled_from": list(meeting.rescheduled_from.visible_to(user)),
+        "rescheduled_to": meeting_moved_to(meeting, user),
     }
+
+
+def meeting_moved_to(meeting: ScrutinyMeeting, user) -> ScrutinyMeeting | None:
+    """The meeting this one was rescheduled to, if the user may see it.
+
+    Until the new meeting is published, the public are told only that the meeting moved and
+    why: its date and address stay with the office.
+    """
+    if meeting.rescheduled_to_id is None:
+        return None
+    return ScrutinyMeeting.objects.visible_to(user).filter(pk=meeting.rescheduled_to_id).first()
 
 
 def priority_scrutiny(priority: Priority, user) -> PrioritySection:
