@@ -2,17 +2,18 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from funding.models import Award, Fund, Organisation
+from pcc_portal.admin_mixins import WorkflowReadOnlyAdmin
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(WorkflowReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "is_office_side", "org_identifier", "area"]
     list_filter = ["kind", "is_office_side"]
     search_fields = ["name", "charity_number", "company_number", "org_identifier"]
 
 
 @admin.register(Fund)
-class FundAdmin(SimpleHistoryAdmin):
+class FundAdmin(WorkflowReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["name", "direction", "funder", "budget"]
     list_filter = ["direction"]
     search_fields = ["name", "description"]
@@ -21,7 +22,7 @@ class FundAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(SimpleHistoryAdmin):
+class AwardAdmin(WorkflowReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["title", "fund", "organisation", "amount", "award_date", "status"]
     list_filter = ["status", "fund__direction", "fund"]
     search_fields = ["title", "purpose", "organisation__name"]

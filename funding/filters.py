@@ -1,12 +1,12 @@
 import django_filters
 from django import forms
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils import timezone
 
 from funding.models import Award, Fund, Organisation
 from pcc_portal.filters import FilterForm
-from plan.models import Area, Plan, Priority
+from plan.models import Area
+from plan.selectors import reader_priorities
 
 SORTS = {
     "-date": ("-award_date", "-pk"),
@@ -15,20 +15,6 @@ SORTS = {
     "amount": ("amount", "pk"),
     "title": ("title", "pk"),
 }
-
-
-def _priorities(request=None):
-    """Priorities of the plans the reader may see: a draft plan's are for office staff only.
-
-    As the filter's queryset, this is also what a typed-in priority id is checked against.
-    Without a request (an export built outside a view), the reader is the public.
-    """
-    user = getattr(request, "user", None) or AnonymousUser()
-    return (
-        Priority.objects.filter(plan__in=Plan.objects.visible_to(user))
-        .select_related("plan")
-        .order_by("-plan__start_year", "kind", "order")
-    )
 
 
 def _years():
@@ -61,7 +47,7 @@ class AwardFilter(django_filters.FilterSet):
         choices=_years, method="in_year", label="Financial year", empty_label="Any year"
     )
     priority = django_filters.ModelChoiceFilter(
-        queryset=_priorities, field_name="priorities", label="Priority", empty_label="Any"
+        queryset=reader_priorities, field_name="priorities", label="Priority", empty_label="Any"
     )
     area = django_filters.ModelChoiceFilter(
         queryset=Area.objects.order_by("kind", "name"),

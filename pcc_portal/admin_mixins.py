@@ -46,6 +46,8 @@ class WorkflowReadOnlyAdmin:
             stored = self.model._base_manager.filter(pk=obj.pk).values(*attnames).first()
         for field in fields:
             value = stored[field.attname] if stored else field.get_default()
+            if field.name == VERSION_FIELD and stored:
+                value += 1  # an edit here makes forms opened in the portal stale, as any save
             setattr(obj, field.attname, value)
 
 

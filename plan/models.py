@@ -89,6 +89,15 @@ class Plan(TimeStampedModel):
         return self.status == self.Status.PUBLISHED
 
 
+class PriorityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Priorities of the plans the user may see: a draft plan's are for staff only."""
+        return self.filter(plan__in=Plan.objects.visible_to(user))
+
+    def for_choosing(self):
+        return self.select_related("plan").order_by("-plan__start_year", "kind", "order")
+
+
 class Priority(TimeStampedModel):
     class Kind(models.TextChoices):
         LOCAL = "local", "Police and Crime Plan priority"
@@ -100,6 +109,8 @@ class Priority(TimeStampedModel):
     slug = models.SlugField(max_length=80)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LOCAL)
     summary = models.TextField(blank=True, help_text="Why is this important? Markdown.")
+
+    objects = PriorityQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "kind", "order"]

@@ -133,3 +133,16 @@ def plan_quarters(plan: Plan, today) -> list[ReportingPeriod]:
 
 def period_in_plan(plan: Plan, financial_year: int, quarter: int) -> bool:
     return plan.start_year <= financial_year < plan.end_year and 1 <= quarter <= 4
+
+
+def reader_priorities(request=None):
+    """The priorities a filter offers and accepts: those of the plans the reader may see.
+
+    Without a request (an export built outside a view), the reader is the public.
+    """
+    from django.contrib.auth.models import AnonymousUser
+
+    from plan.models import Priority
+
+    user = getattr(request, "user", None) or AnonymousUser()
+    return Priority.objects.visible_to(user).for_choosing()

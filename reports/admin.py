@@ -20,7 +20,7 @@ class ReportAdmin(WorkflowReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ReportSection)
-class ReportSectionAdmin(SimpleHistoryAdmin):
+class ReportSectionAdmin(WorkflowReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "report", "kind", "order"]
     list_filter = ["kind"]
     search_fields = ["heading", "body"]

@@ -36,7 +36,7 @@ class ScrutinyMeetingAdmin(WorkflowReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ScrutinyTopic)
-class ScrutinyTopicAdmin(SimpleHistoryAdmin):
+class ScrutinyTopicAdmin(WorkflowReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["title", "meeting", "order"]
     list_filter = ["priorities"]
     search_fields = ["title", "summary"]
@@ -54,7 +54,7 @@ class NoteInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(WorkflowReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["description", "owner", "due_date", "status", "meeting", "task_group"]
     list_filter = ["status", "priority"]
     search_fields = ["description", "owner"]
@@ -62,11 +62,12 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PanelMeeting)
-class PanelMeetingAdmin(SimpleHistoryAdmin):
+class PanelMeetingAdmin(WorkflowReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["starts_at", "venue", "status", "has_exempt_items"]
     list_filter = ["status", "has_exempt_items"]
     search_fields = ["venue"]
     date_hierarchy = "starts_at"
+    workflow_fields = ("published", "published_at", "published_by")
 
 
 class RecommendationInline(admin.StackedInline):
@@ -75,16 +76,17 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(TaskGroup)
-class TaskGroupAdmin(SimpleHistoryAdmin):
+class TaskGroupAdmin(WorkflowReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["title", "chair", "status", "follow_up_date"]
     list_filter = ["status"]
     search_fields = ["title", "chair", "findings"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [RecommendationInline]
+    workflow_fields = ("published", "published_at", "published_by")
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(WorkflowReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["task_group", "number", "status"]
     list_filter = ["status", "task_group"]
     search_fields = ["text", "response"]

@@ -1,25 +1,10 @@
 import django_filters
 from django import forms
-from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from pcc_portal.filters import FilterForm
-from plan.models import Plan, Priority
+from plan.selectors import reader_priorities
 from scrutiny.models import Action, ScrutinyMeeting
-
-
-def _priorities(request=None):
-    """Priorities of the plans the reader may see: a draft plan's are for office staff only.
-
-    As the filter's queryset, this is also what a typed-in priority id is checked against.
-    Without a request (an export built outside a view), the reader is the public.
-    """
-    user = getattr(request, "user", None) or AnonymousUser()
-    return (
-        Priority.objects.filter(plan__in=Plan.objects.visible_to(user))
-        .select_related("plan")
-        .order_by("-plan__start_year", "kind", "order")
-    )
 
 
 def _year_choices():
@@ -34,7 +19,7 @@ class ScrutinyMeetingFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ScrutinyMeeting.Status.choices, empty_label="Any")
     priority = django_filters.ModelChoiceFilter(
         field_name="topics__priorities",
-        queryset=_priorities,
+        queryset=reader_priorities,
         label="Priority",
         empty_label="Any priority",
         distinct=True,
@@ -55,7 +40,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     owner = django_filters.CharFilter(lookup_expr="icontains", label="Owner")
     priority = django_filters.ModelChoiceFilter(
-        queryset=_priorities, label="Priority", empty_label="Any priority"
+        queryset=reader_priorities, label="Priority", empty_label="Any priority"
     )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label="Overdue only", widget=forms.CheckboxInput

@@ -10,7 +10,7 @@ from scrutiny.models import Action, ScrutinyMeeting, ScrutinyTopic
 
 def meeting_detail(meeting: ScrutinyMeeting, user) -> dict:
     """A meeting's topics (with their priorities), papers, actions and where it moved from/to."""
-    priorities = Priority.objects.select_related("plan").order_by("kind", "order")
+    priorities = Priority.objects.visible_to(user).select_related("plan").order_by("kind", "order")
     topics = meeting.topics.prefetch_related(Prefetch("priorities", queryset=priorities))
     actions = meeting.actions.select_related("priority").order_by("due_date", "pk")
     return {

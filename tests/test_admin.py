@@ -132,7 +132,8 @@ CRAFTED = {
     "reports.report": {"status": "published"},
 }
 UNCHANGED = {
-    "plan.measureupdate": {"status": "draft", "approved_at": None, "version": 1},
+    # The version only moves on by one, as any save moves it (forms open elsewhere go stale).
+    "plan.measureupdate": {"status": "draft", "approved_at": None, "version": 2},
     "plan.reportingperiod": {"locked": False},
     "scrutiny.scrutinymeeting": {"published": False, "published_at": None},
     "reports.report": {"status": "draft"},

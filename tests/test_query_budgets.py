@@ -200,3 +200,37 @@ def test_funding_pages_run_the_same_queries_with_10000_awards_as_with_100(client
     print(f"{role}: {after}")
     assert after == before
     assert max(after.values()) <= 20, after
+
+
+@pytest.mark.parametrize("role", ["staff", "approver"])
+def test_pages_with_changes_waiting_run_the_same_queries_with_ten_times_the_data(
+    client_for, make_user, role
+):
+    """A published meeting with changes waiting (to its note, a topic, a new topic): its page
+    and its publication page, before and after ten times as many meetings and topics."""
+    from pcc_portal.services import record_save
+    from scrutiny.models import ScrutinyMeeting, ScrutinyTopic
+    from scrutiny.tests.factories import make_meeting, make_topic
+
+    client = client_for(role)
+    priority = make_priority(make_plan(slug="pending-budget"))
+    meeting = make_meeting(title="Watched meeting")
+    make_topic(meeting, priorities=[priority], title="A topic")
+    editor = make_user("staff")
+    meeting.note = "Changed."
+    record_save(instance=meeting, user=editor)
+    topic = meeting.topics.get()
+    topic.summary = "Changed too."
+    record_save(instance=topic, user=editor, m2m={"priorities": []})
+    record_save(instance=ScrutinyTopic(meeting=meeting, title="New"), user=editor)
+    pages = {"meeting": meeting.get_absolute_url(), "publication": meeting.get_publication_url()}
+
+    before = {name: count_queries(client, url) for name, url in pages.items()}
+    for _ in range(10):
+        other = make_meeting()
+        for n in range(10):
+            make_topic(other, priorities=[priority], title=f"Topic {n}")
+    assert ScrutinyMeeting.objects.count() >= 11
+    after = {name: count_queries(client, url) for name, url in pages.items()}
+    assert after == before, (before, after)
+    assert max(after.values()) <= 20, after
