@@ -4,6 +4,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from conftest import force_login_verified
+
 REGISTERED = sorted(
     (model._meta.app_label, model._meta.model_name)
     for model in admin.site._registry
@@ -13,7 +15,7 @@ REGISTERED = sorted(
 
 @pytest.fixture
 def superuser_client(client, make_user):
-    client.force_login(make_user("none", is_superuser=True, is_staff=True))
+    force_login_verified(client, make_user("none", is_superuser=True, is_staff=True))
     return client
 
 
@@ -27,6 +29,6 @@ def test_admin_list_search_and_add_pages_open(superuser_client, app_label, model
 
 
 def test_office_staff_cannot_use_the_admin(client, make_user):
-    client.force_login(make_user("approver"))
+    force_login_verified(client, make_user("approver"))
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
