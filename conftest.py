@@ -32,12 +32,42 @@ def make_user(db):
     return make
 
 
+def force_login_verified(client, user):
+    """Signs `user` in on `client` with two-factor passed, as django-otp records it.
+
+    The user gets a confirmed authenticator app if they have none, and the session names it as
+    the device that verified them (what django_otp.login() stores), so the two-factor
+    middleware sees a real verified sign-in: nothing is switched off for tests.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="Authenticator app")
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def login_verified(client):
+    """Signs a user in on the test client with two-factor passed (force_login_verified)."""
+    return lambda user: force_login_verified(client, user)
+
+
 @pytest.fixture
 def client_for(client, make_user):
-    """A test client signed in as a user with the given role (anonymous: not signed in)."""
+    """A test client signed in as a user with the given role (anonymous: not signed in).
+
+    Staff and approvers must use two-factor, so their session has passed it.
+    """
 
     def sign_in(role: str):
-        if role != "anonymous":
+        if role in ("staff", "approver"):
+            force_login_verified(client, make_user(role))
+        elif role != "anonymous":
             client.force_login(make_user(role))
         return client
 

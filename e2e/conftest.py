@@ -35,6 +35,28 @@ def portal(transactional_db, live_server, settings, tmp_path):
     return live_server.url
 
 
+def two_factor_code(username: str) -> str | None:
+    """For an account that must use two-factor: a single-use recovery code to sign in with.
+
+    The account gets an authenticator app if it has none, so sign-in asks for a code. A
+    recovery code, unlike an app's code, can be used by several browsers in the same
+    30 seconds (an app's code works once).
+    """
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from pcc_portal.twofactor import two_factor_required
+
+    user = get_user_model().objects.get(username=username)
+    if not two_factor_required(user):
+        return None
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    device, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": "Recovery codes"})
+    return device.token_set.create(token=StaticToken.random_token()).token
+
+
 @pytest.fixture
 def shots(request):
     """Saves a screenshot under test-results/<test>/<name>.png."""
@@ -58,10 +80,15 @@ def open_as(browser, portal):
         contexts.append(context)
         page = context.new_page()
         if username:
+            code = two_factor_code(username)
             page.goto("/accounts/login/")
             page.fill("#id_username", username)
             page.fill("#id_password", PASSWORD)
             page.press("#id_password", "Enter")  # forms submit with Enter
+            if code:
+                page.wait_for_url(re.compile(r".*/accounts/two-factor/\?next=.*"))
+                page.fill("#id_code", code)
+                page.press("#id_code", "Enter")
             page.wait_for_url(re.compile(r".*/$"))
         return page
 

@@ -14,7 +14,12 @@ PUBLIC = [
     "/scrutiny/task-groups/", "/scrutiny/task-groups/neighbourhood-policing/",
     "/funding/", "/funding/awards/", "/funding/awards/1/", "/funding/funds/street-pastors-fund/",
     "/funding/organisations/", "/reports/", "/reports/2/", "/no-such-page/",
+    "/accounts/password_reset/", "/accounts/password_reset/done/", "/accounts/reset/MQ/bad-token/",
+    "/accounts/reset/done/",
 ]  # fmt: skip
+# Your account. The pages met only once while signing in (the code, the recovery codes when
+# made) are checked on the way through, in test_two_factor.py.
+ACCOUNT = ["/accounts/", "/accounts/password_change/", "/accounts/two-factor/set-up/"]
 STAFF = [
     "/plan/updates/40/edit/", "/plan/2021-2025/quarters/2021-q2/measures/6/new/",
     "/scrutiny/meetings/new/", "/scrutiny/meetings/3/edit/", "/scrutiny/meetings/3/topics/new/",
@@ -25,12 +30,14 @@ STAFF = [
     "/scrutiny/meetings/3/publish/", "/scrutiny/panel/2021-10-12/publish/",
     "/scrutiny/task-groups/neighbourhood-policing/publish/",
 ]  # fmt: skip
+RECOVERY_CODES = ["/accounts/two-factor/recovery-codes/"]
 PAGES = {
     None: PUBLIC,
-    "panel": PUBLIC,
-    "staff": PUBLIC + STAFF,
-    "approver": PUBLIC + STAFF + ["/reports/2/publish/", "/reports/2/withdraw/"],
-}
+    "panel": PUBLIC + ACCOUNT,
+    "staff": PUBLIC + ACCOUNT + RECOVERY_CODES + STAFF,
+    "approver": PUBLIC + ACCOUNT + RECOVERY_CODES + STAFF
+    + ["/reports/2/publish/", "/reports/2/withdraw/"],
+}  # fmt: skip
 SERIOUS = {"serious", "critical"}
 
 

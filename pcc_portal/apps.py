@@ -19,4 +19,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from pcc_portal.middleware import session_start_clocks
+
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
+        user_logged_in.connect(session_start_clocks, dispatch_uid="portal_session_clocks")

@@ -2,7 +2,12 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 
 
 class SignInForm(AuthenticationForm):
@@ -27,6 +32,131 @@ class SignInForm(AuthenticationForm):
             Submit("submit", "Sign in"),
         )
         self.helper.label_size = Size.SMALL
+
+
+NEW_PASSWORD_HINT = (
+    "At least 12 characters. Three or four random words together make a good password, "
+    "for example: kettle orchard lantern moss"
+)
+
+
+def _password_input(autocomplete: str) -> forms.PasswordInput:
+    return forms.PasswordInput(attrs={"autocomplete": autocomplete, "spellcheck": "false"})
+
+
+def _gov_uk_helper(*fields, submit: str) -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(
+        *(Field.text(name, field_width=20) for name in fields), Submit("submit", submit)
+    )
+    helper.label_size = Size.SMALL
+    return helper
+
+
+class NewPasswordMixin:
+    """The two new-password inputs, in the portal's words. Django's validators check them."""
+
+    def set_up_new_password_fields(self):
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label, second.label = "New password", "Confirm new password"
+        first.help_text = NEW_PASSWORD_HINT
+        second.help_text = ""
+        first.widget = _password_input("new-password")
+        second.widget = _password_input("new-password")
+        first.error_messages["required"] = "Enter a new password"
+        second.error_messages["required"] = "Enter the new password again to confirm it"
+        self.error_messages = {
+            **self.error_messages,
+            "password_mismatch": "The new passwords do not match. Enter the same password twice",
+        }
+
+
+class PortalPasswordChangeForm(NewPasswordMixin, PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].widget = _password_input("current-password")
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.error_messages = {
+            **self.error_messages,
+            "password_incorrect": "Your current password is not right. Enter it again",
+        }
+        self.set_up_new_password_fields()
+        self.helper = _gov_uk_helper(
+            "old_password", "new_password1", "new_password2", submit="Change password"
+        )
+
+
+class PortalSetPasswordForm(NewPasswordMixin, SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_up_new_password_fields()
+        self.helper = _gov_uk_helper("new_password1", "new_password2", submit="Save new password")
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "Email address"
+        email.help_text = "The email address the office has for your account."
+        email.error_messages.update(
+            required="Enter your email address",
+            invalid="Enter an email address in the correct format, like name@example.org",
+        )
+        email.widget.attrs.update(spellcheck="false")
+        self.helper = _gov_uk_helper("email", submit="Send the link")
+
+
+class TwoFactorCodeForm(forms.Form):
+    """One code: the 6 digits an authenticator app shows, or (when signing in) a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        error_messages={"required": "Enter the code your authenticator app shows"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )
+
+    def __init__(self, *args, check, hint: str = "", submit: str = "Continue", **kwargs):
+        """`check(code)` is the service that accepts the code or refuses it with a message."""
+        super().__init__(*args, **kwargs)
+        self._check = check
+        self.fields["code"].help_text = hint
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field.text("code", field_width=10), Submit("submit", submit))
+        self.helper.label_size = Size.SMALL
+
+    def clean_code(self):
+        self.accepted = self._check(self.cleaned_data["code"])
+        return self.cleaned_data["code"]
+
+
+class PasswordConfirmForm(forms.Form):
+    """Asks for the user's password again before something that weakens their sign-in."""
+
+    password = forms.CharField(
+        label="Your password",
+        widget=_password_input("current-password"),
+        error_messages={"required": "Enter your password"},
+    )
+
+    def __init__(self, *args, user, submit: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("password", field_width=20),
+            Submit("submit", submit, css_class="govuk-button--warning"),
+        )
+        self.helper.label_size = Size.SMALL
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError("Your password is not right. Enter it again")
+        return self.cleaned_data["password"]
 
 
 class DateField(DateInputField):

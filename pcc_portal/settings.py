@@ -23,6 +23,19 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int | None) -> int | None:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {value!r}.")
+    return number
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     value = os.environ.get(name, "")
     items = [item.strip() for item in value.split(",") if item.strip()]
@@ -59,6 +72,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pcc_portal",
     "plan",
     "scrutiny",
@@ -76,6 +92,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pcc_portal.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pcc_portal.middleware.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "pcc_portal.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last so that it sees the outcome of every sign-in attempt.
@@ -117,13 +136,62 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# A password reset link works once, for an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# Sessions end after DJANGO_SESSION_IDLE_MINUTES without a request, and DJANGO_SESSION_MAX_HOURS
+# after signing in whatever happens (pcc_portal.middleware.SessionTimeoutMiddleware says why).
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("DJANGO_SESSION_IDLE_MINUTES", 30))
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env_int("DJANGO_SESSION_MAX_HOURS", 12))
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+
+# Two-factor sign-in (django-otp): an authenticator app (TOTP) with single-use recovery codes,
+# required of staff, approvers and superusers (pcc_portal.twofactor). The demo accounts that
+# `make run` creates sign in with their password alone, but only ever while DEBUG is on.
+TWO_FACTOR_EXEMPT_USERNAMES = ["staff", "approver", "panel", "admin"] if DEBUG else []
+
+
+def _totp_issuer(device) -> str:
+    """The name authenticator apps show beside the code: the portal's, from the office profile."""
+    from pcc_portal.twofactor import totp_issuer
+
+    return totp_issuer(device)
+
+
+OTP_TOTP_ISSUER = _totp_issuer
+
+# Email: printed to the console in development, sent over SMTP in production. A mail server
+# that does not answer must not hold a page (a password reset) for long: a 10-second timeout.
+MAILERS = {
+    "default": (
+        {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        if DEBUG
+        else {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+                # Unset: 25, or 587 with TLS.
+                "port": env_int("DJANGO_EMAIL_PORT", None),
+                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=False),
+                "timeout": 10,
+            },
+        }
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Sign-in throttling: five failures for the same user name from the same address locks that
 # pair out for a while; a success clears the count.

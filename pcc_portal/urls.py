@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from pcc_portal import views
+from pcc_portal import views, views_account
 from pcc_portal.converters import IsoDateConverter
 from reports import views as report_views
 
@@ -17,6 +17,50 @@ urlpatterns = [
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
+    path("accounts/", views_account.AccountView.as_view(), name="account"),
+    path(
+        "accounts/password_change/",
+        views_account.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_reset/", views_account.PasswordResetView.as_view(), name="password_reset"
+    ),
+    path(
+        "accounts/password_reset/done/",
+        views_account.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        views_account.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        views_account.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "accounts/two-factor/",
+        views_account.TwoFactorVerifyView.as_view(),
+        name="two_factor_verify",
+    ),
+    path(
+        "accounts/two-factor/set-up/",
+        views_account.TwoFactorSetupView.as_view(),
+        name="two_factor_setup",
+    ),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        views_account.RecoveryCodesView.as_view(),
+        name="two_factor_recovery_codes",
+    ),
+    path(
+        "accounts/two-factor/turn-off/",
+        views_account.TwoFactorTurnOffView.as_view(),
+        name="two_factor_turn_off",
+    ),
     # Pages of lower apps that show something of a higher one, wired here (see DESIGN.md):
     # the plan as a PDF, a panel meeting with its papers, and the meeting's agenda pack.
     path("plan/<slug:plan>.pdf", report_views.PlanPDFView.as_view(), name="plan_pdf"),

@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -11,6 +13,7 @@ from pcc_portal.forms import SignInForm
 from pcc_portal.mixins import PageMixin
 from pcc_portal.navigation import available_sections
 from pcc_portal.roles import roles_of
+from pcc_portal.twofactor import VERIFY, two_factor_demo_exemption_on, two_factor_step
 
 
 class HomeView(PageMixin, TemplateView):
@@ -49,6 +52,8 @@ class PrivacyView(PageMixin, TemplateView):
 
 
 class SignInView(PageMixin, auth_views.LoginView):
+    """The password; then, for whoever uses two-factor, the code (or setting up an app)."""
+
     form_class = SignInForm
     template_name = "registration/login.html"
     page_title = "Sign in"
@@ -56,8 +61,19 @@ class SignInView(PageMixin, auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, f"You are signed in as {form.get_user().get_username()}.")
-        return response
+        step = two_factor_step(form.get_user())
+        if step is None:
+            messages.success(
+                self.request, f"You are signed in as {form.get_user().get_username()}."
+            )
+            return response
+        page = "two_factor_verify" if step == VERIFY else "two_factor_setup"
+        return redirect(f"{reverse(page)}?{urlencode({'next': self.get_success_url()})}")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["demo_accounts_exempt"] = two_factor_demo_exemption_on()
+        return context
 
 
 class SignOutView(auth_views.LogoutView):

@@ -5,6 +5,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from conftest import force_login_verified
 from plan.models import MeasureUpdate, OutcomeMeasure
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
 from reports.models import Publication
@@ -21,7 +22,7 @@ REGISTERED = sorted(
 
 @pytest.fixture
 def superuser_client(client, make_user):
-    client.force_login(make_user("none", is_superuser=True, is_staff=True))
+    force_login_verified(client, make_user("none", is_superuser=True, is_staff=True))
     return client
 
 
@@ -35,7 +36,7 @@ def test_admin_list_search_and_add_pages_open(superuser_client, app_label, model
 
 
 def test_office_staff_cannot_use_the_admin(client, make_user):
-    client.force_login(make_user("approver"))
+    force_login_verified(client, make_user("approver"))
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 

@@ -20,6 +20,9 @@ def sign_in(client, username, password, address="192.0.2.10"):
 def test_sign_in_page_labels_every_input(client, db):
     page = soup(client.get("/accounts/login/"))
     assert page.h1.get_text(strip=True) == "Sign in"
+    assert page.main.find("a", href="/accounts/password_reset/").get_text(strip=True) == (
+        "Forgotten your password?"
+    )
     for name in ("username", "password"):
         field = page.find("input", attrs={"name": name})
         label = page.find("label", attrs={"for": field["id"]})
@@ -27,30 +30,31 @@ def test_sign_in_page_labels_every_input(client, db):
     assert page.find("input", attrs={"name": "password"})["type"] == "password"
 
 
-def test_staff_member_signs_in_and_is_told_so(client, make_user):
-    make_user("staff", username="sam")
-    response = sign_in(client, "sam", PASSWORD)
+def test_panel_member_without_two_factor_signs_in_with_a_password_and_is_told_so(client, make_user):
+    make_user("panel member", username="pat")
+    response = sign_in(client, "pat", PASSWORD)
     assert response.redirect_chain[-1] == ("/", 302)
     page = soup(response)
-    assert "You are signed in as sam." in page.find(class_="govuk-notification-banner").text
+    assert "You are signed in as pat." in page.find(class_="govuk-notification-banner").text
     assert "Signed in as" in page.header.text
-    assert response.context["user"].username == "sam"
+    assert page.header.find("a", href="/accounts/").get_text(strip=True) == "Your account"
+    assert response.context["user"].username == "pat"
 
 
 def test_sign_in_returns_to_the_page_asked_for(client, make_user):
-    make_user("staff", username="sam")
+    make_user("panel member", username="pat")
     response = client.post(
-        "/accounts/login/?next=/accessibility/", {"username": "sam", "password": PASSWORD}
+        "/accounts/login/?next=/accessibility/", {"username": "pat", "password": PASSWORD}
     )
     assert response.status_code == 302
     assert response["Location"] == "/accessibility/"
 
 
 def test_sign_in_never_redirects_to_another_site(client, make_user):
-    make_user("staff", username="sam")
+    make_user("panel member", username="pat")
     response = client.post(
         "/accounts/login/?next=https://evil.example.com/",
-        {"username": "sam", "password": PASSWORD},
+        {"username": "pat", "password": PASSWORD},
     )
     assert response["Location"] == "/"
 
@@ -85,7 +89,7 @@ def test_sign_out_is_a_post_and_says_so(client, make_user):
 
 
 def test_signed_in_user_visiting_sign_in_goes_home(client, make_user):
-    client.force_login(make_user("staff"))
+    client.force_login(make_user("panel member"))
     response = client.get("/accounts/login/")
     assert response.status_code == 302
     assert response["Location"] == "/"

@@ -6,6 +6,7 @@ import hashlib
 import pytest
 from django.core.files.base import ContentFile
 
+from conftest import force_login_verified
 from plan.models import Plan
 from plan.tests.factories import make_plan
 from reports.models import Publication
@@ -71,7 +72,7 @@ def test_every_response_to_a_signed_in_role_is_private_and_not_stored(client_for
 
 
 def test_the_admin_is_not_stored_either(client, make_user, site):
-    client.force_login(make_user("none", is_superuser=True, is_staff=True))
+    force_login_verified(client, make_user("none", is_superuser=True, is_staff=True))
     for url in ("/admin/", "/admin/plan/plan/", "/plan/"):
         assert client.get(url)["Cache-Control"] == NO_STORE, url
 

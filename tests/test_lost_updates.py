@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import force_login_verified
 from funding.tests.factories import make_award, make_fund
 from plan.tests.factories import make_measure, make_period, make_plan, make_priority, make_update
 from reports.tests.factories import add_section, make_report
@@ -113,7 +114,7 @@ def test_the_second_save_is_refused_with_both_versions_and_nothing_lost(
 ):
     url, _, (first_field, first_value), (second_field, second_value) = _records()[what]
     other = client.__class__()
-    other.force_login(make_user(role))
+    force_login_verified(other, make_user(role))
     mine = client_for(role)
     opened_by_me = form_values(mine.get(url))
     opened_by_other = form_values(other.get(url))
@@ -143,7 +144,7 @@ def test_two_staff_saving_one_award_cannot_revert_the_amount(client_for, make_us
     award = make_award(make_fund(), amount="5000.00")
     url = f"/funding/awards/{award.pk}/edit/"
     first, second = client_for("staff"), client.__class__()
-    second.force_login(make_user("staff"))
+    force_login_verified(second, make_user("staff"))
     first_form, second_form = form_values(first.get(url)), form_values(second.get(url))
     assert first.post(url, {**first_form, "amount": "7500"}).status_code == 302
     assert second.post(url, {**second_form, "title": "Renamed"}).status_code == 409
@@ -178,7 +179,7 @@ def test_approvers_saving_one_submitted_update_get_the_conflict_page_not_an_erro
     url = update.get_absolute_url()
     first = client_for("approver")
     second = client.__class__()
-    second.force_login(make_user("approver"))
+    force_login_verified(second, make_user("approver"))
     first_form = form_values(first.get(url), form_index=0)
     second_form = form_values(second.get(url), form_index=0)
     assert (

@@ -8,6 +8,7 @@ import icalendar
 import pytest
 from django.test import Client, TestCase
 
+from conftest import force_login_verified
 from pcc_portal.models import PendingChange
 from reports.models import Report
 from reports.tests.factories import add_section, make_report, publish
@@ -149,7 +150,7 @@ def test_two_staff_changing_a_published_meeting_get_the_conflict_page(
 ):
     url = f"/scrutiny/meetings/{meeting.pk}/edit/"
     first, second = client_for("staff"), Client()
-    second.force_login(make_user("staff"))
+    force_login_verified(second, make_user("staff"))
     first_form, second_form = form_values(first.get(url)), form_values(second.get(url))
     assert first.post(url, {**first_form, "note": "First."}).status_code == 302
     response = second.post(url, {**second_form, "chair": "Second."})

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from conftest import force_login_verified
 from plan.models import MeasureUpdate
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
 from tests.helpers import ROLES, soup, text
@@ -227,9 +228,9 @@ def test_second_save_from_an_old_version_is_refused_with_both_versions_and_nothi
     draft = updates["draft"]
     first = make_user("staff", first_name="Fiona", last_name="First")
     second = make_user("staff")
-    client.force_login(first)
+    force_login_verified(client, first)
     client.post(draft.get_absolute_url(), {**FORM, "version": 1, "commentary": "Fiona's words"})
-    client.force_login(second)
+    force_login_verified(client, second)
     response = client.post(
         draft.get_absolute_url(), {**FORM, "version": 1, "commentary": "Second's words"}
     )
@@ -343,7 +344,7 @@ def test_two_people_entering_the_first_update_the_second_sees_both_versions(
         kwargs={"plan": plan.slug, "quarter": "2021-q2", "measure": measures[5].pk},
     )
     client_for("staff").post(url, {**FORM, "commentary": "First person's words"})
-    client.force_login(make_user("staff"))
+    force_login_verified(client, make_user("staff"))
     response = client.post(url, {**FORM, "rag": "red", "commentary": "Second person's words"})
     assert response.status_code == 409
     page = soup(response)
