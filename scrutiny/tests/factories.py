@@ -47,3 +47,18 @@ def make_task_group(**fields) -> TaskGroup:
     n = next(_seq)
     defaults = {"title": f"Task group {n}", "slug": f"task-group-{n}"}
     return TaskGroup.objects.create(**{**defaults, **fields})
+
+
+def make_pdf(change=None) -> bytes:
+    """A real one-page A4 PDF written by pypdf; `change(writer)` may add to it first."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if change:
+        change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
