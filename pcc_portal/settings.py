@@ -108,6 +108,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a real embedded database for many people at once. Write-ahead logging lets
+    # readers and one writer work side by side; a writer waits up to 20 s for the lock instead
+    # of failing with "database is locked"; and a transaction takes the write lock when it
+    # begins, because one that read first and then wants to write cannot wait for it.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Uploads. The largest file any form accepts (a scrutiny paper, 20 MB): the upload handler
