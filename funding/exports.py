@@ -6,6 +6,8 @@ import json
 import logging
 import re
 import tempfile
+import traceback
+from contextlib import closing
 from decimal import Decimal
 
 from django.conf import settings
@@ -61,8 +63,10 @@ def write_awards_csv(awards, out) -> None:
     writer = csv.writer(out)
     writer.writerow([name for name, _ in CSV_COLUMNS])
     rows = awards.select_related("fund", "organisation").prefetch_related("areas", "priorities")
-    for award in rows.iterator(chunk_size=CSV_CHUNK_ROWS):
-        writer.writerow([csv_cell(get(award)) for _, get in CSV_COLUMNS])
+    # Closed at once if writing stops part way, so a server-side cursor is not left open.
+    with closing(rows.iterator(chunk_size=CSV_CHUNK_ROWS)) as awards_read:
+        for award in awards_read:
+            writer.writerow([csv_cell(get(award)) for _, get in CSV_COLUMNS])
 
 
 def awards_csv(awards) -> HttpResponse:
@@ -86,8 +90,11 @@ def export_response(write, *, filename: str, content_type: str, as_attachment: b
     try:
         write(out)
         out.flush()
-    except DatabaseError:
+    except DatabaseError as error:
         logger.exception("The %s export failed part way; a 503 page was sent", filename)
+        # The traceback holds the failed query's server-side cursor: let it close now, while
+        # its transaction is still open, not whenever the garbage collector comes round.
+        traceback.clear_frames(error.__traceback__)
         out.close()
         return export_unavailable()
     out.detach()
