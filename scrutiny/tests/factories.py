@@ -1,7 +1,9 @@
 import datetime
+import io
 import itertools
 
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from scrutiny.models import Action, PanelMeeting, ScrutinyMeeting, ScrutinyTopic, TaskGroup
 
@@ -51,10 +53,6 @@ def make_task_group(**fields) -> TaskGroup:
 
 def make_pdf(change=None) -> bytes:
     """A real one-page A4 PDF written by pypdf; `change(writer)` may add to it first."""
-    import io
-
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     if change:
