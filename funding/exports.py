@@ -1,14 +1,24 @@
 """Open data: the awards as CSV, and the Commissioner's grants to the 360Giving Data Standard."""
 
 import csv
+import io
 import json
+import logging
+import re
+import tempfile
+import traceback
+from contextlib import closing
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.db import DatabaseError
+from django.http import FileResponse, HttpResponse
+from django.template.loader import render_to_string
 
 from funding.models import Award
 from pcc_portal.models import OfficeProfile
+
+logger = logging.getLogger(__name__)
 
 CSV_COLUMNS = [
     ("id", lambda a: a.pk),
@@ -27,37 +37,78 @@ CSV_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP's CSV injection
+# list, with line feed and the full-width equals, plus, minus and at signs some also accept).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?", re.ASCII)
+CSV_CHUNK_ROWS = 500
+# An export is built whole before it is sent: in memory up to this size, then in a temporary file.
+SPOOL_BYTES = 1024 * 1024
+RETRY_AFTER_SECONDS = 120
 
 
-def _csv_safe(value):
-    # Spreadsheets run cells that start with these as formulas: neutralise them.
+def csv_cell(value) -> str:
+    """The value as a CSV cell no spreadsheet will run: a formula-like start gets a quote mark.
+
+    A plain negative number such as -12.50 stays a number.
+    """
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except ArithmeticError:
-        return False
-    return True
-
-
-def awards_csv(awards) -> StreamingHttpResponse:
-    """Streams the awards as CSV, a chunk of rows at a time (bounded memory and queries)."""
-    writer = csv.writer(_Echo())
+def write_awards_csv(awards, out) -> None:
+    """Writes the awards to the text stream `out` as CSV, a chunk of rows at a time."""
+    writer = csv.writer(out)
+    writer.writerow([name for name, _ in CSV_COLUMNS])
     rows = awards.select_related("fund", "organisation").prefetch_related("areas", "priorities")
+    # Closed at once if writing stops part way, so a server-side cursor is not left open.
+    with closing(rows.iterator(chunk_size=CSV_CHUNK_ROWS)) as awards_read:
+        for award in awards_read:
+            writer.writerow([csv_cell(get(award)) for _, get in CSV_COLUMNS])
 
-    def generate():
-        yield writer.writerow([name for name, _ in CSV_COLUMNS])
-        for award in rows.iterator(chunk_size=500):
-            yield writer.writerow([_csv_safe(get(award)) for _, get in CSV_COLUMNS])
 
-    response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="awards.csv"'
+def awards_csv(awards) -> HttpResponse:
+    """The awards as a CSV download, sent whole with its length, or a 503 page if reading fails."""
+    return export_response(
+        lambda out: write_awards_csv(awards, out),
+        filename="awards.csv",
+        content_type="text/csv; charset=utf-8",
+        as_attachment=True,
+    )
+
+
+def export_response(write, *, filename: str, content_type: str, as_attachment: bool):
+    """Runs `write(text_stream)` to the end before anything is sent.
+
+    A reader then gets either the whole file, with a Content-Length, or, if the database
+    fails on the way, a 503 page: never a 200 that stops part way and looks complete.
+    """
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed once sent
+    out = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+    try:
+        write(out)
+        out.flush()
+    except DatabaseError as error:
+        logger.exception("The %s export failed part way; a 503 page was sent", filename)
+        # The traceback holds the failed query's server-side cursor: let it close now, while
+        # its transaction is still open, not whenever the garbage collector comes round.
+        traceback.clear_frames(error.__traceback__)
+        out.close()
+        return export_unavailable()
+    out.detach()
+    spool.seek(0)
+    return FileResponse(
+        spool, as_attachment=as_attachment, filename=filename, content_type=content_type
+    )
+
+
+def export_unavailable() -> HttpResponse:
+    # Rendered without a request: the context processors would ask the failing database again.
+    page = render_to_string("funding/export_unavailable.html")
+    response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -131,7 +182,12 @@ def three_sixty_giving_package(request) -> dict:
 
 
 def three_sixty_giving_response(request) -> HttpResponse:
-    package = three_sixty_giving_package(request)
+    """The 360Giving package, built whole before it is sent, or a 503 page if reading fails."""
+    try:
+        package = three_sixty_giving_package(request)
+    except DatabaseError:
+        logger.exception("The 360giving.json export failed part way; a 503 page was sent")
+        return export_unavailable()
     response = HttpResponse(
         json.dumps(package, indent=2, ensure_ascii=False), content_type="application/json"
     )

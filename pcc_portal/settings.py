@@ -128,7 +128,32 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a real embedded database for many people at once. Write-ahead logging lets
+    # readers and one writer work side by side; a writer waits up to 20 s for the lock instead
+    # of failing with "database is locked"; and a transaction takes the write lock when it
+    # begins, because one that read first and then wants to write cannot wait for it.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Uploads. The largest file any form accepts (a scrutiny paper, 20 MB): the upload handler
+# drops anything bigger while the request is read, so it never reaches memory or disk.
+PORTAL_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "pcc_portal.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Files up to 2.5 MB are held in memory while a form is checked, larger ones in a temporary
+# file; the form fields other than files may take 2.5 MB at most, and a form at most 5 files.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

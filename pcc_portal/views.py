@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.views.generic import TemplateView
 
 from pcc_portal.forms import SignInForm
 from pcc_portal.mixins import PageMixin
+from pcc_portal.models import OfficeProfile
 from pcc_portal.navigation import available_sections
 from pcc_portal.roles import roles_of
 from pcc_portal.twofactor import VERIFY, two_factor_demo_exemption_on, two_factor_step
@@ -101,11 +103,17 @@ def locked_out(request, original_response=None, credentials=None):
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers a query, 503 when it does not."""
+    """200 when the portal's database answers with its schema in place, 503 when it does not.
+
+    Opening a connection is not enough: SQLite makes an empty file where the database has
+    gone, and then every page fails. So this asks the migrations table for applied migrations
+    and a table of the portal's own (the office profile, which every page reads).
+    """
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        migrated = MigrationRecorder(connection).migration_qs.exists()
+        OfficeProfile.objects.exists()
     except DatabaseError:
+        migrated = False
+    if not migrated:
         return JsonResponse({"database": "unavailable"}, status=503)
     return JsonResponse({"database": "ok"})

@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pcc_portal.models import Publishable, PublishableQuerySet, TimeStampedModel, VersionedModel
+from pcc_portal.uploads import GeneratedName
 from plan.models import Priority, ReportingPeriod
 from scrutiny.validators import validate_pdf
 
@@ -128,7 +129,7 @@ class ScrutinyPaper(TimeStampedModel):
     title = models.CharField(max_length=200)
     received_from = models.CharField(max_length=200, blank=True)
     file = models.FileField(
-        upload_to="scrutiny/papers/%Y/",
+        upload_to=GeneratedName("scrutiny/papers", suffix=".pdf"),
         blank=True,
         validators=[validate_pdf],
         help_text="A PDF of at most 20 MB.",

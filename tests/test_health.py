@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import OperationalError, connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,8 +29,8 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.mark.slow
-def test_healthz_says_unavailable_with_503_when_the_database_is_unreachable():
+def healthz_in_a_new_process(database_url: str) -> dict:
+    """What /healthz answers in a fresh process whose database is `database_url`."""
     script = (
         "import django, json; django.setup();"
         "from django.test import Client;"
@@ -40,7 +41,7 @@ def test_healthz_says_unavailable_with_503_when_the_database_is_unreachable():
     env.update(
         DJANGO_SETTINGS_MODULE="tests.settings",
         DJANGO_ALLOWED_HOSTS="testserver",
-        DATABASE_URL=f"postgres://nobody@127.0.0.1:{closed_port()}/nothing",
+        DATABASE_URL=database_url,
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -51,7 +52,33 @@ def test_healthz_says_unavailable_with_503_when_the_database_is_unreachable():
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
-        "status": 503,
-        "body": {"database": "unavailable"},
-    }
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+UNAVAILABLE = {"status": 503, "body": {"database": "unavailable"}}
+
+
+@pytest.mark.slow
+def test_healthz_says_unavailable_with_503_when_the_database_is_unreachable():
+    url = f"postgres://nobody@127.0.0.1:{closed_port()}/nothing"
+    assert healthz_in_a_new_process(url) == UNAVAILABLE
+
+
+@pytest.mark.slow
+def test_healthz_says_unavailable_when_the_sqlite_file_is_gone(tmp_path):
+    # SQLite makes a new, empty file on connecting: it opens, but the portal has no tables.
+    missing = tmp_path / "db.sqlite3"
+    assert healthz_in_a_new_process(f"sqlite:///{missing}") == UNAVAILABLE
+    assert missing.exists()
+
+
+def test_healthz_says_unavailable_when_a_portal_table_does_not_answer(client, db):
+    def no_such_table(execute, sql, params, many, context):
+        if "pcc_portal_officeprofile" in sql:
+            raise OperationalError("no such table: pcc_portal_officeprofile")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(no_such_table):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"database": "unavailable"}

@@ -1,7 +1,9 @@
 import datetime
+import io
 import itertools
 
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from scrutiny.models import Action, PanelMeeting, ScrutinyMeeting, ScrutinyTopic, TaskGroup
 
@@ -48,3 +50,14 @@ def make_task_group(**fields) -> TaskGroup:
     n = next(_seq)
     defaults = {"title": f"Task group {n}", "slug": f"task-group-{n}", "published": True}
     return TaskGroup.objects.create(**{**defaults, **fields})
+
+
+def make_pdf(change=None) -> bytes:
+    """A real one-page A4 PDF written by pypdf; `change(writer)` may add to it first."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if change:
+        change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

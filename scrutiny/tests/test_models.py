@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from scrutiny.models import Action, ScrutinyMeeting
-from scrutiny.tests.factories import at, make_action, make_meeting, make_task_group
+from scrutiny.tests.factories import at, make_action, make_meeting, make_pdf, make_task_group
 from scrutiny.validators import validate_pdf
 
 
@@ -105,4 +105,4 @@ def test_a_paper_over_20_mb_is_refused_and_a_real_pdf_passes():
     big = SimpleUploadedFile("big.pdf", b"%PDF-1.7\n" + b"0" * (20 * 1024 * 1024))
     with pytest.raises(ValidationError, match="smaller than 20 MB"):
         validate_pdf(big)
-    validate_pdf(SimpleUploadedFile("ok.txt", b"%PDF-1.7\n%%EOF\n"))  # the name does not matter
+    validate_pdf(SimpleUploadedFile("ok.txt", make_pdf()))  # the name does not matter

@@ -11,6 +11,7 @@ from scrutiny.tests.factories import (
     make_action,
     make_meeting,
     make_panel_meeting,
+    make_pdf,
     make_task_group,
     make_topic,
 )
@@ -231,7 +232,7 @@ def test_a_pdf_paper_is_stored_and_served_only_to_those_who_may_see_its_meeting(
 ):
     settings.MEDIA_ROOT = tmp_path
     staff = client_for("staff")
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf = make_pdf()
     for meeting in (data["published"], data["hidden"]):
         staff.post(
             f"/scrutiny/meetings/{meeting.pk}/papers/new/",
