@@ -61,7 +61,8 @@ def conflict_form(form, current, make_form):
             continue
         saved = _saved_value(form, current, name, unbound)
         yours = value_display(field, form.cleaned_data.get(name))
-        rows.append((str(field.label or name), saved, yours))
+        if saved != yours:  # only where the two versions differ
+            rows.append((str(form[name].label), saved, yours))
     # Bound to a copy: validating writes the typed values into the instance it is given.
     data = form.data.copy()
     data["version"] = current.version

@@ -49,9 +49,12 @@ def _dump(instance, f):
 
 
 def _value(instance, f):
-    """For comparing: the same moment in two time zones, or a file and its name, are equal."""
+    """For comparing: the same moment in two time zones, a file and its name, and text with
+    the line endings a browser sends (CRLF) and the same text with LF, are equal."""
     value = f.value_from_object(instance)
-    return value.name if isinstance(f, models.FileField) else value
+    if isinstance(f, models.FileField):
+        return value.name
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def _load(f, raw):

@@ -223,10 +223,11 @@ class UpdateFormMixin:
         form = MeasureUpdateForm(data)
         form.is_valid()
         yours = form.instance
-        conflict_rows = [
+        compared = [
             (form.fields[name].label, display_value(current, name), display_value(yours, name))
             for name in UPDATE_FIELDS
         ]
+        conflict_rows = [(label, saved, mine) for label, saved, mine in compared if saved != mine]
         form.add_error(
             None,
             f"This update was changed by {who} at {when:%H:%M} on {when.day} {when:%B %Y} "

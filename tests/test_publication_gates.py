@@ -238,3 +238,12 @@ def test_task_groups_and_recommendations_pass_through_an_approver(client_for):
 def test_approvers_unpublish_at_once(client_for, meeting):
     client_for("approver").post(meeting.get_publication_url(), {"action": "unpublish"})
     assert Client().get(meeting.get_absolute_url()).status_code == 404
+
+
+def test_text_sent_back_unchanged_with_browser_line_endings_is_no_change(client_for, meeting):
+    meeting.attendees = "Police and Crime Commissioner\nChief Constable"
+    meeting.save()
+    staff = client_for("staff")
+    url = f"/scrutiny/meetings/{meeting.pk}/edit/"
+    edit(staff, url, attendees="Police and Crime Commissioner\r\nChief Constable")
+    assert not PendingChange.objects.exists()

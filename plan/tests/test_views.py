@@ -238,7 +238,7 @@ def test_second_save_from_an_old_version_is_refused_with_both_versions_and_nothi
     page = soup(response)
     summary = text(page.find(class_="govuk-error-summary"))
     assert "This update was changed by Fiona First at" in summary
-    assert text(page.find(class_="portal-conflict__saved")) == "Amber"
+    assert text(page.find(class_="portal-conflict__saved")) == "Fiona's words"  # differences only
     saved = [text(td) for td in page.find_all(class_="portal-conflict__saved")]
     yours = [text(td) for td in page.find_all(class_="portal-conflict__yours")]
     assert "Fiona's words" in saved and "Second's words" in yours
