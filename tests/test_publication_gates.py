@@ -158,6 +158,7 @@ def test_two_staff_changing_a_published_meeting_get_the_conflict_page(
     assert "First." in text(soup(response).main)  # the change waiting, shown as saved
 
 
+@pytest.mark.parametrize("root", ["scrutiny meeting", "panel meeting", "task group"])
 @pytest.mark.parametrize(
     ("role", "get", "publish", "discard"),
     [
@@ -167,12 +168,21 @@ def test_two_staff_changing_a_published_meeting_get_the_conflict_page(
         ("approver", 200, 302, 302),
     ],
 )
-def test_who_may_review_publish_and_discard(client_for, meeting, role, get, publish, discard):
+def test_who_may_review_publish_and_discard(client_for, meeting, root, role, get, publish, discard):
+    record = {
+        "scrutiny meeting": meeting,
+        "panel meeting": make_panel_meeting("2027-10-12", published=False),
+        "task group": make_task_group(published=False),
+    }[root]
     client = client_for(role)
-    url = meeting.get_publication_url()
+    url = record.get_publication_url()
+    if not record.published and role in ("anonymous", "panel member"):
+        get = publish = discard = 404  # they may not know an unpublished record exists
     assert client.get(url).status_code == get
-    assert client.post(url, {"action": "publish"}).status_code == publish
     assert client.post(url, {"action": "discard"}).status_code == discard
+    assert client.post(url, {"action": "publish"}).status_code == publish
+    record.refresh_from_db()
+    assert record.published == (role == "approver" or root == "scrutiny meeting")
 
 
 @pytest.mark.parametrize("action", ["", "delete", "publish\x00", "x" * 500])

@@ -113,7 +113,7 @@ class MeetingPublicationView(PublicationView):
     """Publish a meeting (with its topics and papers), its changes, or unpublish it."""
 
     def get_root(self):
-        return get_object_or_404(ScrutinyMeeting, pk=self.kwargs["pk"])
+        return visible_meeting(self.request.user, self.kwargs["pk"])
 
     def get_breadcrumbs(self):
         return [MEETINGS, (self.root.title, self.root.get_absolute_url())]

@@ -133,7 +133,9 @@ class TaskGroupDetailView(PageMixin, DetailView):
 
 class TaskGroupPublicationView(PublicationView):
     def get_root(self):
-        return get_object_or_404(TaskGroup, slug=self.kwargs["slug"])
+        return get_object_or_404(
+            TaskGroup.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
+        )
 
     def get_breadcrumbs(self):
         return [TASK_GROUPS, (self.root.title, self.root.get_absolute_url())]
