@@ -114,6 +114,8 @@ class Fund(VersionedModel, TimeStampedModel):
         errors = {}
         if not self.slug:
             self.slug = slugify(self.name)[:100]
+        if self.slug in {"new"}:  # /funding/funds/new/ is the page for adding a fund
+            errors["slug"] = "That web address name is used by the portal itself"
         if self.direction == self.Direction.INCOMING and not self.funder_id:
             errors["funder"] = "Select who the funding comes from"
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:

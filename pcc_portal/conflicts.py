@@ -10,12 +10,21 @@ from pcc_portal.people import display_name
 
 
 def last_changed_by(record) -> tuple[str, object]:
-    """Who last changed `record`, and when, from its history (or its own fields)."""
+    """Who last changed `record`, and when: its history, or the changes waiting for approval
+    when those are newer (a held change is not in the record's history yet)."""
+    from pcc_portal.publication import held_change_of
+
     history = getattr(record, "history", None)
     entry = history.select_related("history_user").first() if history is not None else None
-    if entry is not None:
-        return display_name(entry.history_user), entry.history_date
-    return display_name(getattr(record, "updated_by", None)), record.updated_at
+    who, when = (
+        (display_name(entry.history_user), entry.history_date)
+        if entry is not None
+        else (display_name(getattr(record, "updated_by", None)), record.updated_at)
+    )
+    held = held_change_of(record)
+    if held is not None and (when is None or held.updated_at > when):
+        return display_name(held.updated_by), held.updated_at
+    return who, when
 
 
 def conflict_message(record) -> str:

@@ -222,8 +222,28 @@ def combine_date_time(day, time):
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
+class VersionField(forms.CharField):
+    """The hidden version of a record the user opened: a number, or -1 when it is missing or
+    not a number (which no record has, so the save is refused as stale)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.HiddenInput, required=False, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return int(value) if value.isdigit() and len(value) < 10 else -1
+
+    def validate(self, value):
+        pass  # never an error of its own: a bad version shows as the conflict page
+
+    def run_validators(self, value):
+        pass
+
+
 class PublicationForm(forms.Form):
-    """What to do on a publication page: the button pressed (publish, unpublish, discard)."""
+    """What to do on a publication page: the button pressed (publish, unpublish, discard),
+    the revision of the changes the page showed, which change (to discard one), and whether
+    a destructive step was confirmed."""
 
     CHOOSE = "Choose whether to publish, unpublish or discard the changes"
 
@@ -232,11 +252,19 @@ class PublicationForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": CHOOSE, "invalid_choice": CHOOSE},
     )
+    reviewed = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+    confirm = forms.CharField(widget=forms.HiddenInput, required=False, max_length=3)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_reviewed(self) -> int:
+        # What the page showed; anything else (missing, tampered) matches no revision.
+        value = self.cleaned_data["reviewed"]
+        return int(value) if value.isdigit() and len(value) < 10 else -1
 
     def clean(self):
         # The choice is a button, not a field: say what is wrong at the top of the page.

@@ -106,6 +106,10 @@ class RecordFormMixin(PermissionMixin, PageMixin):
             return self.form_invalid(form)
         held = getattr(self.object, "held_for_approval", False)
         messages.success(self.request, self.held_message if held else self.success_message)
+        if held and self.object.pk:
+            # Back to the record as it is published (a held new date or web address name
+            # is not its address yet).
+            self.object = type(self.object)._default_manager.get(pk=self.object.pk)
         return redirect(self.get_success_url())
 
     def conflict(self, form, current):
@@ -148,12 +152,11 @@ class RecordFormMixin(PermissionMixin, PageMixin):
 
 
 def add_version_field(form) -> None:
-    """Adds the hidden version the user opened to a form of a versioned record."""
-    from django import forms
+    """Adds the hidden version the user opened to a form of a versioned record. A missing or
+    tampered version matches none, so the save is refused as stale, never made unchecked."""
+    from pcc_portal.forms import VersionField
 
-    form.fields["version"] = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, initial=form.instance.version
-    )
+    form.fields["version"] = VersionField(initial=form.instance.version)
     layout = getattr(getattr(form, "helper", None), "layout", None)
     if layout is not None and "version" not in [n for n in layout.fields if isinstance(n, str)]:
         layout.fields.insert(0, "version")
@@ -243,39 +246,76 @@ class PublicationView(PageMixin, TemplateView):
         context.update(
             root=self.root,
             noun=self.root._meta.verbose_name,
+            publication_url=self.root.get_publication_url(),
             pending=pending_summary(self.root),
             can_publish=user.has_perm(self.root.PUBLISH),
             form=kwargs.get("form") or PublicationForm(),
         )
         return context
 
+    def file(self, request, key: str):
+        """An uploaded file held with a change, for the approver to read before publishing."""
+        from django.http import FileResponse, Http404
+
+        from pcc_portal.publication import pending_file
+
+        handle = pending_file(self.root, key)
+        if handle is None:
+            raise Http404("No such file waits for approval here.")
+        return FileResponse(handle, content_type="application/pdf", filename="held-paper.pdf")
+
+    CONFIRM = {
+        "discard": "Discard these changes? They cannot be brought back.",
+        "unpublish": "Unpublish? Panel members and the public will no longer see it.",
+    }
+
     def post(self, request, *args, **kwargs):
         from django.contrib import messages
         from django.core.exceptions import ValidationError
         from django.shortcuts import redirect
 
-        from pcc_portal import publication
         from pcc_portal.forms import PublicationForm
 
         form = PublicationForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        action, root, user = form.cleaned_data["action"], self.root, request.user
+        action = form.cleaned_data["action"]
+        if action in self.CONFIRM and form.cleaned_data["confirm"] != "yes":
+            context = self.get_context_data(form=form, confirming=action)
+            context["confirm_question"] = self.CONFIRM[action]
+            return self.render_to_response(context)
         try:
-            if action == "discard":
-                publication.pending_discard(
-                    root=root, user=user, permission=self.change_permission()
-                )
-                message = "The changes were discarded. The published version is unchanged."
-            else:
-                was_published = root.is_published
-                publication.publication_set(root=root, user=user, published=action == "publish")
-                message = {
-                    ("publish", True): "Changes published: everyone can now see them.",
-                    ("publish", False): "Published: everyone can now see it.",
-                }.get((action, was_published), "Unpublished: only office staff can see it now.")
+            message = self.perform(action, form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, message)
-        return redirect(root.get_absolute_url())
+        return redirect(self.root.get_absolute_url())
+
+    def perform(self, action: str, data: dict) -> str:
+        from pcc_portal import publication
+
+        root, user, reviewed = self.root, self.request.user, data["reviewed"]
+        if action == "discard":
+            count = publication.pending_discard(
+                root=root, user=user, permission=self.change_permission(),
+                reviewed=reviewed, key=data["key"] or None,
+            )  # fmt: skip
+            if data["key"]:
+                return "That change was discarded. The published version is unchanged."
+            return (
+                "The changes were discarded. The published version is unchanged."
+                if count
+                else "There were no changes to discard."
+            )
+        was_published = root.is_published
+        publication.publication_set(
+            root=root, user=user, published=action == "publish", reviewed=reviewed
+        )
+        if action == "unpublish":
+            return "Unpublished: only office staff can see it now."
+        return (
+            "Changes published: everyone can now see them."
+            if was_published
+            else "Published: everyone can now see it."
+        )

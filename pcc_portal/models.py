@@ -128,6 +128,8 @@ class PendingChange(models.Model):
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     operations = models.JSONField(default=list)
+    # Moves on with every change, so an approver publishes only what they reviewed.
+    revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(

@@ -109,14 +109,22 @@ def pending_record(*, root, instance, user, m2m=None, delete=False) -> PendingCh
     )
     model = type(instance)
     label = _label(model)
-    operations = [
-        op
-        for op in change.operations
-        if not (op["model"] == label and op["pk"] is not None and op["pk"] == instance.pk)
-    ]
+    mine = [op for op in change.operations if _is_of(op, label, instance.pk)]
+    if any(op["action"] == "delete" for op in mine) and not delete:
+        raise ValidationError(
+            f"This {model._meta.verbose_name} is waiting to be removed. Discard that change "
+            "on the publication page before changing it."
+        )
+    operations = [op for op in change.operations if op not in mine]
     if delete:
         operations.append(
-            {"model": label, "pk": instance.pk, "action": "delete", "name": str(instance)}
+            {
+                "model": label,
+                "pk": instance.pk,
+                "key": uuid.uuid4().hex,
+                "action": "delete",
+                "name": str(instance),
+            }
         )
     elif instance.pk is None:
         for f in _tracked(model):
@@ -158,6 +166,7 @@ def pending_record(*, root, instance, user, m2m=None, delete=False) -> PendingCh
                 {
                     "model": label,
                     "pk": instance.pk,
+                    "key": uuid.uuid4().hex,
                     "action": "update",
                     "name": str(stored),
                     "fields": fields,
@@ -170,8 +179,31 @@ def pending_record(*, root, instance, user, m2m=None, delete=False) -> PendingCh
         return None
     change.operations = operations
     change.updated_by = user
+    change.revision = F("revision") + 1
     change.save()
+    change.refresh_from_db(fields=["revision"])
     return change
+
+
+def _is_of(op, label: str, pk) -> bool:
+    return op["model"] == label and op["pk"] is not None and op["pk"] == pk
+
+
+def held_change_of(instance) -> PendingChange | None:
+    """The changes waiting for approval of the record `instance` belongs to, if any."""
+    root_of = getattr(instance, "publication_root", None)
+    root = root_of() if root_of else None
+    return _change_of(root) if root is not None and root.pk is not None else None
+
+
+def held_new_values(root, model, name: str) -> list:
+    """The values of field `name` of the `model` records waiting to be added under `root`."""
+    change = _change_of(root) if root is not None and root.pk is not None else None
+    return [
+        op["fields"].get(name)
+        for op in (change.operations if change else [])
+        if op["action"] == "create" and op["model"] == _label(model)
+    ]
 
 
 def pending_apply(instance):
@@ -193,11 +225,14 @@ def pending_apply(instance):
 
 @dataclass
 class ChangeShown:
-    """One held change as the approver reads it: what, and each field before and after."""
+    """One held change as the approver reads it: what, and each field before and after;
+    `file` names an uploaded file the approver can open before publishing."""
 
     title: str
     action: str
+    key: str
     rows: list[tuple[str, str, str]] = field(default_factory=list)
+    file: str = ""
 
 
 @dataclass
@@ -205,6 +240,7 @@ class PendingSummary:
     changes: list[ChangeShown]
     by: str
     at: object
+    revision: int
 
 
 def _shown_value(f, raw) -> str:
@@ -225,23 +261,40 @@ def pending_summary(root) -> PendingSummary | None:
     shown = []
     for op in change.operations:
         model = apps.get_model(op["model"])
-        noun = model._meta.verbose_name
+        noun, key = model._meta.verbose_name, op.get("key", "")
         if op["action"] == "delete":
-            shown.append(ChangeShown(f"Remove the {noun} “{op['name']}”", "delete"))
+            shown.append(ChangeShown(f"Remove the {noun} “{op['name']}”", "delete", key))
             continue
         values = {**op.get("fields", {}), **op.get("m2m", {})}
-        rows = []
+        rows, file = [], ""
         for name, raw in values.items():
             f = model._meta.get_field(name)
             before = _shown_value(f, op["was"][name]) if op["action"] == "update" else ""
             rows.append((capfirst(f.verbose_name), before, _shown_value(f, raw)))
+            if isinstance(f, models.FileField) and raw:
+                file = raw
         if op["action"] == "create":
-            shown.append(ChangeShown(f"Add a {noun}", "create", rows))
+            title = f"Add a {noun}"
         elif model is type(root):
-            shown.append(ChangeShown(f"Change the {noun}", "update", rows))
+            title = f"Change the {noun}"
         else:
-            shown.append(ChangeShown(f"Change the {noun} “{op['name']}”", "update", rows))
-    return PendingSummary(shown, display_name(change.updated_by), change.updated_at)
+            title = f"Change the {noun} “{op['name']}”"
+        shown.append(ChangeShown(title, op["action"], key, rows, file))
+    return PendingSummary(
+        shown, display_name(change.updated_by), change.updated_at, change.revision
+    )
+
+
+def pending_file(root, key: str):
+    """The file uploaded with the held change `key` of `root` (for the approver to open)."""
+    change = _change_of(root)
+    for op in change.operations if change else []:
+        if op.get("key") == key and op["action"] == "create":
+            model = apps.get_model(op["model"])
+            for f in _tracked(model):
+                if isinstance(f, models.FileField) and op["fields"].get(f.name):
+                    return f.storage.open(op["fields"][f.name], "rb")
+    return None
 
 
 def _check(user, permission: str, refusal: str) -> None:
@@ -287,13 +340,10 @@ def record_delete_now(instance, user) -> None:
 
 
 @transaction.atomic
-def pending_publish(*, root, user) -> int:
-    """Applies `root`'s held changes (all or none); returns how many there were."""
-    change = (
-        PendingChange.objects.select_for_update()
-        .filter(content_type=ContentType.objects.get_for_model(root), object_id=root.pk)
-        .first()
-    )
+def pending_publish(*, root, user, reviewed: int | None = None) -> int:
+    """Applies `root`'s held changes (all or none); returns how many there were. With
+    `reviewed`, refuses if they changed since the approver's page showed that revision."""
+    change = _held(root, reviewed)
     if change is None:
         return 0
     try:
@@ -308,35 +358,66 @@ def pending_publish(*, root, user) -> int:
     return count
 
 
+def _held(root, reviewed: int | None) -> PendingChange | None:
+    """`root`'s held changes, locked; refused if they changed since the page showing them."""
+    change = (
+        PendingChange.objects.select_for_update()
+        .filter(content_type=ContentType.objects.get_for_model(root), object_id=root.pk)
+        .first()
+    )
+    if change is not None and reviewed is not None and change.revision != reviewed:
+        raise ValidationError(
+            f"{display_name(change.updated_by)} changed these changes since you opened this "
+            "page, so nothing was done. Check them again below."
+        )
+    return change
+
+
 @transaction.atomic
-def pending_discard(*, root, user, permission: str) -> int:
-    """Throws `root`'s held changes away (and files uploaded with them); the published
-    version stays as it is."""
+def pending_discard(
+    *, root, user, permission: str, reviewed: int | None = None, key: str | None = None
+) -> int:
+    """Throws `root`'s held changes away (only the one with `key`, if given), with any files
+    uploaded with them; the published version stays as it is. Forms opened with the changes
+    in them become stale, so a discarded change cannot come back through one."""
     _check(user, permission, "Only office staff can discard changes.")
-    change = _change_of(root)
+    change = _held(root, reviewed)
     if change is None:
         return 0
-    for op in change.operations:
-        if op["action"] != "create":
-            continue
+    dropped = [op for op in change.operations if key is None or op.get("key") == key]
+    for op in dropped:
         model = apps.get_model(op["model"])
-        for f in _tracked(model):
-            if isinstance(f, models.FileField) and op["fields"].get(f.name):
-                name, storage = op["fields"][f.name], f.storage
-                transaction.on_commit(lambda n=name, s=storage: s.delete(n))
-    count = len(change.operations)
-    change.delete()
-    return count
+        if op["action"] == "create":
+            for f in _tracked(model):
+                if isinstance(f, models.FileField) and op["fields"].get(f.name):
+                    name, storage = op["fields"][f.name], f.storage
+                    transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+        elif issubclass(model, VersionedModel):
+            model._default_manager.filter(pk=op["pk"]).update(version=F("version") + 1)
+    kept = [op for op in change.operations if op not in dropped]
+    if kept:
+        change.operations = kept
+        change.updated_by = user
+        change.revision = F("revision") + 1
+        change.save()
+    else:
+        change.delete()
+    return len(dropped)
 
 
 @transaction.atomic
-def publication_set(*, root: Publishable, user, published: bool) -> Publishable:
-    """Publishes `root` with its held changes, or unpublishes it (approvers only)."""
+def publication_set(
+    *, root: Publishable, user, published: bool, reviewed: int | None = None
+) -> Publishable:
+    """Publishes `root` with its held changes, or unpublishes it (approvers only).
+
+    Unpublishing makes the held changes part of the draft: with nobody outside the office
+    seeing the record, they need no approval, and none is left to overwrite later edits.
+    """
     _check(user, root.PUBLISH, "Only an approver can publish or unpublish this.")
     root = type(root)._default_manager.select_for_update().get(pk=root.pk)
-    if published:
-        pending_publish(root=root, user=user)
-        root.refresh_from_db()
+    pending_publish(root=root, user=user, reviewed=reviewed if published else None)
+    root.refresh_from_db()
     root.published = published
     root.published_at = timezone.now() if published else None
     root.published_by = user if published else None

@@ -20,7 +20,9 @@ class ReportFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     meeting = django_filters.ModelChoiceFilter(
         field_name="panel_meeting",
-        queryset=PanelMeeting.objects.order_by("-starts_at"),
+        queryset=lambda request: PanelMeeting.objects.visible_to(request.user).order_by(
+            "-starts_at"
+        ),
         label="Panel meeting",
         empty_label="Any meeting",
     )

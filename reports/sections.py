@@ -126,5 +126,6 @@ def open_actions(section) -> list[Action]:
 
 
 def recommendations(section):
-    group = TaskGroup.objects.filter(slug=section.params.get("task_group")).first()
+    # Only a published task group's recommendations: a paper never publishes an unpublished one.
+    group = TaskGroup.objects.published().filter(slug=section.params.get("task_group")).first()
     return group, list(group.recommendations.all()) if group else []

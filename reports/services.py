@@ -11,7 +11,7 @@ from django.db.models import Max
 from pcc_portal.publication import pending_publish
 from pcc_portal.services import record_save
 from reports import rendering
-from reports.models import Publication, Report
+from reports.models import Publication, Report, ReportSection
 from reports.sections import params_errors
 
 PUBLISH = "reports.publish_report"
@@ -29,7 +29,21 @@ def publish_problems(report: Report) -> list[str]:
     for section in sections:
         for error in params_errors(section):
             problems.append(f"{section}: {error}")
+        if problems_of_group := _unpublished_task_group(section):
+            problems.append(problems_of_group)
     return problems
+
+
+def _unpublished_task_group(section) -> str | None:
+    from scrutiny.models import TaskGroup
+
+    slug = (
+        section.params.get("task_group") if section.kind == section.Kind.RECOMMENDATIONS else None
+    )
+    group = TaskGroup.objects.filter(slug=slug).first() if slug else None
+    if group is None or group.published:
+        return None
+    return f"{section}: the task group “{group}” is not published yet: publish it first."
 
 
 def report_publish(*, report: Report, user) -> Publication:
@@ -121,3 +135,20 @@ def publish_pending(*, user=None) -> int:
         report_publish(report=report, user=user)
         count += 1
     return count
+
+
+def sections_changed_since_published(report: Report) -> list[tuple[str, str]]:
+    """The sections added, changed or removed since the paper's latest revision, as
+    (section, what happened), for the approver republishing it."""
+    latest = report.publications.order_by("-revision").first()
+    if latest is None:
+        return []
+    since = latest.published_at
+    changed = [
+        (str(section), "added" if section.created_at > since else "changed")
+        for section in report.sections.filter(updated_at__gt=since)
+    ]
+    removed = ReportSection.history.filter(
+        report_id=report.pk, history_type="-", history_date__gt=since
+    )
+    return changed + [(str(record.instance), "removed") for record in removed[:50]]

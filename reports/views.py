@@ -125,6 +125,9 @@ class PublishView(PermissionMixin, PageMixin, TemplateView):
             report=report, action=self.action,
             problems=services.publish_problems(report) if self.action == "publish" else [],
             pending=pending_summary(report) if self.action == "publish" else None,
+            sections_changed=services.sections_changed_since_published(report)
+            if self.action == "publish"
+            else [],
             revision=report.publications.count() + 1,
             page_title=f"{'Publish' if self.action == 'publish' else 'Withdraw'} “{report.title}”",
         )  # fmt: skip

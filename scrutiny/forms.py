@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from pcc_portal.forms import DateField, TimeField, combine_date_time
+from pcc_portal.publication import held_new_values
 from plan.models import Priority, ReportingPeriod
 from scrutiny.models import (
     Action,
@@ -335,6 +336,12 @@ class RecommendationForm(forms.ModelForm):
             Field.radios("status", legend_size=Size.SMALL),
         )
 
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        if number < 1:
+            raise forms.ValidationError("Enter the recommendation's number, 1 or more")
+        return number
+
     def validate_unique(self):
         # task_group is set by the view, so check the number's uniqueness here with it.
         super().validate_unique()
@@ -342,5 +349,6 @@ class RecommendationForm(forms.ModelForm):
         group = self.instance.task_group_id
         if number and group:
             taken = Recommendation.objects.filter(task_group_id=group, number=number)
-            if taken.exclude(pk=self.instance.pk).exists():
+            waiting = held_new_values(self.instance.task_group, Recommendation, "number")
+            if taken.exclude(pk=self.instance.pk).exists() or number in waiting:
                 self.add_error("number", f"Recommendation {number} already exists in this group")

@@ -15,6 +15,11 @@ urlpatterns = [
         meetings.MeetingPublicationView.as_view(),
         name="meeting_publish",
     ),
+    path(
+        "meetings/<int:pk>/publish/files/<slug:key>/",
+        meetings.MeetingPublicationFileView.as_view(),
+        name="meeting_publish_file",
+    ),
     path("meetings/<int:pk>/topics/new/", meetings.TopicCreateView.as_view(), name="topic_create"),
     path("topics/<int:pk>/edit/", meetings.TopicUpdateView.as_view(), name="topic_edit"),
     path("topics/<int:pk>/delete/", meetings.TopicDeleteView.as_view(), name="topic_delete"),

@@ -41,3 +41,15 @@ def form_values(response, form_index: int | None = None) -> dict:
         else:
             add(name, field.get("value", ""))
     return data
+
+
+def publication_action(client, record, action: str, **extra):
+    """Presses a button of a record's publication page as a person would: after opening the
+    page (whose buttons carry the revision of the changes it shows), confirming if asked."""
+    url = record.get_publication_url()
+    page = client.get(url)
+    reviewed = "0"
+    if page.status_code == 200:
+        found = soup(page).select_one("main input[name=reviewed]")
+        reviewed = found["value"] if found else "0"
+    return client.post(url, {"action": action, "reviewed": reviewed, "confirm": "yes", **extra})

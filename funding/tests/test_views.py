@@ -261,3 +261,13 @@ def test_money_is_shown_without_pence_when_whole(client, db):
     make_award(fund, amount="13500.50", organisation=make_org(name="Pence"))
     page = text(soup(client.get(fund.get_absolute_url())).main)
     assert "£1,275,000" in page and "£13,500.50" in page and "£1,275,000.00" not in page
+
+
+def test_a_fund_cannot_take_the_web_address_of_the_add_page(client_for):
+    from funding.models import Fund
+
+    response = client_for("staff").post(
+        "/funding/funds/new/", {"name": "New", "slug": "new", "direction": "outgoing"}
+    )
+    assert "That web address name is used by the portal itself" in text(soup(response).main)
+    assert not Fund.objects.filter(slug="new").exists()

@@ -15,6 +15,7 @@ from scrutiny.tests.factories import (
     make_task_group,
     make_topic,
 )
+from tests.forms import publication_action
 from tests.helpers import ROLES, soup, text
 
 
@@ -244,7 +245,7 @@ def test_a_pdf_paper_is_stored_and_served_only_to_those_who_may_see_its_meeting(
         )
     # On the published meeting, the paper waits for an approver to publish it.
     assert not ScrutinyPaper.objects.filter(meeting=data["published"]).exists()
-    client_for("approver").post(data["published"].get_publication_url(), {"action": "publish"})
+    publication_action(client_for("approver"), data["published"], "publish")
     public, secret = (
         ScrutinyPaper.objects.get(meeting=m) for m in (data["published"], data["hidden"])
     )
@@ -296,6 +297,7 @@ def test_progress_notes_and_closing_an_action(client_for, data):
             "due_date_2": "2021",
             "status": "done",
             "dropped_reason": "",
+            "version": action.version,  # the version the form was opened at
         },
     )
     action.refresh_from_db()
@@ -401,7 +403,7 @@ def test_deleting_a_topic_of_a_published_meeting_waits_for_an_approver(client_fo
     assert "Public topic" in text(
         soup(client_for("anonymous").get(topic.meeting.get_absolute_url())).main
     )
-    client_for("approver").post(topic.meeting.get_publication_url(), {"action": "publish"})
+    publication_action(client_for("approver"), topic.meeting, "publish")
     assert not ScrutinyTopic.objects.filter(pk=topic.pk).exists()
 
 

@@ -119,6 +119,15 @@ class MeetingPublicationView(PublicationView):
         return [MEETINGS, (self.root.title, self.root.get_absolute_url())]
 
 
+class MeetingPublicationFileView(MeetingPublicationView):
+    """A paper uploaded to a published meeting, waiting for approval, for staff to open."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        return self.file(request, kwargs["key"])
+
+
 class MeetingChildMixin(RecordFormMixin):
     """Forms for things that belong to a meeting: topics, papers, actions."""
 
