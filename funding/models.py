@@ -114,6 +114,10 @@ class Fund(TimeStampedModel):
         errors = {}
         if not self.slug:
             self.slug = slugify(self.name)[:100]
+        if not self.slug and self.name:
+            errors["slug"] = (
+                "Enter a web address name: the fund's name has no letters or numbers to make one"
+            )
         if self.direction == self.Direction.INCOMING and not self.funder_id:
             errors["funder"] = "Select who the funding comes from"
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:

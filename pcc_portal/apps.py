@@ -19,4 +19,6 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
+        from pcc_portal import lookups  # noqa: F401  (registers the safe `in` lookup)
+
         post_migrate.connect(_sync_roles_after_migrate, sender=self)

@@ -69,6 +69,13 @@ class RecordFormMixin(PermissionMixin, PageMixin):
         messages.success(self.request, self.success_message)
         return redirect(self.get_success_url())
 
+    def form_invalid(self, form):
+        # The form has written what was typed onto the record; the page's own links and
+        # caption must come from the record as it is saved (a blank slug cannot be linked to).
+        if getattr(self, "object", None) is not None and self.object.pk:
+            self.object.refresh_from_db()
+        return super().form_invalid(form)
+
     def get_success_url(self):
         return self.object.get_absolute_url()
 

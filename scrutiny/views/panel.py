@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
@@ -31,15 +30,9 @@ class PanelMeetingListView(PageMixin, ListView):
         return context
 
 
-def panel_meeting_on(date_text: str) -> PanelMeeting:
-    try:
-        day = datetime.date.fromisoformat(date_text)
-    except ValueError:
-        raise Http404("Not a date") from None
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    return get_object_or_404(
-        PanelMeeting, starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1)
-    )
+def panel_meeting_on(day: datetime.date) -> PanelMeeting:
+    # The day in the portal's time zone, with no arithmetic that 9999-12-31 would overflow.
+    return get_object_or_404(PanelMeeting, starts_at__date=day)
 
 
 class PanelMeetingDetailView(PageMixin, DetailView):
