@@ -12,12 +12,13 @@ BUILD := static/build
 CSS := $(BUILD)/portal.css
 GOVUK_JS := $(BUILD)/govuk/govuk-frontend.min.js
 
-.PHONY: run test test-e2e test-postgres lint format assets check-deploy clean help
+.PHONY: run test test-e2e test-fuzz test-postgres lint format assets check-deploy clean help
 
 help:
 	@echo "make run            serve the portal with demo data at http://127.0.0.1:$(PORT)/"
 	@echo "make test           run the test suite on SQLite"
 	@echo "make test-postgres  run the test suite on a throwaway PostgreSQL cluster"
+	@echo "make test-fuzz      bad input in every field as every role (several minutes)"
 	@echo "make test-e2e       browser journeys and accessibility checks in Chromium"
 	@echo "make lint           ruff: lint and formatting"
 	@echo "make assets         compile the stylesheet and copy GOV.UK Frontend's script"
@@ -80,6 +81,11 @@ CHROMIUM ?= /usr/bin/chromium
 test-e2e: $(VENV)/.installed-e2e assets
 	@test -x $(CHROMIUM) || { echo "The browser tests need Chromium: apt-get install chromium" >&2; exit 1; }
 	CHROMIUM=$(CHROMIUM) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest e2e -p no:cacheprovider $(PYTEST_ARGS)
+
+# The fuzz test in full: every value of its corpus as every role, and each value alone in a
+# form otherwise correct. `make test` runs it with the roles taking turns.
+test-fuzz: $(VENV)/.installed-dev
+	PORTAL_FUZZ=full $(VENV)/bin/pytest tests/test_fuzz.py $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed-dev
 	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)

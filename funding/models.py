@@ -114,6 +114,10 @@ class Fund(VersionedModel, TimeStampedModel):
         errors = {}
         if not self.slug:
             self.slug = slugify(self.name)[:100]
+        if not self.slug and self.name:
+            errors["slug"] = (
+                "Enter a web address name: the fund's name has no letters or numbers to make one"
+            )
         if self.slug in {"new"}:  # /funding/funds/new/ is the page for adding a fund
             errors["slug"] = "That web address name is used by the portal itself"
         if self.direction == self.Direction.INCOMING and not self.funder_id:

@@ -1,6 +1,10 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.core.validators import MaxLengthValidator
+
+# Longer search text finds nothing more, and SQLite refuses a LIKE pattern past 50,000 bytes.
+TEXT_MAX_LENGTH = 200
 
 
 class FilterForm(forms.Form):
@@ -13,6 +17,8 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = f"Choose a {field.label.lower()} from the list"
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                limit_length(field, TEXT_MAX_LENGTH)
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
@@ -22,3 +28,11 @@ class FilterForm(forms.Form):
             ],
             Submit("filter", "Apply filters"),
         )
+
+
+def limit_length(field: forms.CharField, limit: int) -> None:
+    field.max_length = limit
+    field.widget.attrs["maxlength"] = str(limit)
+    field.validators.append(
+        MaxLengthValidator(limit, message=f"{field.label} must be {limit} characters or fewer")
+    )

@@ -174,7 +174,8 @@ class DateField(DateInputField):
     def compress(self, data_list):
         try:
             day = super().compress(data_list)
-        except (ValueError, TypeError, forms.ValidationError):
+        except (ValueError, TypeError, OverflowError, forms.ValidationError):
+            # OverflowError: a day, month or year of 20 digits is too large for a date at all.
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         if day and not 1990 <= day.year <= 2100:
             raise forms.ValidationError(

@@ -1,14 +1,15 @@
-"""Rules applied to every request: session time limits, two-factor before anything, and
-cache headers for what only signed-in people may see."""
+"""Rules applied to every request: no NUL characters in the address, session time limits,
+two-factor before anything, and cache headers for what only signed-in people may see."""
 
 import time
 from datetime import timedelta
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -160,3 +161,21 @@ def _sees_private(request) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return any(user.has_perm(permission) for permission in SEES_PRIVATE)
+
+
+class RefuseNullCharactersMiddleware:
+    """Answers 400 to a web address holding a NUL character, before any view reads it.
+
+    No one can type one, and PostgreSQL refuses them in text ("A string literal cannot contain
+    NUL"): a view looking up a query parameter would fail with a server error. Posted forms
+    refuse them in a message of their own (Django's CharField), so only the address is checked.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = unquote(request.META.get("QUERY_STRING", ""), errors="replace")
+        if "\x00" in query or "\x00" in request.path:
+            return render(request, "400.html", status=400)
+        return self.get_response(request)

@@ -127,6 +127,13 @@ class RecordFormMixin(PermissionMixin, PageMixin):
         context = self.get_context_data(form=form, conflict_rows=rows)
         return self.render_to_response(context, status=409)
 
+    def form_invalid(self, form):
+        # The form has written what was typed onto the record; the page's own links and
+        # caption must come from the record as it is saved (a blank slug cannot be linked to).
+        if getattr(self, "object", None) is not None and self.object.pk:
+            self.object.refresh_from_db()
+        return super().form_invalid(form)
+
     def get_success_url(self):
         return self.object.get_absolute_url()
 

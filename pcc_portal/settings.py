@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pcc_portal.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pcc_portal.middleware.RefuseNullCharactersMiddleware",
     "pcc_portal.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "pcc_portal.middleware.TwoFactorMiddleware",

@@ -78,3 +78,32 @@ def test_markdown_keeps_paragraphs_lists_emphasis_and_safe_links():
     assert '<ul class="govuk-list govuk-list--bullet">' in html
     assert "<strong>bold</strong>" in html
     assert 'href="https://example.org"' in html
+
+
+@pytest.mark.parametrize("day", ["2021-02-30", "0000-00-00", "2021-13-01"])
+def test_a_date_in_a_web_address_that_does_not_exist_matches_no_page(day):
+    from django.urls import Resolver404, resolve
+
+    with pytest.raises(Resolver404):
+        resolve(f"/scrutiny/panel/{day}/")
+
+
+def test_a_date_in_a_web_address_reaches_the_view_as_a_date_even_the_last_one():
+    from django.urls import resolve, reverse
+
+    assert resolve("/scrutiny/panel/9999-12-31/").kwargs == {"date": datetime.date.max}
+    assert reverse("scrutiny:panel_meeting", kwargs={"date": datetime.date(2021, 10, 12)}) == (
+        "/scrutiny/panel/2021-10-12/"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("huge", [10**20, -(10**20), 2**63])
+def test_ids_too_large_for_the_database_find_nothing_and_leave_the_rest(huge):
+    from plan.models import Plan
+    from plan.tests.factories import make_plan
+
+    plan = make_plan()
+    assert list(Plan.objects.filter(pk__in=[huge, plan.pk])) == [plan]
+    assert not Plan.objects.filter(pk__in=[huge]).exists()
+    assert list(Plan.objects.exclude(pk__in=[huge])) == [plan]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from funding.models import Award
+from funding.models import Award, Fund
 from funding.tests.factories import make_award, make_fund, make_org
 from tests.helpers import ROLES, soup, text
 
@@ -261,6 +261,57 @@ def test_money_is_shown_without_pence_when_whole(client, db):
     make_award(fund, amount="13500.50", organisation=make_org(name="Pence"))
     page = text(soup(client.get(fund.get_absolute_url())).main)
     assert "£1,275,000" in page and "£13,500.50" in page and "£1,275,000.00" not in page
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize("field", ["priorities", "areas"])
+@pytest.mark.parametrize("value", [HUGE, f"-{HUGE}", ["1", HUGE]])
+def test_an_out_of_range_choice_on_an_award_is_refused_in_words(
+    client_for, lancashire, field, value
+):
+    award = Award.objects.get(pk=1)
+    saved = (award.title, list(award.priorities.all()), list(award.areas.all()))
+    response = client_for("staff").post(
+        "/funding/awards/1/edit/", award_form(title="Changed", **{field: value})
+    )
+    assert response.status_code == 200
+    summary = text(soup(response).find(class_="govuk-error-summary"))
+    assert "not one of the available choices" in summary
+    award.refresh_from_db()
+    assert (award.title, list(award.priorities.all()), list(award.areas.all())) == saved
+
+
+@pytest.mark.parametrize("name", ["\U0001f600", "£££"])
+@pytest.mark.parametrize("path", ["/funding/funds/new/", "/funding/funds/project-adder/edit/"])
+def test_a_fund_name_with_nothing_to_make_an_address_from_asks_for_one(
+    client_for, lancashire, path, name
+):
+    funds = list(Fund.objects.values_list("name", "slug"))
+    response = client_for("staff").post(path, {"name": name, "slug": "", "direction": "outgoing"})
+    assert response.status_code == 200
+    summary = text(soup(response).find(class_="govuk-error-summary"))
+    assert "Enter a web address name" in summary
+    assert list(Fund.objects.values_list("name", "slug")) == funds
+    if "edit" in path:  # the page's own links still lead to the fund as it is saved
+        assert soup(response).find("a", href="/funding/funds/project-adder/", string="Cancel")
+
+
+def test_a_search_too_long_to_run_is_refused_in_words(client, lancashire):
+    response = client.get("/funding/awards/", {"q": "A" * 100_000, "status": "awarded"})
+    assert response.status_code == 200
+    summary = text(soup(response).find(class_="govuk-error-summary"))
+    assert "Search must be 200 characters or fewer" in summary
+    assert response.context["filtered_total"] == Award.objects.awarded().total()
+
+
+@pytest.mark.parametrize("fund", ["\x00", "a\x00b"])
+def test_a_null_character_in_the_address_is_refused_in_words(client_for, lancashire, fund):
+    # PostgreSQL refuses NUL in text: the fund named in ?fund= must not reach the database.
+    response = client_for("staff").get("/funding/awards/new/", {"fund": fund})
+    assert response.status_code == 400
+    assert "character that is not allowed" in text(soup(response).main)
 
 
 def test_a_fund_cannot_take_the_web_address_of_the_add_page(client_for):

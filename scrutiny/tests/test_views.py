@@ -414,6 +414,11 @@ def test_deleting_a_topic_of_a_published_meeting_waits_for_an_approver(client_fo
         "/scrutiny/actions/999999/",
         "/scrutiny/panel/2021-02-30/",
         "/scrutiny/panel/2030-01-01/",
+        "/scrutiny/panel/9999-12-31/",
+        "/scrutiny/panel/9999-12-31/edit/",
+        "/scrutiny/panel/9999-12-31/pack.pdf",
+        "/scrutiny/panel/0001-01-01/",
+        "/scrutiny/panel/0000-00-00/",
         "/scrutiny/task-groups/no-such-group/",
         "/scrutiny/papers/999999/",
     ],
@@ -477,3 +482,34 @@ def test_a_task_group_address_already_taken_says_so_in_words(client_for, data):
     })  # fmt: skip
     summary = text(soup(response).find(class_="govuk-error-summary"))
     assert "Another task group already has that web address name" in summary
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "-99999999999999999999"])
+def test_an_out_of_range_priority_on_a_topic_is_refused_in_words(client_for, data, value):
+    meeting = data["published"]
+    response = client_for("staff").post(
+        f"/scrutiny/meetings/{meeting.pk}/topics/new/",
+        {"title": "Knife crime", "order": "3", "priorities": [str(data["priority"].pk), value]},
+    )
+    assert response.status_code == 200
+    summary = text(soup(response).find(class_="govuk-error-summary"))
+    assert "not one of the available choices" in summary
+    assert not meeting.topics.filter(title="Knife crime").exists()
+
+
+def test_an_owner_filter_too_long_to_run_is_refused_in_words(client, data):
+    response = client.get("/scrutiny/actions/", {"owner": "A" * 100_000})
+    assert response.status_code == 200
+    summary = text(soup(response).find(class_="govuk-error-summary"))
+    assert "Owner must be 200 characters or fewer" in summary
+    assert "Public action" in text(soup(response).main)
+
+
+@pytest.mark.parametrize("part", ["date_0", "date_1", "date_2"])
+def test_a_date_part_too_large_for_any_date_is_refused_in_words(client_for, data, part):
+    response = client_for("staff").post(
+        "/scrutiny/panel/new/", panel_form(**{part: "99999999999999999999"})
+    )
+    assert response.status_code == 200
+    summary = text(soup(response).find(class_="govuk-error-summary"))
+    assert "The date of the meeting must be a real date" in summary

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
@@ -32,17 +31,10 @@ class PanelMeetingListView(PageMixin, ListView):
         return context
 
 
-def panel_meeting_on(date_text: str, user) -> PanelMeeting:
-    """The panel meeting on that day, if the user may see it: 404 otherwise."""
-    try:
-        day = datetime.date.fromisoformat(date_text)
-        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-        end = start + datetime.timedelta(days=1)
-    except (ValueError, OverflowError):
-        raise Http404("Not a date the portal can hold") from None
-    return get_object_or_404(
-        PanelMeeting.objects.visible_to(user), starts_at__gte=start, starts_at__lt=end
-    )
+def panel_meeting_on(day: datetime.date, user) -> PanelMeeting:
+    """The panel meeting on that day, if the user may see it: 404 otherwise. The day is in
+    the portal's time zone, with no arithmetic that 9999-12-31 would overflow."""
+    return get_object_or_404(PanelMeeting.objects.visible_to(user), starts_at__date=day)
 
 
 class PanelMeetingDetailView(PageMixin, DetailView):
