@@ -232,5 +232,6 @@ def test_pages_with_changes_waiting_run_the_same_queries_with_ten_times_the_data
             make_topic(other, priorities=[priority], title=f"Topic {n}")
     assert ScrutinyMeeting.objects.count() >= 11
     after = {name: count_queries(client, url) for name, url in pages.items()}
+    print(f"{role}, changes waiting: {after}")
     assert after == before, (before, after)
     assert max(after.values()) <= 20, after
