@@ -294,15 +294,23 @@ def pending_summary(root) -> PendingSummary | None:
     )
 
 
+def _held_files(op) -> list[tuple[str, object]]:
+    """(name, storage) of each file uploaded with a held new record."""
+    if op["action"] != "create":
+        return []
+    return [
+        (op["fields"][f.name], f.storage)
+        for f in _tracked(apps.get_model(op["model"]))
+        if isinstance(f, models.FileField) and op["fields"].get(f.name)
+    ]
+
+
 def pending_file(root, key: str):
     """The file uploaded with the held change `key` of `root` (for the approver to open)."""
     change = _change_of(root)
     for op in change.operations if change else []:
-        if op.get("key") == key and op["action"] == "create":
-            model = apps.get_model(op["model"])
-            for f in _tracked(model):
-                if isinstance(f, models.FileField) and op["fields"].get(f.name):
-                    return f.storage.open(op["fields"][f.name], "rb")
+        for name, storage in _held_files(op) if op.get("key") == key else []:
+            return storage.open(name, "rb")
     return None
 
 
@@ -391,13 +399,10 @@ def pending_discard(
         return 0
     dropped = [op for op in change.operations if key is None or op.get("key") == key]
     for op in dropped:
+        for name, storage in _held_files(op):
+            transaction.on_commit(lambda n=name, s=storage: s.delete(n))
         model = apps.get_model(op["model"])
-        if op["action"] == "create":
-            for f in _tracked(model):
-                if isinstance(f, models.FileField) and op["fields"].get(f.name):
-                    name, storage = op["fields"][f.name], f.storage
-                    transaction.on_commit(lambda n=name, s=storage: s.delete(n))
-        elif issubclass(model, VersionedModel):
+        if op["action"] != "create" and issubclass(model, VersionedModel):
             model._default_manager.filter(pk=op["pk"]).update(version=F("version") + 1)
     kept = [op for op in change.operations if op not in dropped]
     if kept:
