@@ -179,3 +179,34 @@ def priority_funding(priority: Priority, user) -> PrioritySection | None:
         "funding/includes/_priority_funding.html",
         {"awards": list(awards[:20]), "total": total or Decimal("0"), "priority": priority},
     )
+
+
+@dataclass
+class AwardTable:
+    rows: list[Award]
+    total: Decimal
+
+
+def awarded_funding_table(
+    *, direction: str, funds=(), financial_year=None, date_from=None, date_to=None
+) -> AwardTable:
+    """Awarded funding in one direction, of some funds (or all), in a financial year or a date
+    range: the rows and their total, summed in the database. Two queries."""
+    awards = Award.objects.awarded().filter(fund__direction=direction)
+    if funds:
+        awards = awards.filter(fund__slug__in=funds)
+    if financial_year:
+        awards = awards.in_financial_year(int(financial_year))
+    if date_from:
+        awards = awards.filter(award_date__gte=date_from)
+    if date_to:
+        awards = awards.filter(award_date__lte=date_to)
+    rows = list(awards.select_related("fund", "organisation").order_by("fund__name", "pk"))
+    total = awards.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return AwardTable(rows, total)
+
+
+def funds_missing(slugs) -> list[str]:
+    """Which of the fund `slugs` name no fund (any more), in the order given."""
+    found = set(Fund.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    return [slug for slug in slugs if slug not in found]

@@ -1,19 +1,29 @@
 """Composing a paper in the browser: its fields, then sections added, edited, moved, removed."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.generic import CreateView, DeleteView, UpdateView
 
 from pcc_portal.mixins import ConfirmDeleteMixin, PermissionMixin, RecordFormMixin
-from pcc_portal.services import record_save
-from plan.models import ReportingPeriod
 from reports.forms import ReportForm, SectionForm
 from reports.models import Report, ReportSection
-from reports.sections import params_errors
+from reports.permissions import (
+    ADD_REPORT,
+    ADD_SECTION,
+    CHANGE_REPORT,
+    CHANGE_SECTION,
+    DELETE_SECTION,
+)
+from reports.sections import kind_choices, section_errors, section_kind
+from reports.services import paper_save, section_add, section_move
 
-PAPERS = ("Papers", "/reports/")
+PAPERS = ("Papers", reverse_lazy("reports:papers"))
+
+
+def sections_url(report_id: int) -> str:
+    return reverse("reports:paper_edit", kwargs={"pk": report_id}) + "#sections"
 
 
 class ReportFormMixin(RecordFormMixin):
@@ -22,27 +32,27 @@ class ReportFormMixin(RecordFormMixin):
     template_name = "reports/report_form.html"
 
     def save(self, form):
-        report = form.save(commit=False)
-        quarter = form.cleaned_data.get("quarter")
-        report.period = ReportingPeriod.get_or_create_for(*quarter) if quarter else None
-        return record_save(instance=report, user=self.request.user, **self.save_options(form))
+        return paper_save(
+            report=form.save(commit=False), user=self.request.user,
+            quarter=form.cleaned_data.get("quarter"), **self.save_options(form),
+        )  # fmt: skip
 
     def get_breadcrumbs(self):
         return [PAPERS]
 
     def get_success_url(self):
-        return f"/reports/{self.object.pk}/edit/"
+        return reverse("reports:paper_edit", kwargs={"pk": self.object.pk})
 
 
 class ReportCreateView(ReportFormMixin, CreateView):
-    permission = "reports.add_report"
+    permission = ADD_REPORT
     page_title = "Compose a paper"
     success_message = "Paper saved as a draft. Now add its sections."
-    cancel_url = "/reports/"
+    cancel_url = reverse_lazy("reports:papers")
 
 
 class ReportUpdateView(ReportFormMixin, UpdateView):
-    permission = "reports.change_report"
+    permission = CHANGE_REPORT
     page_title = "Edit the paper"
     success_message = "Paper saved."
 
@@ -52,8 +62,8 @@ class ReportUpdateView(ReportFormMixin, UpdateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sections = list(self.object.sections.all())
-        context["sections"] = [(section, params_errors(section)) for section in sections]
-        context["kinds"] = ReportSection.Kind.choices
+        context["sections"] = [(section, section_errors(section)) for section in sections]
+        context["kinds"] = kind_choices()
         return context
 
     def get_cancel_url(self):
@@ -70,21 +80,21 @@ class SectionFormMixin(RecordFormMixin):
         return {**super().get_form_kwargs(), "kind": self.get_kind()}
 
     def get_success_url(self):
-        return f"/reports/{self.object.report_id}/edit/#sections"
+        return sections_url(self.object.report_id)
 
     def get_breadcrumbs(self):
         report = self.get_report()
-        return [PAPERS, (report.title, f"/reports/{report.pk}/edit/")]
+        return [PAPERS, (report.title, reverse("reports:paper_edit", kwargs={"pk": report.pk}))]
 
     def get_cancel_url(self):
-        return f"/reports/{self.get_report().pk}/edit/"
+        return reverse("reports:paper_edit", kwargs={"pk": self.get_report().pk})
 
     def get_caption(self):
-        return dict(ReportSection.Kind.choices).get(self.get_kind(), "")
+        return section_kind(self.get_kind()).label
 
 
 class SectionCreateView(SectionFormMixin, CreateView):
-    permission = "reports.add_reportsection"
+    permission = ADD_SECTION
     page_title = "Add a section"
     success_message = "Section added."
 
@@ -95,19 +105,21 @@ class SectionCreateView(SectionFormMixin, CreateView):
 
     def get_kind(self) -> str:
         kind = self.request.GET.get("kind") or self.request.POST.get("kind") or ""
-        return kind if kind in ReportSection.Kind.values else ReportSection.Kind.TEXT
+        return section_kind(kind).value  # a kind not known is plain text
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        report = self.get_report()
-        kwargs["instance"] = ReportSection(
-            report=report, kind=self.get_kind(), order=report.sections.count() + 1
-        )
+        kwargs["instance"] = ReportSection(report=self.get_report(), kind=self.get_kind())
         return kwargs
+
+    def save(self, form):
+        return section_add(
+            section=form.save(commit=False), user=self.request.user, **self.save_options(form)
+        )
 
 
 class SectionUpdateView(SectionFormMixin, UpdateView):
-    permission = "reports.change_reportsection"
+    permission = CHANGE_SECTION
     model = ReportSection
     page_title = "Edit the section"
     success_message = "Section saved."
@@ -127,32 +139,24 @@ class SectionUpdateView(SectionFormMixin, UpdateView):
 
 
 class SectionDeleteView(ConfirmDeleteMixin, DeleteView):
-    permission = "reports.delete_reportsection"
+    permission = DELETE_SECTION
     model = ReportSection
     page_title = "Remove this section?"
     success_message = "Section removed."
 
     def get_success_url(self):
-        return f"/reports/{self.object.report_id}/edit/#sections"
+        return sections_url(self.object.report_id)
 
 
 class SectionMoveView(PermissionMixin, View):
     """Moves a section up or down one place (POST), keeping the order 1, 2, 3 ..."""
 
-    permission = "reports.change_reportsection"
+    permission = CHANGE_SECTION
     http_method_names = ["post"]
 
-    @transaction.atomic
     def post(self, request, pk):
         section = get_object_or_404(ReportSection, pk=pk)
-        sections = list(section.report.sections.select_for_update().order_by("order", "pk"))
-        index = sections.index(section)
-        target = index - 1 if request.POST.get("direction") == "up" else index + 1
-        if 0 <= target < len(sections):
-            sections[index], sections[target] = sections[target], sections[index]
-            for order, item in enumerate(sections, start=1):
-                if item.order != order:
-                    item.order = order
-                    record_save(instance=item, user=request.user, reason="Moved")
+        up = request.POST.get("direction") == "up"
+        if section_move(section=section, user=request.user, up=up):
             messages.success(request, "Section moved.")
-        return redirect(f"/reports/{section.report_id}/edit/#sections")
+        return redirect(sections_url(section.report_id))

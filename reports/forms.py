@@ -2,13 +2,11 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
-from funding.models import Fund
-from pcc_portal.forms import DateField
 from pcc_portal.models import OfficeProfile
-from plan.models import Priority
 from reports.models import Report, ReportSection
+from reports.sections import section_kind
 from scrutiny.forms import quarter_choices
-from scrutiny.models import PanelMeeting, TaskGroup
+from scrutiny.models import PanelMeeting
 
 
 class PanelMeetingField(forms.ModelChoiceField):
@@ -30,6 +28,7 @@ class ReportForm(forms.ModelForm):
                   "contact_email", "executive_summary", "recommendation", "signatory_name",
                   "signatory_title", "is_exempt", "agenda_order"]  # fmt: skip
         labels = {"agenda_order": "Order on the agenda"}
+        help_texts = {"agenda_order": "Leave blank to put the paper last on the agenda."}
         widgets = {
             "kind": forms.RadioSelect,
             "executive_summary": forms.Textarea(attrs={"rows": 5}),
@@ -48,6 +47,7 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quarter"].choices = quarter_choices()
+        self.fields["agenda_order"].required = False
         if self.instance.period_id:
             self.initial.setdefault("quarter", self.instance.period.slug)
         if not self.instance.pk:
@@ -79,51 +79,8 @@ class ReportForm(forms.ModelForm):
         return tuple(int(part) for part in slug.split("-q")) if slug else None
 
 
-class FundChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, fund):
-        return fund.name
-
-
-class PriorityChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, priority):
-        return f"{priority.title} ({priority.plan.period_label})"
-
-
 class SectionForm(forms.ModelForm):
-    """A section; which parameters it asks for depends on its kind."""
-
-    direction = forms.ChoiceField(
-        label="Money", required=False, widget=forms.RadioSelect, choices=Fund.Direction.choices
-    )
-    funds = FundChoice(
-        queryset=Fund.objects.order_by("direction", "name"), to_field_name="slug",
-        required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked for every fund in that direction.",
-    )  # fmt: skip
-    financial_year = forms.TypedChoiceField(
-        label="Financial year", required=False, coerce=int, empty_value=None,
-        help_text="Or give a date range below.",
-    )  # fmt: skip
-    date_from = DateField(label="Awarded on or after", required=False)
-    date_to = DateField(label="Awarded on or before", required=False)
-    priorities = PriorityChoice(
-        queryset=Priority.objects.select_related("plan").order_by(
-            "-plan__start_year", "kind", "order"
-        ),
-        required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked for every priority.",
-    )  # fmt: skip
-    task_group = forms.ModelChoiceField(
-        queryset=TaskGroup.objects.order_by("title"), to_field_name="slug", required=False,
-        label="Task group",
-    )  # fmt: skip
-
-    PARAMS = {
-        "funding_table": ["direction", "funds", "financial_year", "date_from", "date_to"],
-        "outcome_measures": ["priorities"],
-        "open_actions": ["priorities"],
-        "recommendations": ["task_group"],
-    }
+    """A section: its heading and text, and the parameters its kind asks for."""
 
     class Meta:
         model = ReportSection
@@ -137,60 +94,22 @@ class SectionForm(forms.ModelForm):
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind = kind
-        wanted = self.PARAMS.get(kind, [])
-        if "financial_year" in self.fields:
-            from django.utils import timezone
-
-            this_year = timezone.localdate().year
-            self.fields["financial_year"].choices = [("", "Any year")] + [
-                (year, f"{year}/{(year + 1) % 100:02d}") for year in range(this_year, 2009, -1)
-            ]
-        optional = ["direction", "funds", "financial_year", "date_from", "date_to", "priorities",
-                    "task_group"]  # fmt: skip
-        for name in optional:
-            if name not in wanted:
-                del self.fields[name]
+        self.kind = section_kind(kind)
+        parameters = self.kind.form_fields()
+        self.fields.update(parameters)
         params = self.instance.params or {}
-        for name in wanted:
+        for name in parameters:
             if name in params and name not in self.initial:
                 self.initial[name] = params[name]
-        if kind == "funding_table":
-            self.fields["direction"].required = True
-            self.fields["direction"].error_messages["required"] = (
-                "Choose whether the table shows money secured or money granted"
-            )
-        if kind == "recommendations":
-            self.fields["task_group"].required = True
-            self.fields["task_group"].error_messages["required"] = "Select the task group"
-        layout = [Field.text("heading"), Field.textarea("body")]
-        for name in wanted:
-            if name in ("funds", "priorities"):
-                layout.append(Field.checkboxes(name, legend_size=Size.SMALL, small=True))
-            elif name == "direction":
-                layout.append(Field.radios(name, legend_size=Size.SMALL))
-            elif name in ("task_group", "financial_year"):
-                layout.append(Field.select(name))
-            else:
-                layout.append(name)
         self.helper = FormHelper()
-        self.helper.layout = Layout(*layout, Submit("save", "Save the section"))
+        self.helper.layout = Layout(
+            Field.text("heading"), Field.textarea("body"),
+            *(self.kind.layout_for(name) for name in parameters),
+            Submit("save", "Save the section"),
+        )  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()
-        params = {}
-        for name in self.PARAMS.get(self.kind, []):
-            value = cleaned.get(name)
-            if name == "funds":
-                value = [fund.slug for fund in value or []]
-            elif name == "priorities":
-                value = [priority.pk for priority in value or []]
-            elif name == "task_group":
-                value = value.slug if value else ""
-            elif name in ("date_from", "date_to"):
-                value = value.isoformat() if value else ""
-            if value:
-                params[name] = value
-        self.instance.kind = self.kind
-        self.instance.params = params
+        self.instance.kind = self.kind.value
+        self.instance.params = self.kind.params_from(cleaned)
         return cleaned

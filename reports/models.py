@@ -11,9 +11,9 @@ from simple_history.models import HistoricalRecords
 from pcc_portal.models import TimeStampedModel, VersionedModel
 from pcc_portal.roles import VIEW_EXEMPT
 from plan.models import ReportingPeriod
+from reports.permissions import CHANGE_REPORT, PUBLISH_REPORT
+from reports.sections import kind_choices, section_errors
 from scrutiny.models import PanelMeeting
-
-CHANGE_REPORT = "reports.change_report"
 
 
 class ReportQuerySet(models.QuerySet):
@@ -34,7 +34,7 @@ class Report(VersionedModel, TimeStampedModel):
 
     PRIVATE_NOW = {"is_exempt": True}
     VIEW_UNPUBLISHED = CHANGE_REPORT
-    PUBLISH = "reports.publish_report"
+    PUBLISH = PUBLISH_REPORT
 
     class Kind(models.TextChoices):
         COMMISSIONERS_UPDATE = "commissioners_update", "Commissioner's update"
@@ -104,27 +104,12 @@ class Report(VersionedModel, TimeStampedModel):
 
 
 class ReportSection(VersionedModel, TimeStampedModel):
-    class Kind(models.TextChoices):
-        TEXT = "text", "Text"
-        FUNDING_TABLE = "funding_table", "Funding table"
-        OUTCOME_MEASURES = "outcome_measures", "Outcome measures for the quarter"
-        SCRUTINY_MEETINGS = "scrutiny_meetings", "Scrutiny meetings of the quarter"
-        OPEN_ACTIONS = "open_actions", "Open and overdue actions"
-        RECOMMENDATIONS = "recommendations", "Task group recommendations"
-        APPENDIX = "appendix", "Appendix (after the signature)"
-
-    DATA_KINDS = (
-        Kind.FUNDING_TABLE,
-        Kind.OUTCOME_MEASURES,
-        Kind.SCRUTINY_MEETINGS,
-        Kind.OPEN_ACTIONS,
-        Kind.RECOMMENDATIONS,
-    )
+    """A part of a paper: its text, and what its kind shows after it (see reports.sections)."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveSmallIntegerField()
     heading = models.CharField(max_length=200, blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    kind = models.CharField(max_length=20, choices=kind_choices, default="text")
     body = models.TextField(blank=True, help_text="Markdown.")
     params = models.JSONField(default=dict, blank=True)
 
@@ -138,9 +123,7 @@ class ReportSection(VersionedModel, TimeStampedModel):
         return self.heading or self.get_kind_display()
 
     def clean(self):
-        from reports.sections import params_errors
-
-        if errors := params_errors(self):
+        if errors := section_errors(self):
             raise ValidationError(errors)
 
 

@@ -11,10 +11,8 @@ from django.template.loader import render_to_string
 
 from pcc_portal.markdown import render_markdown, render_numbered_markdown
 from pcc_portal.models import OfficeProfile
-from reports import sections as data
 from reports.models import Report, ReportSection
-
-Kind = ReportSection.Kind
+from reports.sections import section_kind
 
 
 @dataclass
@@ -22,6 +20,7 @@ class RenderedSection:
     section: ReportSection
     html: str = ""
     letter: str = ""
+    template: str | None = None  # the kind's own part, after the section's text
     data: dict = field(default_factory=dict)
 
 
@@ -30,14 +29,16 @@ def paper_context(report: Report, *, draft: bool = False) -> dict:
     number = 1
     body, appendices = [], []
     for section in report.sections.all():
+        kind = section_kind(section.kind)
         rendered = RenderedSection(section)
-        if section.kind == Kind.APPENDIX:
+        if kind.after_signature:
             rendered.letter = ascii_uppercase[len(appendices) % 26]
             rendered.html = render_markdown(section.body)
             appendices.append(rendered)
             continue
         rendered.html, number = render_numbered_markdown(section.body, number)
-        rendered.data = section_data(section, report)
+        rendered.template = kind.template
+        rendered.data = kind.data(section, report)
         body.append(rendered)
     return {
         "report": report,
@@ -53,21 +54,6 @@ def paper_context(report: Report, *, draft: bool = False) -> dict:
     }
 
 
-def section_data(section: ReportSection, report: Report) -> dict:
-    if section.kind == Kind.FUNDING_TABLE:
-        return {"funding": data.funding_table(section)}
-    if section.kind == Kind.OUTCOME_MEASURES and report.period:
-        return {"measures": data.outcome_measures(section, report.period)}
-    if section.kind == Kind.SCRUTINY_MEETINGS and report.period:
-        return {"meetings": data.scrutiny_meetings(report.period)}
-    if section.kind == Kind.OPEN_ACTIONS:
-        return {"actions": data.open_actions(section)}
-    if section.kind == Kind.RECOMMENDATIONS:
-        group, recommendations = data.recommendations(section)
-        return {"task_group": group, "recommendations": recommendations}
-    return {}
-
-
 def paper_fragment(context: dict) -> str:
     """The paper itself: what the web page shows inside the portal's layout."""
     return render_to_string("reports/includes/_paper.html", context)
@@ -80,6 +66,8 @@ def paper_document(context: dict) -> str:
 
 def write_pdf(document_html: str) -> bytes:
     """A4, tagged PDF/UA, loading only the portal's own files."""
+    # WeasyPrint loads its native libraries on import: only when a PDF is written, so pages
+    # and commands that write none start without it.
     from weasyprint import HTML
 
     from reports.fetcher import PortalURLFetcher

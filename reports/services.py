@@ -1,21 +1,63 @@
-"""Writes to papers: publishing freezes a revision; withdrawing hides the paper."""
+"""Writes to papers: saving a paper and its sections; publishing freezes a revision;
+withdrawing hides the paper."""
 
 import hashlib
 import logging
+from io import BytesIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from pypdf import PdfReader
 
 from pcc_portal.publication import pending_publish
+from pcc_portal.sequences import next_number
 from pcc_portal.services import record_save
+from plan.models import ReportingPeriod
 from reports import rendering
 from reports.models import Publication, Report, ReportSection
-from reports.sections import params_errors
+from reports.permissions import PUBLISH_REPORT
+from reports.sections import section_publish_problems
 
-PUBLISH = "reports.publish_report"
 logger = logging.getLogger(__name__)
+
+
+def paper_save(*, report: Report, user, quarter: tuple[int, int] | None, **options) -> Report:
+    """Saves a paper and the quarter it reports on (`(financial_year, quarter)` or None),
+    making the quarter's reporting period if it has none yet; a paper with no place on the
+    agenda goes last. `options` are `record_save`'s (reason, expected_version)."""
+    report.period = ReportingPeriod.get_or_create_for(*quarter) if quarter else None
+    if report.agenda_order is None:
+        others = Report.objects.filter(panel_meeting=report.panel_meeting_id).exclude(pk=report.pk)
+        report.agenda_order = next_number(others, "agenda_order")
+    return record_save(instance=report, user=user, **options)
+
+
+def section_add(*, section: ReportSection, user, **options) -> ReportSection:
+    """Adds a section at the end of its paper."""
+    section.order = next_number(section.report.sections.all())
+    return record_save(instance=section, user=user, **options)
+
+
+@transaction.atomic
+def section_move(*, section: ReportSection, user, up: bool) -> bool:
+    """Moves a section one place up or down, keeping the order 1, 2, 3 ... False when it
+    is already first (or last)."""
+    sections = list(section.report.sections.select_for_update().order_by("order", "pk"))
+    index = sections.index(section)
+    target = index - 1 if up else index + 1
+    if not 0 <= target < len(sections):
+        return False
+    sections[index], sections[target] = sections[target], sections[index]
+    for order, item in enumerate(sections, start=1):
+        if item.order != order:
+            item.order = order
+            record_save(instance=item, user=user, reason="Moved")
+    return True
+
+
+def report_next_revision(report: Report) -> int:
+    return next_number(report.publications.all(), "revision")
 
 
 def publish_problems(report: Report) -> list[str]:
@@ -27,23 +69,8 @@ def publish_problems(report: Report) -> list[str]:
             f"{report.panel_meeting} is not published yet: publish the panel meeting first."
         )
     for section in sections:
-        for error in params_errors(section):
-            problems.append(f"{section}: {error}")
-        if problems_of_group := _unpublished_task_group(section):
-            problems.append(problems_of_group)
+        problems += [f"{section}: {problem}" for problem in section_publish_problems(section)]
     return problems
-
-
-def _unpublished_task_group(section) -> str | None:
-    from scrutiny.models import TaskGroup
-
-    slug = (
-        section.params.get("task_group") if section.kind == section.Kind.RECOMMENDATIONS else None
-    )
-    group = TaskGroup.objects.filter(slug=slug).first() if slug else None
-    if group is None or group.published:
-        return None
-    return f"{section}: the task group “{group}” is not published yet: publish it first."
 
 
 def report_publish(*, report: Report, user) -> Publication:
@@ -54,7 +81,7 @@ def report_publish(*, report: Report, user) -> Publication:
     publication that fails (or loses a race) leaves no file behind; if writing the file fails,
     the revision is taken back.
     """
-    if user is not None and not user.has_perm(PUBLISH):
+    if user is not None and not user.has_perm(PUBLISH_REPORT):
         raise PermissionDenied("Only an approver can publish a paper.")
     with transaction.atomic():
         publication, pdf = _publish_revision(report, user)
@@ -73,19 +100,19 @@ def _publish_revision(report: Report, user) -> tuple[Publication, bytes]:
         raise ValidationError(problems)
     context = rendering.paper_context(report)
     pdf = rendering.write_pdf(rendering.paper_document(context))
-    latest = report.publications.aggregate(latest=Max("revision"))["latest"] or 0
+    revision = report_next_revision(report)
     sha256 = hashlib.sha256(pdf).hexdigest()
     publication = Publication.objects.create(
         report=report,
-        revision=latest + 1,
+        revision=revision,
         published_by=user,
         html=rendering.paper_fragment(context),
-        pdf=f"reports/{report.pk}/revision-{latest + 1}-{sha256[:16]}.pdf",
+        pdf=f"reports/{report.pk}/revision-{revision}-{sha256[:16]}.pdf",
         sha256=sha256,
         page_count=_page_count(pdf),
     )
     report.status = Report.Status.PUBLISHED
-    record_save(instance=report, user=user, reason=f"Published revision {latest + 1}", gate=False)
+    record_save(instance=report, user=user, reason=f"Published revision {revision}", gate=False)
     return publication, pdf
 
 
@@ -113,17 +140,13 @@ def _take_back(publication: Publication) -> None:
 @transaction.atomic
 def report_withdraw(*, report: Report, user) -> Report:
     """Hides a published paper from everyone who cannot edit it; its revisions are kept."""
-    if not user.has_perm(PUBLISH):
+    if not user.has_perm(PUBLISH_REPORT):
         raise PermissionDenied("Only an approver can withdraw a paper.")
     report.status = Report.Status.WITHDRAWN
     return record_save(instance=report, user=user, reason="Withdrawn", gate=False)
 
 
 def _page_count(pdf: bytes) -> int:
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
     return len(PdfReader(BytesIO(pdf)).pages)
 
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views import View
@@ -12,9 +13,10 @@ from pcc_portal.mixins import FilteredListMixin, PageMixin, PermissionMixin
 from pcc_portal.publication import pending_apply, pending_summary, publication_context
 from reports import rendering, services
 from reports.filters import ReportFilter
-from reports.models import CHANGE_REPORT, Report
+from reports.models import Report
+from reports.permissions import ADD_REPORT, CHANGE_REPORT, PUBLISH_REPORT
 
-PAPERS = ("Papers", "/reports/")
+PAPERS = ("Papers", reverse_lazy("reports:papers"))
 
 
 def visible_report(user, pk) -> Report:
@@ -44,7 +46,7 @@ class ReportListView(FilteredListMixin, PageMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_add"] = self.request.user.has_perm("reports.add_report")
+        context["can_add"] = self.request.user.has_perm(ADD_REPORT)
         return context
 
 
@@ -66,7 +68,7 @@ class ReportDetailView(PageMixin, TemplateView):
             report=report, publication=publication, paper=paper,
             page_title=report.title,
             can_edit=self.request.user.has_perm(CHANGE_REPORT),
-            can_publish=self.request.user.has_perm(services.PUBLISH),
+            can_publish=self.request.user.has_perm(PUBLISH_REPORT),
             **publication_context(report, self.request.user),
         )  # fmt: skip
         return context
@@ -109,7 +111,7 @@ class ReportPDFView(View):
 class PublishView(PermissionMixin, PageMixin, TemplateView):
     """Asks first, saying what the public will see; publishes (or withdraws) on POST."""
 
-    permission = services.PUBLISH
+    permission = PUBLISH_REPORT
     template_name = "reports/report_publish.html"
     action = "publish"
 
@@ -128,7 +130,7 @@ class PublishView(PermissionMixin, PageMixin, TemplateView):
             sections_changed=services.sections_changed_since_published(report)
             if self.action == "publish"
             else [],
-            revision=report.publications.count() + 1,
+            revision=services.report_next_revision(report),
             page_title=f"{'Publish' if self.action == 'publish' else 'Withdraw'} “{report.title}”",
         )  # fmt: skip
         return context

@@ -1,11 +1,12 @@
 """Reads that gather scrutiny pages and the priority page's scrutiny section (fixed queries)."""
 
-from django.db.models import Prefetch
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from plan.extensions import PrioritySection
 from plan.models import Priority
-from scrutiny.models import Action, ScrutinyMeeting, ScrutinyTopic
+from scrutiny.models import Action, ScrutinyMeeting, ScrutinyTopic, TaskGroup
 
 
 def meeting_detail(meeting: ScrutinyMeeting, user) -> dict:
@@ -53,3 +54,35 @@ def priority_scrutiny(priority: Priority, user) -> PrioritySection:
         "scrutiny/includes/_priority_scrutiny.html",
         {"topics": list(topics), "actions": list(actions), "today": timezone.localdate()},
     )
+
+
+def published_meetings_of_quarter(period) -> list[ScrutinyMeeting]:
+    """Published scrutiny meetings held in the quarter or reviewing it, with their topics."""
+    held_in = Q(starts_at__date__gte=period.start, starts_at__date__lte=period.end)
+    return list(
+        ScrutinyMeeting.objects.published()
+        .filter(Q(period=period) | held_in)
+        .prefetch_related(Prefetch("topics", queryset=ScrutinyTopic.objects.order_by("order")))
+        .order_by("starts_at")
+    )
+
+
+def public_open_actions(priority_ids=()) -> list[Action]:
+    """Open actions the public may know of (of published meetings and task groups), of some
+    priorities (or all), due first: what a paper, which anyone may read, can show."""
+    actions = Action.objects.visible_to(AnonymousUser()).still_open()
+    if priority_ids:
+        actions = actions.filter(priority__in=priority_ids)
+    return list(actions.select_related("meeting", "task_group").order_by("due_date", "pk"))
+
+
+def task_group_named(slug: str) -> TaskGroup | None:
+    """The task group with this slug, published or not (to check what a paper names)."""
+    return TaskGroup.objects.filter(slug=slug).first() if slug else None
+
+
+def published_recommendations(slug: str) -> tuple[TaskGroup | None, list]:
+    """A published task group and its recommendations; (None, []) if it is not published,
+    so a paper never publishes an unpublished group's recommendations."""
+    group = TaskGroup.objects.published().filter(slug=slug).first() if slug else None
+    return group, list(group.recommendations.all()) if group else []

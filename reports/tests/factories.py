@@ -1,5 +1,6 @@
 import itertools
 
+from pcc_portal.sequences import next_number
 from reports.models import Report, ReportSection
 from scrutiny.tests.factories import make_panel_meeting
 
@@ -18,7 +19,7 @@ def make_report(meeting=None, **fields) -> Report:
 
 
 def add_section(report, kind="text", body="", **fields) -> ReportSection:
-    order = report.sections.count() + 1
+    order = next_number(report.sections.all())
     return ReportSection.objects.create(report=report, order=order, kind=kind, body=body, **fields)
 
 

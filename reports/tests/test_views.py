@@ -246,3 +246,13 @@ def test_a_funding_table_for_one_financial_year(client_for, papers):
     page = soup(client_for("staff").get(report.get_absolute_url()))
     table = page.find("caption", string="2020/21").find_parent("table")
     assert table.tfoot.get_text(" ", strip=True) == "Total £300"
+
+
+def test_a_paper_composed_with_no_agenda_order_goes_last_on_the_agenda(client_for, papers):
+    client_for("staff").post("/reports/new/", {
+        "panel_meeting": papers["meeting"].pk, "title": "Late paper", "kind": "other",
+        "quarter": "", "contact_name": "Ian Dickinson", "contact_phone": "", "contact_email": "",
+        "executive_summary": "Late.", "recommendation": "Note it.",
+        "signatory_name": "Angela Harrison", "signatory_title": "Director", "agenda_order": "",
+    })  # fmt: skip
+    assert Report.objects.get(title="Late paper").agenda_order == 5

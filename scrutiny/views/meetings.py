@@ -14,6 +14,7 @@ from pcc_portal.mixins import (
     RecordFormMixin,
 )
 from pcc_portal.publication import publication_context
+from pcc_portal.sequences import next_number
 from scrutiny import services
 from scrutiny.filters import ScrutinyMeetingFilter
 from scrutiny.forms import ScrutinyMeetingForm, ScrutinyPaperForm, ScrutinyTopicForm
@@ -161,7 +162,7 @@ class TopicCreateView(MeetingChildMixin, CreateView):
     success_message = "Topic added."
 
     def get_initial(self):
-        return {"order": self.get_meeting().topics.count() + 1}
+        return {"order": next_number(self.get_meeting().topics.all())}
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

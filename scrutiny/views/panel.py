@@ -8,6 +8,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from pcc_portal.mixins import PageMixin, PublicationView, RecordFormMixin
 from pcc_portal.publication import publication_context
+from pcc_portal.sequences import next_number
 from scrutiny.forms import PanelMeetingForm, RecommendationForm, TaskGroupForm
 from scrutiny.models import PanelMeeting, Recommendation, TaskGroup
 
@@ -191,7 +192,7 @@ class RecommendationCreateView(RecommendationFormMixin, CreateView):
 
     def get_initial(self):
         group = get_object_or_404(TaskGroup, slug=self.kwargs["slug"])
-        return {"number": group.recommendations.count() + 1}
+        return {"number": next_number(group.recommendations.all(), "number")}
 
 
 class RecommendationUpdateView(RecommendationFormMixin, UpdateView):
