@@ -139,7 +139,10 @@ class AwardQuerySet(models.QuerySet):
         return self.filter(fund__direction=Fund.Direction.OUTGOING)
 
     def with_financial_year(self):
-        """Annotates `financial_year`: the year the April-to-March year of the award starts."""
+        """Annotates `financial_year`: the year the April-to-March year of the award starts.
+
+        The database's form of `plan.periods.financial_year_of`, so totals group in one query.
+        """
         return self.annotate(
             financial_year=Case(
                 When(Q(award_date__month__gte=4), then=ExtractYear("award_date")),
@@ -149,6 +152,7 @@ class AwardQuerySet(models.QuerySet):
         )
 
     def in_financial_year(self, year: int):
+        # April of `year` to March of the next, as `plan.periods.financial_year_of` counts.
         return self.filter(
             Q(award_date__year=year, award_date__month__gte=4)
             | Q(award_date__year=year + 1, award_date__month__lt=4)

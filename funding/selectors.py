@@ -7,9 +7,9 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from funding.models import Award, Fund
-from pcc_portal.numbers import financial_year_of
 from plan.extensions import PrioritySection
 from plan.models import Priority
+from plan.periods import financial_year_label, financial_year_of
 
 CHART_YEARS = 5
 
@@ -47,7 +47,7 @@ def _by_year(queryset, direction: str) -> list[Total]:
     )
     return [
         Total(
-            f"{row['financial_year']}/{(row['financial_year'] + 1) % 100:02d}",
+            financial_year_label(row["financial_year"]),
             row["amount"],
             row["count"],
             f"direction={direction}&status=awarded&year={row['financial_year']}",
@@ -136,7 +136,7 @@ def last_years_chart(today=None, years: int = CHART_YEARS) -> list[ChartYear]:
         row = found.get(year, {})
         chart.append(
             ChartYear(
-                f"{year}/{(year + 1) % 100:02d}",
+                financial_year_label(year),
                 row.get("incoming") or Decimal("0"),
                 row.get("outgoing") or Decimal("0"),
             )
