@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -90,8 +91,17 @@ class PriorityQuerySet(models.QuerySet):
         """Priorities of the plans the user may see: a draft plan's are for staff only."""
         return self.filter(plan__in=Plan.objects.visible_to(user))
 
-    def for_choosing(self):
-        return self.select_related("plan").order_by("-plan__start_year", "kind", "order")
+    def for_choices(self, user=None):
+        """The priorities `user` may pick in a form or filter, newest plan first.
+
+        A draft plan's priorities are offered only to those who may see drafts; without a
+        user (an export built outside a request), those the public may see.
+        """
+        return (
+            self.visible_to(user or AnonymousUser())
+            .select_related("plan")
+            .order_by("-plan__start_year", "kind", "order")
+        )
 
 
 class Priority(TimeStampedModel):

@@ -5,9 +5,9 @@ from django import forms
 from funding.models import Fund
 from pcc_portal.forms import DateField
 from pcc_portal.models import OfficeProfile
+from plan.fields import QuarterField
 from plan.models import Priority
 from reports.models import Report, ReportSection
-from scrutiny.forms import quarter_choices
 from scrutiny.models import PanelMeeting, TaskGroup
 
 
@@ -22,7 +22,7 @@ class ReportForm(forms.ModelForm):
         label="Panel meeting",
         error_messages={"required": "Select the panel meeting the paper is for"},
     )
-    quarter = forms.ChoiceField(label="Quarter reported on", required=False)
+    quarter = QuarterField(label="Quarter reported on")
 
     class Meta:
         model = Report
@@ -47,7 +47,6 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = quarter_choices()
         if self.instance.period_id:
             self.initial.setdefault("quarter", self.instance.period.slug)
         if not self.instance.pk:
@@ -73,10 +72,6 @@ class ReportForm(forms.ModelForm):
             Field.checkbox("is_exempt"), Field.text("agenda_order", field_width=Fixed.TWO),
             Submit("save", "Save the paper"),
         )  # fmt: skip
-
-    def clean_quarter(self):
-        slug = self.cleaned_data.get("quarter")
-        return tuple(int(part) for part in slug.split("-q")) if slug else None
 
 
 class FundChoice(forms.ModelMultipleChoiceField):
