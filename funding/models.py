@@ -283,8 +283,3 @@ class Award(VersionedModel, TimeStampedModel):
             errors["planned_end"] = "The planned end must be after the planned start"
         if errors:
             raise ValidationError(errors)
-
-
-def sum_awarded(field: str = "awards__amount", prefix: str = "awards__") -> Sum:
-    """Sum of awarded amounts across a relation, for annotating funds, priorities and areas."""
-    return Sum(field, filter=Q(**{f"{prefix}status": Award.Status.AWARDED}))

@@ -109,13 +109,14 @@ class ChartYear:
     outgoing: Decimal
 
 
-def last_years_chart(today=None, years: int = CHART_YEARS) -> list[ChartYear]:
+def last_years_chart(years: int = CHART_YEARS) -> list[ChartYear]:
     """Awarded money in and out in the `years` financial years up to the latest with an award
     (never later than this year), oldest first: a chart of empty years helps no one."""
-    this_year = financial_year_of(today or timezone.localdate())
+    today = timezone.localdate()
+    this_year = financial_year_of(today)
     latest = (
         Award.objects.awarded()
-        .filter(award_date__lte=timezone.localdate())
+        .filter(award_date__lte=today)
         .aggregate(latest=Max("award_date"))["latest"]
     )
     this_year = min(this_year, financial_year_of(latest)) if latest else this_year
