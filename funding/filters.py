@@ -1,11 +1,11 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 
 from funding.models import Award, Fund, Organisation
 from pcc_portal.filters import FilterForm
 from plan.models import Area
+from plan.periods import financial_year_choices
 from plan.selectors import reader_priorities
 
 SORTS = {
@@ -15,11 +15,6 @@ SORTS = {
     "amount": ("amount", "pk"),
     "title": ("title", "pk"),
 }
-
-
-def _years():
-    this_year = timezone.localdate().year
-    return [(str(y), f"{y}/{(y + 1) % 100:02d}") for y in range(this_year, 2009, -1)]
 
 
 class AmountFilter(django_filters.NumberFilter):
@@ -44,7 +39,10 @@ class AwardFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=Award.Status.choices, empty_label="Any status")
     year = django_filters.ChoiceFilter(
-        choices=_years, method="in_year", label="Financial year", empty_label="Any year"
+        choices=financial_year_choices,
+        method="in_year",
+        label="Financial year",
+        empty_label="Any year",
     )
     priority = django_filters.ModelChoiceFilter(
         queryset=reader_priorities, field_name="priorities", label="Priority", empty_label="Any"

@@ -4,6 +4,7 @@ from django import forms
 
 from funding.models import Award, Fund, Organisation
 from pcc_portal.forms import DateField, NumberField
+from plan.fields import PrioritiesChoiceField
 from plan.models import Area, Priority
 
 MONEY_ERRORS = {
@@ -18,15 +19,6 @@ def _helper(*fields) -> FormHelper:
     helper = FormHelper()
     helper.layout = Layout(*fields, Submit("save", "Save"))
     return helper
-
-
-class PriorityField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, priority):
-        return f"{priority.title} ({priority.plan.period_label})"
-
-
-def priorities_queryset():
-    return Priority.objects.select_related("plan").order_by("-plan__start_year", "kind", "order")
 
 
 class OrganisationForm(forms.ModelForm):
@@ -64,7 +56,7 @@ class OrganisationForm(forms.ModelForm):
 
 
 class FundForm(forms.ModelForm):
-    priorities = PriorityField(
+    priorities = PrioritiesChoiceField(
         queryset=Priority.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     opens_on = DateField(label="Opens on", required=False)
@@ -88,9 +80,9 @@ class FundForm(forms.ModelForm):
         field_classes = {"budget": NumberField}
         error_messages = {"name": {"required": "Enter the fund's name"}, "budget": MONEY_ERRORS}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["priorities"].queryset = priorities_queryset()
+        self.fields["priorities"].queryset = Priority.objects.for_choices(user)
         self.fields["slug"].required = False
         self.helper = _helper(
             Field.text("name"),
@@ -106,7 +98,7 @@ class FundForm(forms.ModelForm):
 
 
 class AwardForm(forms.ModelForm):
-    priorities = PriorityField(
+    priorities = PrioritiesChoiceField(
         queryset=Priority.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     areas = forms.ModelMultipleChoiceField(
@@ -160,9 +152,9 @@ class AwardForm(forms.ModelForm):
             "years": {"invalid": "Enter the number of years as a whole number, like 2"},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["priorities"].queryset = priorities_queryset()
+        self.fields["priorities"].queryset = Priority.objects.for_choices(user)
         self.fields["areas"].queryset = Area.objects.order_by("kind", "name")
         self.fields["ranking"].choices = [("", "Not ranked"), *Award.Ranking.choices]
         self.fields["years"].widget = forms.TextInput(attrs={"inputmode": "numeric"})

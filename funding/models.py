@@ -139,7 +139,10 @@ class AwardQuerySet(models.QuerySet):
         return self.filter(fund__direction=Fund.Direction.OUTGOING)
 
     def with_financial_year(self):
-        """Annotates `financial_year`: the year the April-to-March year of the award starts."""
+        """Annotates `financial_year`: the year the April-to-March year of the award starts.
+
+        The database's form of `plan.periods.financial_year_of`, so totals group in one query.
+        """
         return self.annotate(
             financial_year=Case(
                 When(Q(award_date__month__gte=4), then=ExtractYear("award_date")),
@@ -149,6 +152,7 @@ class AwardQuerySet(models.QuerySet):
         )
 
     def in_financial_year(self, year: int):
+        # April of `year` to March of the next, as `plan.periods.financial_year_of` counts.
         return self.filter(
             Q(award_date__year=year, award_date__month__gte=4)
             | Q(award_date__year=year + 1, award_date__month__lt=4)
@@ -279,8 +283,3 @@ class Award(VersionedModel, TimeStampedModel):
             errors["planned_end"] = "The planned end must be after the planned start"
         if errors:
             raise ValidationError(errors)
-
-
-def sum_awarded(field: str = "awards__amount", prefix: str = "awards__") -> Sum:
-    """Sum of awarded amounts across a relation, for annotating funds, priorities and areas."""
-    return Sum(field, filter=Q(**{f"{prefix}status": Award.Status.AWARDED}))

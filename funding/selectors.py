@@ -7,9 +7,9 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from funding.models import Award, Fund
-from pcc_portal.numbers import financial_year_of
 from plan.extensions import PrioritySection
 from plan.models import Priority
+from plan.periods import financial_year_label, financial_year_of
 
 CHART_YEARS = 5
 
@@ -47,7 +47,7 @@ def _by_year(queryset, direction: str) -> list[Total]:
     )
     return [
         Total(
-            f"{row['financial_year']}/{(row['financial_year'] + 1) % 100:02d}",
+            financial_year_label(row["financial_year"]),
             row["amount"],
             row["count"],
             f"direction={direction}&status=awarded&year={row['financial_year']}",
@@ -109,13 +109,14 @@ class ChartYear:
     outgoing: Decimal
 
 
-def last_years_chart(today=None, years: int = CHART_YEARS) -> list[ChartYear]:
+def last_years_chart(years: int = CHART_YEARS) -> list[ChartYear]:
     """Awarded money in and out in the `years` financial years up to the latest with an award
     (never later than this year), oldest first: a chart of empty years helps no one."""
-    this_year = financial_year_of(today or timezone.localdate())
+    today = timezone.localdate()
+    this_year = financial_year_of(today)
     latest = (
         Award.objects.awarded()
-        .filter(award_date__lte=timezone.localdate())
+        .filter(award_date__lte=today)
         .aggregate(latest=Max("award_date"))["latest"]
     )
     this_year = min(this_year, financial_year_of(latest)) if latest else this_year
@@ -136,7 +137,7 @@ def last_years_chart(today=None, years: int = CHART_YEARS) -> list[ChartYear]:
         row = found.get(year, {})
         chart.append(
             ChartYear(
-                f"{year}/{(year + 1) % 100:02d}",
+                financial_year_label(year),
                 row.get("incoming") or Decimal("0"),
                 row.get("outgoing") or Decimal("0"),
             )

@@ -6,7 +6,7 @@ from funding import exports, selectors
 from funding.filters import AwardFilter
 from funding.forms import AwardForm, FundForm, OrganisationForm
 from funding.models import Award, Fund, Organisation
-from pcc_portal.mixins import FilteredListMixin, PageMixin, RecordFormMixin
+from pcc_portal.mixins import FilteredListMixin, FormUserMixin, PageMixin, RecordFormMixin
 
 FUNDING = ("Funding", "/funding/")
 AWARDS = ("Awards", "/funding/awards/")
@@ -140,7 +140,7 @@ class OrganisationUpdateView(FundingFormMixin, UpdateView):
         return "/funding/organisations/"
 
 
-class FundCreateView(FundingFormMixin, CreateView):
+class FundCreateView(FormUserMixin, FundingFormMixin, CreateView):
     permission = "funding.add_fund"
     form_class = FundForm
     page_title = "Add a fund"
@@ -148,7 +148,7 @@ class FundCreateView(FundingFormMixin, CreateView):
     cancel_url = "/funding/"
 
 
-class FundUpdateView(FundingFormMixin, UpdateView):
+class FundUpdateView(FormUserMixin, FundingFormMixin, UpdateView):
     permission = "funding.change_fund"
     form_class = FundForm
     model = Fund
@@ -159,7 +159,7 @@ class FundUpdateView(FundingFormMixin, UpdateView):
         return self.object.get_absolute_url()
 
 
-class AwardCreateView(FundingFormMixin, CreateView):
+class AwardCreateView(FormUserMixin, FundingFormMixin, CreateView):
     permission = "funding.add_award"
     form_class = AwardForm
     page_title = "Record an award or bid"
@@ -172,7 +172,7 @@ class AwardCreateView(FundingFormMixin, CreateView):
         return {"fund": found} if found else {}
 
 
-class AwardUpdateView(FundingFormMixin, UpdateView):
+class AwardUpdateView(FormUserMixin, FundingFormMixin, UpdateView):
     permission = "funding.change_award"
     form_class = AwardForm
     page_title = "Change the award"

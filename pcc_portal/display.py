@@ -18,6 +18,9 @@ def value_display(field, value) -> str:
 
     if value is None or value == "" or value == []:
         return BLANK
+    label_for_value = getattr(field, "label_for_value", None)
+    if label_for_value is not None:  # a form field that names its own values (a quarter)
+        return label_for_value(value)
     choices = getattr(field, "choices", None)
     if choices and not isinstance(value, models.Model | models.QuerySet | list | tuple):
         return str(dict(_flat(choices)).get(value, value))

@@ -169,6 +169,13 @@ def add_version_field(form) -> None:
         layout.fields.insert(0, "version")
 
 
+class FormUserMixin:
+    """Gives the form the signed-in user, for choices that depend on who is choosing."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
 class ConfirmDeleteMixin(PermissionMixin, PageMixin):
     """A page that asks before deleting, then deletes on POST and says so.
 

@@ -21,8 +21,3 @@ def format_money(value) -> str:
     if amount == amount.to_integral_value():
         return f"{sign}£{amount:,.0f}"
     return f"{sign}£{amount:,.2f}"
-
-
-def financial_year_of(day) -> int:
-    """The year the financial year (April to March) containing `day` starts in."""
-    return day.year if day.month >= 4 else day.year - 1

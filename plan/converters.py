@@ -1,14 +1,15 @@
+from plan.periods import quarter_from_slug, quarter_slug
+
+
 class QuarterConverter:
     """A quarter in a URL: 2021-q2 is July to September 2021; 2021-q4 is January to March 2022."""
 
     regex = r"[0-9]{4}-q[1-4]"
 
     def to_python(self, value: str) -> tuple[int, int]:
-        year, quarter = value.split("-q")
-        return int(year), int(quarter)
+        return quarter_from_slug(value)
 
     def to_url(self, value) -> str:
         if isinstance(value, str):
             return value
-        year, quarter = value
-        return f"{year}-q{quarter}"
+        return quarter_slug(*value)

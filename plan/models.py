@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,14 +15,10 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from pcc_portal.models import TimeStampedModel
+from plan.periods import financial_year_label, quarter_of, quarter_slug
 
 COMMENTARY_MAX_LENGTH = 10_000
 VIEW_DRAFTS = "plan.view_drafts"
-
-
-def financial_year_label(year: int) -> str:
-    """2021 gives 2021/22."""
-    return f"{year}/{(year + 1) % 100:02d}"
 
 
 class PlanQuerySet(models.QuerySet):
@@ -94,8 +91,17 @@ class PriorityQuerySet(models.QuerySet):
         """Priorities of the plans the user may see: a draft plan's are for staff only."""
         return self.filter(plan__in=Plan.objects.visible_to(user))
 
-    def for_choosing(self):
-        return self.select_related("plan").order_by("-plan__start_year", "kind", "order")
+    def for_choices(self, user=None):
+        """The priorities `user` may pick in a form or filter, newest plan first.
+
+        A draft plan's priorities are offered only to those who may see drafts; without a
+        user (an export built outside a request), those the public may see.
+        """
+        return (
+            self.visible_to(user or AnonymousUser())
+            .select_related("plan")
+            .order_by("-plan__start_year", "kind", "order")
+        )
 
 
 class Priority(TimeStampedModel):
@@ -274,9 +280,7 @@ class ReportingPeriod(models.Model):
     @classmethod
     def containing(cls, day: datetime.date) -> tuple[int, int]:
         """The (financial year, quarter) a date falls in."""
-        year = day.year if day.month >= 4 else day.year - 1
-        quarter = {4: 1, 5: 1, 6: 1, 7: 2, 8: 2, 9: 2, 10: 3, 11: 3, 12: 3}.get(day.month, 4)
-        return year, quarter
+        return quarter_of(day)
 
     @classmethod
     def get_or_create_for(cls, financial_year: int, quarter: int) -> "ReportingPeriod":
@@ -322,7 +326,7 @@ class ReportingPeriod(models.Model):
     @property
     def slug(self) -> str:
         """2021-q2, as in /plan/<plan>/quarters/2021-q2/."""
-        return f"{self.financial_year}-q{self.quarter}"
+        return quarter_slug(self.financial_year, self.quarter)
 
     def previous(self) -> tuple[int, int]:
         return (

@@ -1,15 +1,70 @@
-"""Quarters and financial years (April to March), as the plan counts them."""
+"""Financial years and quarters as the panel writes them: the one place each rule lives.
+
+A financial year runs from April to March and is named by the year it starts in: 2021 is
+2021/22. A quarter is written 2021-q2 in web addresses and forms (July to September 2021).
+"""
+
+import datetime
+import re
 
 from django.utils import timezone
 
-FIRST_YEAR = 2010
+FIRST_FINANCIAL_YEAR_OFFERED = 2010
+FIRST_QUARTER_YEAR_OFFERED = 2016
+_QUARTER_SLUG = re.compile(r"([0-9]{4})-q([1-4])")
 
 
 def financial_year_label(year: int) -> str:
+    """2021 gives 2021/22; 2099 gives 2099/00."""
     return f"{year}/{(year + 1) % 100:02d}"
 
 
+def financial_year_of(day: datetime.date) -> int:
+    """The year the financial year (April to March) containing `day` starts in."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def quarter_of(day: datetime.date) -> tuple[int, int]:
+    """The (financial year, quarter) a date falls in: 1 April 2021 is (2021, 1)."""
+    return financial_year_of(day), (day.month - 4) % 12 // 3 + 1
+
+
 def financial_year_choices(*, blank: str | None = None) -> list[tuple[str, str]]:
-    years = range(timezone.localdate().year, FIRST_YEAR - 1, -1)
-    choices = [(str(year), financial_year_label(year)) for year in years]
-    return ([("", blank)] if blank is not None else []) + choices
+    """This calendar year's financial year back to 2010/11, newest first, as "2021" -> "2021/22".
+
+    With `blank`, a first ("", blank) choice for "any year".
+    """
+    this_year = timezone.localdate().year
+    choices = [
+        (str(year), financial_year_label(year))
+        for year in range(this_year, FIRST_FINANCIAL_YEAR_OFFERED - 1, -1)
+    ]
+    return [("", blank), *choices] if blank is not None else choices
+
+
+def quarter_slug(year: int, quarter: int) -> str:
+    """(2021, 2) gives 2021-q2, as in /plan/<plan>/quarters/2021-q2/."""
+    return f"{year}-q{quarter}"
+
+
+def quarter_from_slug(slug: str) -> tuple[int, int]:
+    """2021-q2 gives (2021, 2); anything else raises ValueError."""
+    match = _QUARTER_SLUG.fullmatch(slug) if isinstance(slug, str) else None
+    if match is None:
+        raise ValueError(f"Not a quarter: {slug!r}")
+    return int(match[1]), int(match[2])
+
+
+def quarter_choices(now=None) -> list[tuple[str, str]]:
+    """Quarters from 2016/17 to the one after this, newest first, as 2021-q2 -> label."""
+    # Imported here because plan.models uses this module for its labels (a real cycle).
+    from plan.models import ReportingPeriod
+
+    this_year, this_quarter = quarter_of(timezone.localdate(now))
+    choices = [("", "Not about a particular quarter")]
+    for year in range(this_year + 1, FIRST_QUARTER_YEAR_OFFERED - 1, -1):
+        for quarter in (4, 3, 2, 1):
+            if (year, quarter) <= (this_year + 1, this_quarter):
+                period = ReportingPeriod(financial_year=year, quarter=quarter)
+                choices.append((period.slug, period.label))
+    return choices

@@ -140,12 +140,7 @@ def reader_priorities(request=None):
 
     Without a request (an export built outside a view), the reader is the public.
     """
-    from django.contrib.auth.models import AnonymousUser
-
-    from plan.models import Priority
-
-    user = getattr(request, "user", None) or AnonymousUser()
-    return Priority.objects.visible_to(user).for_choosing()
+    return Priority.objects.for_choices(getattr(request, "user", None))
 
 
 @dataclass

@@ -6,7 +6,12 @@ from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.generic import CreateView, DeleteView, UpdateView
 
-from pcc_portal.mixins import ConfirmDeleteMixin, PermissionMixin, RecordFormMixin
+from pcc_portal.mixins import (
+    ConfirmDeleteMixin,
+    FormUserMixin,
+    PermissionMixin,
+    RecordFormMixin,
+)
 from reports.forms import ReportForm, SectionForm
 from reports.models import Report, ReportSection
 from reports.permissions import (
@@ -70,7 +75,7 @@ class ReportUpdateView(ReportFormMixin, UpdateView):
         return self.object.get_absolute_url()
 
 
-class SectionFormMixin(RecordFormMixin):
+class SectionFormMixin(FormUserMixin, RecordFormMixin):
     form_class = SectionForm
 
     def get_kind(self) -> str:

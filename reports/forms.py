@@ -3,9 +3,9 @@ from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
 from pcc_portal.models import OfficeProfile
+from plan.fields import QuarterField
 from reports.models import Report, ReportSection
 from reports.sections import section_kind
-from scrutiny.forms import quarter_choices
 from scrutiny.models import PanelMeeting
 
 
@@ -20,7 +20,7 @@ class ReportForm(forms.ModelForm):
         label="Panel meeting",
         error_messages={"required": "Select the panel meeting the paper is for"},
     )
-    quarter = forms.ChoiceField(label="Quarter reported on", required=False)
+    quarter = QuarterField(label="Quarter reported on")
 
     class Meta:
         model = Report
@@ -46,7 +46,6 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = quarter_choices()
         self.fields["agenda_order"].required = False
         if self.instance.period_id:
             self.initial.setdefault("quarter", self.instance.period.slug)
@@ -74,10 +73,6 @@ class ReportForm(forms.ModelForm):
             Submit("save", "Save the paper"),
         )  # fmt: skip
 
-    def clean_quarter(self):
-        slug = self.cleaned_data.get("quarter")
-        return tuple(int(part) for part in slug.split("-q")) if slug else None
-
 
 class SectionForm(forms.ModelForm):
     """A section: its heading and text, and the parameters its kind asks for."""
@@ -92,10 +87,10 @@ class SectionForm(forms.ModelForm):
         }
         widgets = {"body": forms.Textarea(attrs={"rows": 12})}
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args, kind: str, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = section_kind(kind)
-        parameters = self.kind.form_fields()
+        parameters = self.kind.form_fields(user)
         self.fields.update(parameters)
         params = self.instance.params or {}
         for name in parameters:

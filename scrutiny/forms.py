@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from pcc_portal.forms import DateField, TimeField, combine_date_time
 from pcc_portal.publication import held_new_values
-from plan.models import Priority, ReportingPeriod
+from plan.fields import PrioritiesChoiceField, PriorityChoiceField, QuarterField
+from plan.models import Priority
 from scrutiny.models import (
     Action,
     ActionNote,
@@ -23,31 +24,6 @@ def _helper(*fields, submit="Save") -> FormHelper:
     helper = FormHelper()
     helper.layout = Layout(*fields, Submit("save", submit))
     return helper
-
-
-def _priority_choices():
-    return Priority.objects.select_related("plan").order_by("-plan__start_year", "kind", "order")
-
-
-def priority_label(priority) -> str:
-    return f"{priority.title} ({priority.plan.period_label})"
-
-
-class PriorityChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, priority):
-        return priority_label(priority)
-
-
-def quarter_choices(now=None) -> list[tuple[str, str]]:
-    """Quarters from 2016/17 to the one after this, newest first, as 2021-q2 -> label."""
-    this_year, this_quarter = ReportingPeriod.containing(timezone.localdate(now))
-    choices = [("", "Not about a particular quarter")]
-    for year in range(this_year + 1, 2015, -1):
-        for quarter in (4, 3, 2, 1):
-            period = ReportingPeriod(financial_year=year, quarter=quarter)
-            if (year, quarter) <= (this_year + 1, this_quarter):
-                choices.append((period.slug, period.label))
-    return choices
 
 
 class MeetingTimeMixin:
@@ -73,7 +49,7 @@ class MeetingTimeMixin:
 class ScrutinyMeetingForm(MeetingTimeMixin, forms.ModelForm):
     date = DateField(label="Date of the meeting")
     time = TimeField()
-    quarter = forms.ChoiceField(label="Quarter reviewed", required=False)
+    quarter = QuarterField(label="Quarter reviewed")
 
     class Meta:
         model = ScrutinyMeeting
@@ -99,7 +75,6 @@ class ScrutinyMeetingForm(MeetingTimeMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.init_starts_at()
-        self.fields["quarter"].choices = quarter_choices()
         if self.instance.period_id:
             self.initial.setdefault("quarter", self.instance.period.slug)
         later = ScrutinyMeeting.objects.exclude(pk=self.instance.pk).newest_first()
@@ -126,13 +101,12 @@ class ScrutinyMeetingForm(MeetingTimeMixin, forms.ModelForm):
     def _post_clean(self):
         # The date and time become starts_at before the model's own rules are checked.
         self.clean_starts_at(self.cleaned_data)
-        slug = self.cleaned_data.get("quarter")
-        self.quarter = tuple(int(p) for p in slug.split("-q")) if slug else None
+        self.quarter = self.cleaned_data.get("quarter")
         super()._post_clean()
 
 
 class ScrutinyTopicForm(forms.ModelForm):
-    priorities = PriorityChoiceField(
+    priorities = PrioritiesChoiceField(
         queryset=Priority.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -145,9 +119,9 @@ class ScrutinyTopicForm(forms.ModelForm):
         widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
         error_messages = {"title": {"required": "Enter the topic"}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["priorities"].queryset = _priority_choices()
+        self.fields["priorities"].queryset = Priority.objects.for_choices(user)
         self.fields["order"].widget = forms.TextInput(attrs={"inputmode": "numeric"})
         self.helper = _helper(
             Field.text("title"),
@@ -196,16 +170,16 @@ class ActionForm(forms.ModelForm):
             "status": forms.RadioSelect,
             "dropped_reason": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"priority": PriorityChoiceField}
         error_messages = {
             "description": {"required": "Enter what is to be done"},
             "owner": {"required": "Enter who owns the action"},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["priority"].queryset = _priority_choices()
+        self.fields["priority"].queryset = Priority.objects.for_choices(user)
         self.fields["priority"].required = False
-        self.fields["priority"].label_from_instance = priority_label
         self.helper = _helper(
             Field.textarea("description"),
             Field.text("owner", field_width=Fluid.TWO_THIRDS),

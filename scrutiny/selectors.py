@@ -11,7 +11,8 @@ from scrutiny.models import Action, ScrutinyMeeting, ScrutinyTopic, TaskGroup
 
 def meeting_detail(meeting: ScrutinyMeeting, user) -> dict:
     """A meeting's topics (with their priorities), papers, actions and where it moved from/to."""
-    priorities = Priority.objects.visible_to(user).select_related("plan").order_by("kind", "order")
+    # Listed under each topic in the plan's own order, not the newest plan first.
+    priorities = Priority.objects.for_choices(user).order_by("kind", "order")
     topics = meeting.topics.prefetch_related(Prefetch("priorities", queryset=priorities))
     actions = meeting.actions.select_related("priority").order_by("due_date", "pk")
     return {

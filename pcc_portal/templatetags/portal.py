@@ -36,15 +36,6 @@ def date_time(value):
     return f"{format_date(local, 'j F Y')} at {format_date(local, 'g:iA').lower()}"
 
 
-@register.filter
-def financial_year(year: int | None) -> str:
-    """The financial year starting in April of `year`: 2020 gives 2020/21."""
-    if year is None or year == "":
-        return ""
-    year = int(year)
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
 # Tag colours for statuses and ratings; the word is always printed, colour only helps.
 TAG_COLOURS = {
     "red": "red",

@@ -1,11 +1,12 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from plan.models import Area, ReportingPeriod
-from plan.tests.factories import make_period
+from plan.models import Area, Plan, Priority, ReportingPeriod
+from plan.tests.factories import make_period, make_plan, make_priority
 
 QUARTERS = [
     (
@@ -98,3 +99,20 @@ def test_local_authority_needs_a_well_formed_gss_code(db):
     with pytest.raises(ValidationError, match="letter and eight digits"):
         Area(kind="local_authority", name="Nowhere", slug="nowhere", gss_code="123").full_clean()
     Area(kind="local_authority", name="Preston", slug="preston", gss_code="E07000123").full_clean()
+
+
+@pytest.mark.parametrize(
+    ("role", "offered_drafts"),
+    [("anonymous", False), ("panel member", False), ("staff", True), ("approver", True)],
+)
+def test_a_draft_plans_priorities_are_offered_only_to_those_who_may_see_drafts(
+    make_user, role, offered_drafts
+):
+    published = make_priority(make_plan(start_year=2021, end_year=2025))
+    draft = make_priority(make_plan(status=Plan.Status.DRAFT, start_year=2025, end_year=2029))
+    user = AnonymousUser() if role == "anonymous" else make_user(role)
+    offered = list(Priority.objects.for_choices(user))
+    assert published in offered
+    assert (draft in offered) is offered_drafts
+    if offered_drafts:
+        assert offered == [draft, published]  # the newest plan first

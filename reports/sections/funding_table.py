@@ -29,7 +29,7 @@ class FundingTable(SectionKind):
     position = 20
     template = "reports/sections/funding_table.html"
 
-    def form_fields(self) -> dict[str, forms.Field]:
+    def form_fields(self, user) -> dict[str, forms.Field]:
         return {
             "direction": forms.ChoiceField(
                 label="Money", widget=forms.RadioSelect, choices=Fund.Direction.choices,

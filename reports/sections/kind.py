@@ -3,6 +3,7 @@
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
+from plan.fields import PrioritiesChoiceField
 from plan.models import Priority
 from plan.selectors import priorities_missing
 
@@ -13,7 +14,7 @@ class SectionKind:
     A kind is one module in this package: it names itself (`value`, stored in
     `ReportSection.kind`, and `label`), says where it sits in the list editors choose from
     (`position`), and gives
-    - `form_fields()`: the parameters an editor sets, as form fields, with `layout_for(name)`;
+    - `form_fields(user)`: the parameters an editor sets, as form fields, with `layout_for(name)`;
     - `params_from(cleaned)`: those parameters as stored in `ReportSection.params` (JSON);
     - `errors(section)`: what is wrong with the stored parameters, in words an editor can act on;
     - `publish_problems(section)`: what else stops the paper being published;
@@ -28,7 +29,8 @@ class SectionKind:
     after_signature = False  # appendices follow the signature, lettered A, B, C ...
     needs_period = False  # shows the paper's quarter
 
-    def form_fields(self) -> dict[str, forms.Field]:
+    def form_fields(self, user) -> dict[str, forms.Field]:
+        """The parameters' fields; `user` is who edits, for choices that depend on it."""
         return {}
 
     def layout_for(self, name: str):
@@ -49,18 +51,13 @@ class SectionKind:
         return {}
 
 
-class PriorityChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, priority):
-        return f"{priority.title} ({priority.plan.period_label})"
-
-
 class ChoosesPriorities(SectionKind):
     """A kind that shows some priorities' rows, or every priority's."""
 
-    def form_fields(self) -> dict[str, forms.Field]:
+    def form_fields(self, user) -> dict[str, forms.Field]:
         return {
-            "priorities": PriorityChoice(
-                queryset=Priority.objects.for_choosing(), required=False,
+            "priorities": PrioritiesChoiceField(
+                queryset=Priority.objects.for_choices(user), required=False,
                 widget=forms.CheckboxSelectMultiple,
                 help_text="Leave all unticked for every priority.",
             )

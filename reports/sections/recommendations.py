@@ -16,7 +16,7 @@ class Recommendations(SectionKind):
     position = 60
     template = "reports/sections/recommendations.html"
 
-    def form_fields(self) -> dict[str, forms.Field]:
+    def form_fields(self, user) -> dict[str, forms.Field]:
         return {
             "task_group": forms.ModelChoiceField(
                 queryset=TaskGroup.objects.order_by("title"), to_field_name="slug",

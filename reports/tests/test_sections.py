@@ -43,7 +43,7 @@ def signed_kind():
         position = 65
         template = "reports/sections/recommendations.html"
 
-        def form_fields(self):
+        def form_fields(self, user):
             return {"signer": forms.CharField(label="Signed by")}
 
         def params_from(self, cleaned):

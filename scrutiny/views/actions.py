@@ -5,7 +5,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
-from pcc_portal.mixins import FilteredListMixin, PageMixin, PermissionMixin, RecordFormMixin
+from pcc_portal.mixins import (
+    FilteredListMixin,
+    FormUserMixin,
+    PageMixin,
+    PermissionMixin,
+    RecordFormMixin,
+)
 from scrutiny import services
 from scrutiny.filters import ActionFilter
 from scrutiny.forms import ActionForm, ActionNoteForm
@@ -65,7 +71,7 @@ class ActionNoteCreateView(PermissionMixin, ActionDetailView):
         return self.render_to_response(context, status=400)
 
 
-class ActionFormMixin(RecordFormMixin):
+class ActionFormMixin(FormUserMixin, RecordFormMixin):
     form_class = ActionForm
 
     def save(self, form):

@@ -9,6 +9,7 @@ from django_filters.views import FilterView
 from pcc_portal.mixins import (
     ConfirmDeleteMixin,
     FilteredListMixin,
+    FormUserMixin,
     PageMixin,
     PublicationView,
     RecordFormMixin,
@@ -155,7 +156,7 @@ class MeetingChildMixin(RecordFormMixin):
         return [MEETINGS, (meeting.title, meeting.get_absolute_url())]
 
 
-class TopicCreateView(MeetingChildMixin, CreateView):
+class TopicCreateView(FormUserMixin, MeetingChildMixin, CreateView):
     permission = "scrutiny.add_scrutinytopic"
     form_class = ScrutinyTopicForm
     page_title = "Add a topic"
@@ -170,7 +171,7 @@ class TopicCreateView(MeetingChildMixin, CreateView):
         return kwargs
 
 
-class TopicUpdateView(MeetingChildMixin, UpdateView):
+class TopicUpdateView(FormUserMixin, MeetingChildMixin, UpdateView):
     permission = "scrutiny.change_scrutinytopic"
     form_class = ScrutinyTopicForm
     model = ScrutinyTopic
