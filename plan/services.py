@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from pcc_portal.people import display_name
-from pcc_portal.services import StaleRecord
+from pcc_portal.services import StaleRecord, record_save
 from plan.models import MeasureUpdate, OutcomeMeasure, ReportingPeriod
 
 CHANGE = "plan.change_measureupdate"
@@ -98,12 +98,10 @@ def _claim_version(update: MeasureUpdate, expected_version: int) -> None:
 
 
 def _save(update: MeasureUpdate, user, reason: str) -> MeasureUpdate:
+    """Saves through the shared writer. The version was claimed above, and an update's own
+    sign-off is its approval, so it is never held as a pending change."""
     update.updated_by = user
-    update._history_user = user
-    update._change_reason = reason
-    update.full_clean()
-    update.save()
-    return update
+    return record_save(instance=update, user=user, reason=reason, gate=False)
 
 
 @transaction.atomic
