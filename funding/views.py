@@ -6,6 +6,14 @@ from funding import exports, selectors
 from funding.filters import AwardFilter
 from funding.forms import AwardForm, FundForm, OrganisationForm
 from funding.models import Award, Fund, Organisation
+from funding.permissions import (
+    ADD_AWARD,
+    ADD_FUND,
+    ADD_ORGANISATION,
+    CHANGE_AWARD,
+    CHANGE_FUND,
+    CHANGE_ORGANISATION,
+)
 from pcc_portal.mixins import FilteredListMixin, PageMixin, RecordFormMixin
 
 FUNDING = ("Funding", "/funding/")
@@ -27,7 +35,7 @@ class SummaryView(PageMixin, TemplateView):
             summaries=selectors.funding_summary(),
             chart=chart,
             bars=selectors.chart_bars(chart),
-            can_add=self.request.user.has_perm("funding.add_award"),
+            can_add=self.request.user.has_perm(ADD_AWARD),
         )
         return context
 
@@ -48,7 +56,7 @@ class AwardListView(FilteredListMixin, PageMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filtered_total"] = self.object_list.order_by().total()
-        context["can_add"] = self.request.user.has_perm("funding.add_award")
+        context["can_add"] = self.request.user.has_perm(ADD_AWARD)
         return context
 
 
@@ -118,7 +126,7 @@ class FundingFormMixin(RecordFormMixin):
 
 
 class OrganisationCreateView(FundingFormMixin, CreateView):
-    permission = "funding.add_organisation"
+    permission = ADD_ORGANISATION
     form_class = OrganisationForm
     page_title = "Add an organisation"
     success_message = "Organisation added."
@@ -129,7 +137,7 @@ class OrganisationCreateView(FundingFormMixin, CreateView):
 
 
 class OrganisationUpdateView(FundingFormMixin, UpdateView):
-    permission = "funding.change_organisation"
+    permission = CHANGE_ORGANISATION
     form_class = OrganisationForm
     model = Organisation
     page_title = "Change the organisation"
@@ -141,7 +149,7 @@ class OrganisationUpdateView(FundingFormMixin, UpdateView):
 
 
 class FundCreateView(FundingFormMixin, CreateView):
-    permission = "funding.add_fund"
+    permission = ADD_FUND
     form_class = FundForm
     page_title = "Add a fund"
     success_message = "Fund added."
@@ -149,7 +157,7 @@ class FundCreateView(FundingFormMixin, CreateView):
 
 
 class FundUpdateView(FundingFormMixin, UpdateView):
-    permission = "funding.change_fund"
+    permission = CHANGE_FUND
     form_class = FundForm
     model = Fund
     page_title = "Change the fund"
@@ -160,7 +168,7 @@ class FundUpdateView(FundingFormMixin, UpdateView):
 
 
 class AwardCreateView(FundingFormMixin, CreateView):
-    permission = "funding.add_award"
+    permission = ADD_AWARD
     form_class = AwardForm
     page_title = "Record an award or bid"
     success_message = "Award recorded. The totals include it if it is awarded."
@@ -173,7 +181,7 @@ class AwardCreateView(FundingFormMixin, CreateView):
 
 
 class AwardUpdateView(FundingFormMixin, UpdateView):
-    permission = "funding.change_award"
+    permission = CHANGE_AWARD
     form_class = AwardForm
     page_title = "Change the award"
     success_message = "Award saved."

@@ -14,9 +14,9 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from pcc_portal.models import TimeStampedModel
+from plan.permissions import VIEW_DRAFTS
 
 COMMENTARY_MAX_LENGTH = 10_000
-VIEW_DRAFTS = "plan.view_drafts"
 
 
 def financial_year_label(year: int) -> str:

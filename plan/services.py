@@ -14,10 +14,8 @@ from django.utils import timezone
 from pcc_portal.people import display_name
 from pcc_portal.services import StaleRecord, record_save
 from plan.models import MeasureUpdate, OutcomeMeasure, ReportingPeriod
+from plan.permissions import APPROVE_MEASUREUPDATE, CHANGE_MEASUREUPDATE, LOCK_REPORTINGPERIOD
 
-CHANGE = "plan.change_measureupdate"
-APPROVE = "plan.approve_measureupdate"
-LOCK = "plan.lock_reportingperiod"
 Status = MeasureUpdate.Status
 
 
@@ -39,12 +37,12 @@ def edit_refusal(*, update: MeasureUpdate | None, period: ReportingPeriod, user)
     """Why `user` may not edit this update (or create one for this quarter); None if they may."""
     if refusal := locked_refusal(period):
         return refusal
-    if not user.has_perm(CHANGE):
+    if not user.has_perm(CHANGE_MEASUREUPDATE):
         return "Only office staff can enter or change quarterly updates."
     if update is None or update.status in (Status.DRAFT, Status.RETURNED):
         return None
     if update.status == Status.SUBMITTED:
-        if user.has_perm(APPROVE):
+        if user.has_perm(APPROVE_MEASUREUPDATE):
             return None
         return "This update has been submitted for approval, so only an approver can change it."
     return "This update is approved, so it cannot be changed unless an approver reopens it."
@@ -59,7 +57,7 @@ def _transition_refusal(update: MeasureUpdate, user, *, to: str) -> str | None:
         Status.RETURNED: (Status.SUBMITTED,),
         Status.DRAFT: (Status.APPROVED,),  # reopening
     }[to]
-    needs = CHANGE if to == Status.SUBMITTED else APPROVE
+    needs = CHANGE_MEASUREUPDATE if to == Status.SUBMITTED else APPROVE_MEASUREUPDATE
     if not user.has_perm(needs):
         return (
             "Only office staff can submit updates."
@@ -223,7 +221,7 @@ def measure_update_reopen(*, update: MeasureUpdate, user, expected_version: int)
 @transaction.atomic
 def reporting_period_set_lock(*, period: ReportingPeriod, user, locked: bool) -> ReportingPeriod:
     """Locks (or unlocks) a quarter: while locked, none of its updates can change."""
-    if not user.has_perm(LOCK):
+    if not user.has_perm(LOCK_REPORTINGPERIOD):
         raise PermissionDenied("Only an approver can lock or unlock a quarter.")
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     period.locked = locked

@@ -7,8 +7,6 @@ from pcc_portal.services import record_save
 from plan.models import ReportingPeriod
 from scrutiny.models import Action, ActionNote, ScrutinyMeeting
 
-PUBLISH = ScrutinyMeeting.PUBLISH
-
 
 @transaction.atomic
 def scrutiny_meeting_save(

@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from pcc_portal.mixins import PermissionMixin
 from plan import selectors, services
 from plan.models import ReportingPeriod
+from plan.permissions import LOCK_REPORTINGPERIOD, VIEW_DRAFTS
 from plan.views.plans import PlanMixin
 
 
@@ -53,8 +54,8 @@ class QuarterView(QuarterMixin, TemplateView):
             period=period,
             grid=grid,
             can_edit=services.edit_refusal(update=None, period=period, user=user) is None,
-            can_lock=user.has_perm(services.LOCK),
-            sees_drafts=user.has_perm("plan.view_drafts"),
+            can_lock=user.has_perm(LOCK_REPORTINGPERIOD),
+            sees_drafts=user.has_perm(VIEW_DRAFTS),
             neighbours=self.neighbours(period),
         )
         return context
@@ -69,7 +70,7 @@ class QuarterView(QuarterMixin, TemplateView):
 
 
 class QuarterLockView(PermissionMixin, QuarterMixin, View):
-    permission = services.LOCK
+    permission = LOCK_REPORTINGPERIOD
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):

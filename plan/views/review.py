@@ -11,6 +11,7 @@ from pcc_portal.people import display_name
 from plan import services
 from plan.forms import MeasureUpdateForm, ReturnForm
 from plan.models import MeasureUpdate
+from plan.permissions import APPROVE_MEASUREUPDATE, VIEW_DRAFTS
 from plan.views.updates import UpdateEditView
 
 
@@ -18,7 +19,7 @@ class UpdateTransitionView(PermissionMixin, View):
     """POST-only sign-off steps: submit, approve, return (with a reason), reopen."""
 
     http_method_names = ["post"]
-    permission = "plan.view_drafts"
+    permission = VIEW_DRAFTS
     action = ""
     done_message = ""
 
@@ -81,7 +82,7 @@ class UpdateReturnView(UpdateEditView):
                 return redirect(update.get_absolute_url())
             messages.success(request, "Update returned to staff with your reason.")
             return redirect(update.get_absolute_url())
-        if not request.user.has_perm(services.APPROVE):
+        if not request.user.has_perm(APPROVE_MEASUREUPDATE):
             raise PermissionDenied("Only an approver can return an update.")
         form = MeasureUpdateForm(instance=update, initial={"version": update.version})
         return self.render_update(

@@ -13,6 +13,7 @@ from plan import services
 from plan.forms import MeasureUpdateForm, ReturnForm
 from plan.history import display_value, update_history
 from plan.models import MeasureUpdate, OutcomeMeasure, ReportingPeriod
+from plan.permissions import ADD_MEASUREUPDATE, VIEW_DRAFTS
 from plan.views.quarters import QuarterMixin
 
 UPDATE_FIELDS = MeasureUpdateForm.Meta.fields
@@ -116,7 +117,7 @@ class UpdateFormMixin:
 class UpdateCreateView(PermissionMixin, UpdateFormMixin, QuarterMixin, TemplateView):
     """Entering the first update of a measure for a quarter."""
 
-    permission = "plan.add_measureupdate"
+    permission = ADD_MEASUREUPDATE
 
     def get_measure(self) -> OutcomeMeasure:
         return get_object_or_404(
@@ -159,7 +160,7 @@ class UpdateCreateView(PermissionMixin, UpdateFormMixin, QuarterMixin, TemplateV
 class UpdateEditView(PermissionMixin, UpdateFormMixin, TemplateView):
     """An update's page for staff: the form while it may be edited, its history, its actions."""
 
-    permission = "plan.view_drafts"
+    permission = VIEW_DRAFTS
 
     def get_update(self) -> MeasureUpdate:
         return get_object_or_404(

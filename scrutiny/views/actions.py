@@ -10,6 +10,7 @@ from scrutiny import services
 from scrutiny.filters import ActionFilter
 from scrutiny.forms import ActionForm, ActionNoteForm
 from scrutiny.models import Action, ScrutinyMeeting, TaskGroup
+from scrutiny.permissions import ADD_ACTION, ADD_ACTIONNOTE, CHANGE_ACTION
 
 ACTIONS = ("Actions", "/scrutiny/actions/")
 
@@ -45,13 +46,13 @@ class ActionDetailView(PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["notes"] = self.object.notes.select_related("author")
-        if self.request.user.has_perm("scrutiny.add_actionnote"):
+        if self.request.user.has_perm(ADD_ACTIONNOTE):
             context["note_form"] = kwargs.get("note_form") or ActionNoteForm()
         return context
 
 
 class ActionNoteCreateView(PermissionMixin, ActionDetailView):
-    permission = "scrutiny.add_actionnote"
+    permission = ADD_ACTIONNOTE
     http_method_names = ["post"]
 
     def post(self, request, pk):
@@ -80,7 +81,7 @@ class ActionFormMixin(RecordFormMixin):
 class ActionCreateView(ActionFormMixin, CreateView):
     """Raising an action at a scrutiny meeting (pk) or by a task group (slug)."""
 
-    permission = "scrutiny.add_action"
+    permission = ADD_ACTION
     page_title = "Add an action"
     success_message = "Action added."
 
@@ -110,7 +111,7 @@ class ActionCreateView(ActionFormMixin, CreateView):
 
 
 class ActionUpdateView(ActionFormMixin, UpdateView):
-    permission = "scrutiny.change_action"
+    permission = CHANGE_ACTION
     model = Action
     page_title = "Change the action"
     success_message = "Action saved."

@@ -17,7 +17,17 @@ from pcc_portal.publication import publication_context
 from scrutiny import services
 from scrutiny.filters import ScrutinyMeetingFilter
 from scrutiny.forms import ScrutinyMeetingForm, ScrutinyPaperForm, ScrutinyTopicForm
-from scrutiny.models import VIEW_UNPUBLISHED, ScrutinyMeeting, ScrutinyPaper, ScrutinyTopic
+from scrutiny.models import ScrutinyMeeting, ScrutinyPaper, ScrutinyTopic
+from scrutiny.permissions import (
+    ADD_SCRUTINYMEETING,
+    ADD_SCRUTINYPAPER,
+    ADD_SCRUTINYTOPIC,
+    CHANGE_SCRUTINYMEETING,
+    CHANGE_SCRUTINYTOPIC,
+    DELETE_SCRUTINYPAPER,
+    DELETE_SCRUTINYTOPIC,
+    VIEW_UNPUBLISHED,
+)
 
 MEETINGS = ("Scrutiny meetings", "/scrutiny/meetings/")
 
@@ -45,7 +55,7 @@ class MeetingListView(FilteredListMixin, PageMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_add"] = self.request.user.has_perm("scrutiny.add_scrutinymeeting")
+        context["can_add"] = self.request.user.has_perm(ADD_SCRUTINYMEETING)
         context["sees_unpublished"] = self.request.user.has_perm(VIEW_UNPUBLISHED)
         return context
 
@@ -89,14 +99,14 @@ class MeetingFormMixin(RecordFormMixin):
 
 
 class MeetingCreateView(MeetingFormMixin, CreateView):
-    permission = "scrutiny.add_scrutinymeeting"
+    permission = ADD_SCRUTINYMEETING
     page_title = "Record a scrutiny meeting"
     success_message = "Meeting recorded. Add its topics, papers and actions below."
     cancel_url = "/scrutiny/meetings/"
 
 
 class MeetingUpdateView(MeetingFormMixin, UpdateView):
-    permission = "scrutiny.change_scrutinymeeting"
+    permission = CHANGE_SCRUTINYMEETING
     success_message = "Meeting saved."
 
     def get_page_title(self):
@@ -155,7 +165,7 @@ class MeetingChildMixin(RecordFormMixin):
 
 
 class TopicCreateView(MeetingChildMixin, CreateView):
-    permission = "scrutiny.add_scrutinytopic"
+    permission = ADD_SCRUTINYTOPIC
     form_class = ScrutinyTopicForm
     page_title = "Add a topic"
     success_message = "Topic added."
@@ -170,7 +180,7 @@ class TopicCreateView(MeetingChildMixin, CreateView):
 
 
 class TopicUpdateView(MeetingChildMixin, UpdateView):
-    permission = "scrutiny.change_scrutinytopic"
+    permission = CHANGE_SCRUTINYTOPIC
     form_class = ScrutinyTopicForm
     model = ScrutinyTopic
     page_title = "Change the topic"
@@ -188,7 +198,7 @@ class TopicUpdateView(MeetingChildMixin, UpdateView):
 
 
 class TopicDeleteView(ConfirmDeleteMixin, DeleteView):
-    permission = "scrutiny.delete_scrutinytopic"
+    permission = DELETE_SCRUTINYTOPIC
     model = ScrutinyTopic
     page_title = "Delete this topic?"
     success_message = "Topic deleted."
@@ -198,7 +208,7 @@ class TopicDeleteView(ConfirmDeleteMixin, DeleteView):
 
 
 class PaperCreateView(MeetingChildMixin, CreateView):
-    permission = "scrutiny.add_scrutinypaper"
+    permission = ADD_SCRUTINYPAPER
     form_class = ScrutinyPaperForm
     page_title = "Add a paper"
     success_message = "Paper added."
@@ -210,7 +220,7 @@ class PaperCreateView(MeetingChildMixin, CreateView):
 
 
 class PaperDeleteView(ConfirmDeleteMixin, DeleteView):
-    permission = "scrutiny.delete_scrutinypaper"
+    permission = DELETE_SCRUTINYPAPER
     model = ScrutinyPaper
     page_title = "Delete this paper?"
     success_message = "Paper deleted."

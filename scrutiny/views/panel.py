@@ -10,6 +10,14 @@ from pcc_portal.mixins import PageMixin, PublicationView, RecordFormMixin
 from pcc_portal.publication import publication_context
 from scrutiny.forms import PanelMeetingForm, RecommendationForm, TaskGroupForm
 from scrutiny.models import PanelMeeting, Recommendation, TaskGroup
+from scrutiny.permissions import (
+    ADD_PANELMEETING,
+    ADD_RECOMMENDATION,
+    ADD_TASKGROUP,
+    CHANGE_PANELMEETING,
+    CHANGE_RECOMMENDATION,
+    CHANGE_TASKGROUP,
+)
 
 PANEL = ("Panel meetings", "/scrutiny/panel/")
 TASK_GROUPS = ("Task groups", "/scrutiny/task-groups/")
@@ -27,7 +35,7 @@ class PanelMeetingListView(PageMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["upcoming"] = PanelMeeting.objects.visible_to(self.request.user).upcoming().first()
-        context["can_add"] = self.request.user.has_perm("scrutiny.add_panelmeeting")
+        context["can_add"] = self.request.user.has_perm(ADD_PANELMEETING)
         return context
 
 
@@ -60,7 +68,7 @@ class PanelMeetingPublicationView(PublicationView):
 
 
 class PanelMeetingCreateView(RecordFormMixin, CreateView):
-    permission = "scrutiny.add_panelmeeting"
+    permission = ADD_PANELMEETING
     form_class = PanelMeetingForm
     page_title = "Add a panel meeting"
     success_message = "Panel meeting added."
@@ -71,7 +79,7 @@ class PanelMeetingCreateView(RecordFormMixin, CreateView):
 
 
 class PanelMeetingUpdateView(RecordFormMixin, UpdateView):
-    permission = "scrutiny.change_panelmeeting"
+    permission = CHANGE_PANELMEETING
     form_class = PanelMeetingForm
     page_title = "Change the panel meeting"
     success_message = "Panel meeting saved."
@@ -97,7 +105,7 @@ class TaskGroupListView(PageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_add"] = self.request.user.has_perm("scrutiny.add_taskgroup")
+        context["can_add"] = self.request.user.has_perm(ADD_TASKGROUP)
         return context
 
 
@@ -134,7 +142,7 @@ class TaskGroupPublicationView(PublicationView):
 
 
 class TaskGroupCreateView(RecordFormMixin, CreateView):
-    permission = "scrutiny.add_taskgroup"
+    permission = ADD_TASKGROUP
     form_class = TaskGroupForm
     page_title = "Add a task group"
     success_message = "Task group added."
@@ -145,7 +153,7 @@ class TaskGroupCreateView(RecordFormMixin, CreateView):
 
 
 class TaskGroupUpdateView(RecordFormMixin, UpdateView):
-    permission = "scrutiny.change_taskgroup"
+    permission = CHANGE_TASKGROUP
     form_class = TaskGroupForm
     model = TaskGroup
     page_title = "Change the task group"
@@ -179,7 +187,7 @@ class RecommendationFormMixin(RecordFormMixin):
 
 
 class RecommendationCreateView(RecommendationFormMixin, CreateView):
-    permission = "scrutiny.add_recommendation"
+    permission = ADD_RECOMMENDATION
     page_title = "Add a recommendation"
     success_message = "Recommendation added."
 
@@ -195,7 +203,7 @@ class RecommendationCreateView(RecommendationFormMixin, CreateView):
 
 
 class RecommendationUpdateView(RecommendationFormMixin, UpdateView):
-    permission = "scrutiny.change_recommendation"
+    permission = CHANGE_RECOMMENDATION
     model = Recommendation
     page_title = "Change the recommendation or its response"
     success_message = "Recommendation saved."
