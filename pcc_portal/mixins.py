@@ -2,6 +2,8 @@
 
 from django.views.generic import TemplateView
 
+from pcc_portal.services import record_delete
+
 
 class PageMixin:
     """Gives a page its <title>, <h1> and breadcrumbs (a list of (label, url) pairs)."""
@@ -183,12 +185,15 @@ class ConfirmDeleteMixin(PermissionMixin, PageMixin):
         from django.contrib import messages
         from django.shortcuts import redirect
 
-        from pcc_portal.services import record_delete
-
         success_url = self.get_success_url()
-        deleted = record_delete(instance=self.object, user=self.request.user)
+        deleted = self.delete_record()
         messages.success(self.request, self.success_message if deleted else self.held_message)
         return redirect(success_url)
+
+    def delete_record(self) -> bool:
+        """Deletes `self.object` (True), or holds the deletion for approval (False).
+        Apps with a service for the deletion call it here."""
+        return record_delete(instance=self.object, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

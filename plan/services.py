@@ -80,6 +80,13 @@ def allowed_actions(*, update: MeasureUpdate, user) -> dict[str, bool]:
     }
 
 
+def _saved(period: ReportingPeriod) -> ReportingPeriod:
+    """The quarter's saved row: a page may offer a quarter nobody has written to yet."""
+    if period.pk:
+        return period
+    return ReportingPeriod.get_or_create_for(period.financial_year, period.quarter)
+
+
 def _claim_version(update: MeasureUpdate, expected_version: int) -> None:
     """Moves the update to the next version if it is still at `expected_version`.
 
@@ -113,12 +120,13 @@ def measure_update_save(
     expected_version: int | None = None,
     submit: bool = False,
 ) -> MeasureUpdate:
-    """Creates or edits the update of `measure` for `period`, optionally submitting it.
+    """Creates or edits the update of `measure` for `period` (saving the quarter first if it
+    is new), optionally submitting it.
 
     Raises PermissionDenied (with the reason) when the user may not, and StaleUpdate when the
     update changed since `expected_version` was read.
     """
-    period = ReportingPeriod.objects.select_related("locked_by").get(pk=period.pk)
+    period = ReportingPeriod.objects.select_related("locked_by").get(pk=_saved(period).pk)
     if update is not None:
         update = MeasureUpdate.objects.select_related("period").get(pk=update.pk)
     if refusal := edit_refusal(update=update, period=period, user=user):
@@ -220,10 +228,11 @@ def measure_update_reopen(*, update: MeasureUpdate, user, expected_version: int)
 
 @transaction.atomic
 def reporting_period_set_lock(*, period: ReportingPeriod, user, locked: bool) -> ReportingPeriod:
-    """Locks (or unlocks) a quarter: while locked, none of its updates can change."""
+    """Locks (or unlocks) a quarter, saving it first if it is new: while locked, none of its
+    updates can change."""
     if not user.has_perm(LOCK_REPORTINGPERIOD):
         raise PermissionDenied("Only an approver can lock or unlock a quarter.")
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period = ReportingPeriod.objects.select_for_update().get(pk=_saved(period).pk)
     period.locked = locked
     period.locked_by = user if locked else None
     period.locked_at = timezone.now() if locked else None

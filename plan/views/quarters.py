@@ -74,10 +74,9 @@ class QuarterLockView(PermissionMixin, QuarterMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        period = self.get_period()
-        if not period.pk:
-            period = ReportingPeriod.get_or_create_for(period.financial_year, period.quarter)
         locked = request.POST.get("locked") == "1"
-        services.reporting_period_set_lock(period=period, user=request.user, locked=locked)
+        period = services.reporting_period_set_lock(
+            period=self.get_period(), user=request.user, locked=locked
+        )
         messages.success(request, f"{period.label} is {'locked' if locked else 'unlocked'}.")
         return redirect(self.quarter_url())

@@ -12,7 +12,7 @@ from pcc_portal.people import display_name
 from plan import services
 from plan.forms import MeasureUpdateForm, ReturnForm
 from plan.history import display_value, update_history
-from plan.models import MeasureUpdate, OutcomeMeasure, ReportingPeriod
+from plan.models import MeasureUpdate, OutcomeMeasure
 from plan.permissions import ADD_MEASUREUPDATE, VIEW_DRAFTS
 from plan.views.quarters import QuarterMixin
 
@@ -152,8 +152,6 @@ class UpdateCreateView(PermissionMixin, UpdateFormMixin, QuarterMixin, TemplateV
         form = MeasureUpdateForm(request.POST)
         if not form.is_valid():
             return self.render_form(form, update=None, measure=measure, period=period)
-        if not period.pk:
-            period = ReportingPeriod.get_or_create_for(period.financial_year, period.quarter)
         return self.save(form, measure=measure, period=period, update=None)
 
 

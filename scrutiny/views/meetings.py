@@ -203,6 +203,9 @@ class TopicDeleteView(ConfirmDeleteMixin, DeleteView):
     page_title = "Delete this topic?"
     success_message = "Topic deleted."
 
+    def delete_record(self):
+        return services.scrutiny_topic_delete(topic=self.object, user=self.request.user)
+
     def get_success_url(self):
         return self.object.meeting.get_absolute_url()
 
@@ -224,6 +227,9 @@ class PaperDeleteView(ConfirmDeleteMixin, DeleteView):
     model = ScrutinyPaper
     page_title = "Delete this paper?"
     success_message = "Paper deleted."
+
+    def delete_record(self):
+        return services.scrutiny_paper_delete(paper=self.object, user=self.request.user)
 
     def get_success_url(self):
         return self.object.meeting.get_absolute_url()
