@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 
@@ -140,9 +141,5 @@ def reader_priorities(request=None):
 
     Without a request (an export built outside a view), the reader is the public.
     """
-    from django.contrib.auth.models import AnonymousUser
-
-    from plan.models import Priority
-
     user = getattr(request, "user", None) or AnonymousUser()
     return Priority.objects.visible_to(user).for_choosing()

@@ -28,6 +28,7 @@ from scrutiny.permissions import (
     DELETE_SCRUTINYTOPIC,
     VIEW_UNPUBLISHED,
 )
+from scrutiny.selectors import meeting_detail
 
 MEETINGS = ("Scrutiny meetings", "/scrutiny/meetings/")
 
@@ -74,8 +75,6 @@ class MeetingDetailView(PageMixin, DetailView):
         return [MEETINGS]
 
     def get_context_data(self, **kwargs):
-        from scrutiny.selectors import meeting_detail
-
         context = super().get_context_data(**kwargs)
         context.update(meeting_detail(self.object, self.request.user))
         context.update(publication_context(self.object, self.request.user))
