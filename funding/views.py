@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
@@ -16,8 +17,8 @@ from funding.permissions import (
 )
 from pcc_portal.mixins import FilteredListMixin, PageMixin, RecordFormMixin
 
-FUNDING = ("Funding", "/funding/")
-AWARDS = ("Awards", "/funding/awards/")
+FUNDING = ("Funding", reverse_lazy("funding:summary"))
+AWARDS = ("Awards", reverse_lazy("funding:awards"))
 
 
 def award_rows():
@@ -130,10 +131,10 @@ class OrganisationCreateView(FundingFormMixin, CreateView):
     form_class = OrganisationForm
     page_title = "Add an organisation"
     success_message = "Organisation added."
-    cancel_url = "/funding/organisations/"
+    cancel_url = reverse_lazy("funding:organisations")
 
     def get_success_url(self):
-        return "/funding/organisations/"
+        return reverse("funding:organisations")
 
 
 class OrganisationUpdateView(FundingFormMixin, UpdateView):
@@ -142,10 +143,10 @@ class OrganisationUpdateView(FundingFormMixin, UpdateView):
     model = Organisation
     page_title = "Change the organisation"
     success_message = "Organisation saved."
-    cancel_url = "/funding/organisations/"
+    cancel_url = reverse_lazy("funding:organisations")
 
     def get_success_url(self):
-        return "/funding/organisations/"
+        return reverse("funding:organisations")
 
 
 class FundCreateView(FundingFormMixin, CreateView):
@@ -153,7 +154,7 @@ class FundCreateView(FundingFormMixin, CreateView):
     form_class = FundForm
     page_title = "Add a fund"
     success_message = "Fund added."
-    cancel_url = "/funding/"
+    cancel_url = reverse_lazy("funding:summary")
 
 
 class FundUpdateView(FundingFormMixin, UpdateView):
@@ -172,7 +173,7 @@ class AwardCreateView(FundingFormMixin, CreateView):
     form_class = AwardForm
     page_title = "Record an award or bid"
     success_message = "Award recorded. The totals include it if it is awarded."
-    cancel_url = "/funding/awards/"
+    cancel_url = reverse_lazy("funding:awards")
 
     def get_initial(self):
         fund = self.request.GET.get("fund")

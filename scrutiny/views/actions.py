@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
@@ -12,7 +13,7 @@ from scrutiny.forms import ActionForm, ActionNoteForm
 from scrutiny.models import Action, ScrutinyMeeting, TaskGroup
 from scrutiny.permissions import ADD_ACTION, ADD_ACTIONNOTE, CHANGE_ACTION
 
-ACTIONS = ("Actions", "/scrutiny/actions/")
+ACTIONS = ("Actions", reverse_lazy("scrutiny:actions"))
 
 
 def visible_actions(user):

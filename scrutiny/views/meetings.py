@@ -2,6 +2,7 @@
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse_lazy
 from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
@@ -30,7 +31,7 @@ from scrutiny.permissions import (
 )
 from scrutiny.selectors import meeting_detail
 
-MEETINGS = ("Scrutiny meetings", "/scrutiny/meetings/")
+MEETINGS = ("Scrutiny meetings", reverse_lazy("scrutiny:meetings"))
 
 
 def visible_meeting(user, pk) -> ScrutinyMeeting:
@@ -101,7 +102,7 @@ class MeetingCreateView(MeetingFormMixin, CreateView):
     permission = ADD_SCRUTINYMEETING
     page_title = "Record a scrutiny meeting"
     success_message = "Meeting recorded. Add its topics, papers and actions below."
-    cancel_url = "/scrutiny/meetings/"
+    cancel_url = reverse_lazy("scrutiny:meetings")
 
 
 class MeetingUpdateView(MeetingFormMixin, UpdateView):

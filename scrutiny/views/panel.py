@@ -3,6 +3,7 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
@@ -19,8 +20,8 @@ from scrutiny.permissions import (
     CHANGE_TASKGROUP,
 )
 
-PANEL = ("Panel meetings", "/scrutiny/panel/")
-TASK_GROUPS = ("Task groups", "/scrutiny/task-groups/")
+PANEL = ("Panel meetings", reverse_lazy("scrutiny:panel_meetings"))
+TASK_GROUPS = ("Task groups", reverse_lazy("scrutiny:task_groups"))
 
 
 class PanelMeetingListView(PageMixin, ListView):
@@ -72,7 +73,7 @@ class PanelMeetingCreateView(RecordFormMixin, CreateView):
     form_class = PanelMeetingForm
     page_title = "Add a panel meeting"
     success_message = "Panel meeting added."
-    cancel_url = "/scrutiny/panel/"
+    cancel_url = reverse_lazy("scrutiny:panel_meetings")
 
     def get_breadcrumbs(self):
         return [PANEL]
@@ -146,7 +147,7 @@ class TaskGroupCreateView(RecordFormMixin, CreateView):
     form_class = TaskGroupForm
     page_title = "Add a task group"
     success_message = "Task group added."
-    cancel_url = "/scrutiny/task-groups/"
+    cancel_url = reverse_lazy("scrutiny:task_groups")
 
     def get_breadcrumbs(self):
         return [TASK_GROUPS]
