@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
@@ -6,10 +7,18 @@ from funding import exports, selectors
 from funding.filters import AwardFilter
 from funding.forms import AwardForm, FundForm, OrganisationForm
 from funding.models import Award, Fund, Organisation
+from funding.permissions import (
+    ADD_AWARD,
+    ADD_FUND,
+    ADD_ORGANISATION,
+    CHANGE_AWARD,
+    CHANGE_FUND,
+    CHANGE_ORGANISATION,
+)
 from pcc_portal.mixins import FilteredListMixin, FormUserMixin, PageMixin, RecordFormMixin
 
-FUNDING = ("Funding", "/funding/")
-AWARDS = ("Awards", "/funding/awards/")
+FUNDING = ("Funding", reverse_lazy("funding:summary"))
+AWARDS = ("Awards", reverse_lazy("funding:awards"))
 
 
 def award_rows():
@@ -27,7 +36,7 @@ class SummaryView(PageMixin, TemplateView):
             summaries=selectors.funding_summary(),
             chart=chart,
             bars=selectors.chart_bars(chart),
-            can_add=self.request.user.has_perm("funding.add_award"),
+            can_add=self.request.user.has_perm(ADD_AWARD),
         )
         return context
 
@@ -48,7 +57,7 @@ class AwardListView(FilteredListMixin, PageMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filtered_total"] = self.object_list.order_by().total()
-        context["can_add"] = self.request.user.has_perm("funding.add_award")
+        context["can_add"] = self.request.user.has_perm(ADD_AWARD)
         return context
 
 
@@ -118,38 +127,38 @@ class FundingFormMixin(RecordFormMixin):
 
 
 class OrganisationCreateView(FundingFormMixin, CreateView):
-    permission = "funding.add_organisation"
+    permission = ADD_ORGANISATION
     form_class = OrganisationForm
     page_title = "Add an organisation"
     success_message = "Organisation added."
-    cancel_url = "/funding/organisations/"
+    cancel_url = reverse_lazy("funding:organisations")
 
     def get_success_url(self):
-        return "/funding/organisations/"
+        return reverse("funding:organisations")
 
 
 class OrganisationUpdateView(FundingFormMixin, UpdateView):
-    permission = "funding.change_organisation"
+    permission = CHANGE_ORGANISATION
     form_class = OrganisationForm
     model = Organisation
     page_title = "Change the organisation"
     success_message = "Organisation saved."
-    cancel_url = "/funding/organisations/"
+    cancel_url = reverse_lazy("funding:organisations")
 
     def get_success_url(self):
-        return "/funding/organisations/"
+        return reverse("funding:organisations")
 
 
 class FundCreateView(FormUserMixin, FundingFormMixin, CreateView):
-    permission = "funding.add_fund"
+    permission = ADD_FUND
     form_class = FundForm
     page_title = "Add a fund"
     success_message = "Fund added."
-    cancel_url = "/funding/"
+    cancel_url = reverse_lazy("funding:summary")
 
 
 class FundUpdateView(FormUserMixin, FundingFormMixin, UpdateView):
-    permission = "funding.change_fund"
+    permission = CHANGE_FUND
     form_class = FundForm
     model = Fund
     page_title = "Change the fund"
@@ -160,11 +169,11 @@ class FundUpdateView(FormUserMixin, FundingFormMixin, UpdateView):
 
 
 class AwardCreateView(FormUserMixin, FundingFormMixin, CreateView):
-    permission = "funding.add_award"
+    permission = ADD_AWARD
     form_class = AwardForm
     page_title = "Record an award or bid"
     success_message = "Award recorded. The totals include it if it is awarded."
-    cancel_url = "/funding/awards/"
+    cancel_url = reverse_lazy("funding:awards")
 
     def get_initial(self):
         fund = self.request.GET.get("fund")
@@ -173,7 +182,7 @@ class AwardCreateView(FormUserMixin, FundingFormMixin, CreateView):
 
 
 class AwardUpdateView(FormUserMixin, FundingFormMixin, UpdateView):
-    permission = "funding.change_award"
+    permission = CHANGE_AWARD
     form_class = AwardForm
     page_title = "Change the award"
     success_message = "Award saved."

@@ -6,14 +6,14 @@ import copy
 from django.utils import timezone
 
 from pcc_portal.display import value_display
+from pcc_portal.forms import add_version_field
 from pcc_portal.people import display_name
+from pcc_portal.publication import held_change_of
 
 
 def last_changed_by(record) -> tuple[str, object]:
     """Who last changed `record`, and when: its history, or the changes waiting for approval
     when those are newer (a held change is not in the record's history yet)."""
-    from pcc_portal.publication import held_change_of
-
     history = getattr(record, "history", None)
     entry = history.select_related("history_user").first() if history is not None else None
     who, when = (
@@ -61,8 +61,6 @@ def conflict_form(form, current, make_form):
 
     `make_form(data, instance)` builds the page's form (data None: unbound).
     """
-    from pcc_portal.mixins import add_version_field
-
     unbound = make_form(None, current)
     rows = []
     for name, field in form.fields.items():

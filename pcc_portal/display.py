@@ -8,14 +8,14 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from pcc_portal.numbers import format_number
+from pcc_portal.templatetags.portal import date_time, long_date
+
 BLANK = "(blank)"
 
 
 def value_display(field, value) -> str:
     """`value` of model or form `field` in words: choices by label, records by name, dates long."""
-    from pcc_portal.numbers import format_number
-    from pcc_portal.templatetags.portal import date_time, long_date
-
     if value is None or value == "" or value == []:
         return BLANK
     label_for_value = getattr(field, "label_for_value", None)

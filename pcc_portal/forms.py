@@ -1,3 +1,6 @@
+import datetime
+from decimal import Decimal
+
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
@@ -8,6 +11,7 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.utils import timezone
 
 
 class SignInForm(AuthenticationForm):
@@ -197,8 +201,6 @@ class NumberField(forms.DecimalField):
         return super().to_python(value)
 
     def prepare_value(self, value):
-        from decimal import Decimal
-
         if isinstance(value, Decimal):
             return format(value.normalize(), "f")
         return value
@@ -216,10 +218,6 @@ class TimeField(forms.TimeField):
 
 def combine_date_time(day, time):
     """A date and a wall-clock time in the portal's time zone, as an aware datetime."""
-    import datetime
-
-    from django.utils import timezone
-
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
@@ -239,6 +237,15 @@ class VersionField(forms.CharField):
 
     def run_validators(self, value):
         pass
+
+
+def add_version_field(form) -> None:
+    """Adds the hidden version the user opened to a form of a versioned record. A missing or
+    tampered version matches none, so the save is refused as stale, never made unchecked."""
+    form.fields["version"] = VersionField(initial=form.instance.version)
+    layout = getattr(getattr(form, "helper", None), "layout", None)
+    if layout is not None and "version" not in [n for n in layout.fields if isinstance(n, str)]:
+        layout.fields.insert(0, "version")
 
 
 class PublicationForm(forms.Form):

@@ -1,6 +1,17 @@
 """Small mixins every page view uses: its title and its breadcrumbs."""
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
 from django.views.generic import TemplateView
+
+from pcc_portal import publication
+from pcc_portal.conflicts import conflict_form
+from pcc_portal.forms import PublicationForm, add_version_field
+from pcc_portal.publication import held_root, pending_apply, pending_file, pending_summary
+from pcc_portal.services import StaleRecord, record_delete, record_save
 
 
 class PageMixin:
@@ -27,9 +38,6 @@ class PermissionMixin:
     permission: str = ""
 
     def dispatch(self, request, *args, **kwargs):
-        from django.contrib.auth.views import redirect_to_login
-        from django.core.exceptions import PermissionDenied
-
         if not request.user.has_perm(self.permission):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
@@ -57,8 +65,6 @@ class RecordFormMixin(PermissionMixin, PageMixin):
     cancel_url: str | None = None
 
     def get_form_kwargs(self):
-        from pcc_portal.publication import pending_apply
-
         kwargs = super().get_form_kwargs()
         instance = kwargs.get("instance")
         if instance is not None and instance.pk:
@@ -84,19 +90,11 @@ class RecordFormMixin(PermissionMixin, PageMixin):
         return {"expected_version": form.cleaned_data.get("version"), "m2m": m2m}
 
     def save(self, form):
-        from pcc_portal.services import record_save
-
         return record_save(
             instance=form.save(commit=False), user=self.request.user, **self.save_options(form)
         )
 
     def form_valid(self, form):
-        from django.contrib import messages
-        from django.core.exceptions import ValidationError
-        from django.shortcuts import redirect
-
-        from pcc_portal.services import StaleRecord
-
         try:
             self.object = self.save(form)
         except StaleRecord as stale:
@@ -114,7 +112,6 @@ class RecordFormMixin(PermissionMixin, PageMixin):
 
     def conflict(self, form, current):
         """Someone saved first: keep this user's entries, show both versions, save nothing."""
-        from pcc_portal.conflicts import conflict_form
 
         def make_form(data, instance):
             kwargs = {**self.get_form_kwargs(), "data": data, "instance": instance}
@@ -138,8 +135,6 @@ class RecordFormMixin(PermissionMixin, PageMixin):
         return self.object.get_absolute_url()
 
     def get_context_data(self, **kwargs):
-        from pcc_portal.publication import held_root
-
         context = super().get_context_data(**kwargs)
         context["cancel_url"] = self.get_cancel_url()
         context["caption"] = self.get_caption()
@@ -156,17 +151,6 @@ class RecordFormMixin(PermissionMixin, PageMixin):
 
     def get_caption(self) -> str:
         return ""
-
-
-def add_version_field(form) -> None:
-    """Adds the hidden version the user opened to a form of a versioned record. A missing or
-    tampered version matches none, so the save is refused as stale, never made unchecked."""
-    from pcc_portal.forms import VersionField
-
-    form.fields["version"] = VersionField(initial=form.instance.version)
-    layout = getattr(getattr(form, "helper", None), "layout", None)
-    if layout is not None and "version" not in [n for n in layout.fields if isinstance(n, str)]:
-        layout.fields.insert(0, "version")
 
 
 class FormUserMixin:
@@ -187,15 +171,15 @@ class ConfirmDeleteMixin(PermissionMixin, PageMixin):
     held_message = "Removal saved as a change waiting for approval."
 
     def form_valid(self, form):
-        from django.contrib import messages
-        from django.shortcuts import redirect
-
-        from pcc_portal.services import record_delete
-
         success_url = self.get_success_url()
-        deleted = record_delete(instance=self.object, user=self.request.user)
+        deleted = self.delete_record()
         messages.success(self.request, self.success_message if deleted else self.held_message)
         return redirect(success_url)
+
+    def delete_record(self) -> bool:
+        """Deletes `self.object` (True), or holds the deletion for approval (False).
+        Apps with a service for the deletion call it here."""
+        return record_delete(instance=self.object, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -231,9 +215,6 @@ class PublicationView(PageMixin, TemplateView):
     template_name = "components/publication.html"
 
     def dispatch(self, request, *args, **kwargs):
-        from django.contrib.auth.views import redirect_to_login
-        from django.core.exceptions import PermissionDenied
-
         self.root = self.get_root()
         if not request.user.has_perm(self.change_permission()):
             if not request.user.is_authenticated:
@@ -252,9 +233,6 @@ class PublicationView(PageMixin, TemplateView):
         return f"Publication of “{self.root}”"
 
     def get_context_data(self, **kwargs):
-        from pcc_portal.forms import PublicationForm
-        from pcc_portal.publication import pending_summary
-
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context.update(
@@ -269,10 +247,6 @@ class PublicationView(PageMixin, TemplateView):
 
     def file(self, request, key: str):
         """An uploaded file held with a change, for the approver to read before publishing."""
-        from django.http import FileResponse, Http404
-
-        from pcc_portal.publication import pending_file
-
         handle = pending_file(self.root, key)
         if handle is None:
             raise Http404("No such file waits for approval here.")
@@ -284,12 +258,6 @@ class PublicationView(PageMixin, TemplateView):
     }
 
     def post(self, request, *args, **kwargs):
-        from django.contrib import messages
-        from django.core.exceptions import ValidationError
-        from django.shortcuts import redirect
-
-        from pcc_portal.forms import PublicationForm
-
         form = PublicationForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -307,8 +275,6 @@ class PublicationView(PageMixin, TemplateView):
         return redirect(self.root.get_absolute_url())
 
     def perform(self, action: str, data: dict) -> str:
-        from pcc_portal import publication
-
         root, user, reviewed = self.root, self.request.user, data["reviewed"]
         if action == "discard":
             count = publication.pending_discard(

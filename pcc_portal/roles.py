@@ -25,6 +25,10 @@ class Role:
     permissions: tuple[str, ...]
 
 
+# The apps' permissions are declared in their own `permissions` modules (plan.permissions,
+# scrutiny.permissions, funding.permissions, ...). They are named here as strings because
+# pcc_portal sits below the apps and imports none of them; sync_roles() refuses a name that
+# does not exist, so a typo cannot pass unnoticed.
 _staff_permissions: tuple[str, ...] = (
     VIEW_EXEMPT,
     "plan.view_drafts",

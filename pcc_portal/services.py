@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 
 from pcc_portal.models import VersionedModel
+from pcc_portal.publication import held_root, pending_apply, pending_record, record_delete_now
 
 
 class StaleRecord(Exception):
@@ -30,8 +31,6 @@ def version_claim(instance: VersionedModel, expected_version: int | None) -> Non
         instance.version = rows.values_list("version", flat=True).get()
         return
     if not rows.filter(version=expected_version).update(version=F("version") + 1):
-        from pcc_portal.publication import pending_apply
-
         current = type(instance)._default_manager.get(pk=instance.pk)
         raise StaleRecord(pending_apply(current))
     instance.version = expected_version + 1
@@ -55,8 +54,6 @@ def record_save(
     instead (see pcc_portal.publication) and `instance.held_for_approval` is True; approvers'
     own publishing steps, which check their permission first, pass `gate=False`.
     """
-    from pcc_portal.publication import held_root, pending_record
-
     instance.full_clean()
     if isinstance(instance, VersionedModel) and instance.pk:
         version_claim(instance, expected_version)
@@ -78,8 +75,6 @@ def record_save(
 def record_delete(*, instance, user) -> bool:
     """Deletes `instance` (and its files, once the deletion is committed); while what it
     belongs to is published, the deletion waits for an approver. True if deleted now."""
-    from pcc_portal.publication import held_root, pending_record, record_delete_now
-
     if (root := held_root(instance)) is not None:
         pending_record(root=root, instance=instance, user=user, delete=True)
         return False

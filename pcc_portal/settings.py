@@ -189,6 +189,7 @@ TWO_FACTOR_EXEMPT_USERNAMES = ["staff", "approver", "panel", "admin"] if DEBUG e
 
 def _totp_issuer(device) -> str:
     """The name authenticator apps show beside the code: the portal's, from the office profile."""
+    # Imported when called: settings load before the apps, and twofactor needs their models.
     from pcc_portal.twofactor import totp_issuer
 
     return totp_issuer(device)

@@ -7,6 +7,7 @@ are exempt only while DEBUG is on.
 """
 
 import re
+from base64 import b32encode
 from dataclasses import dataclass
 
 import segno
@@ -21,6 +22,7 @@ from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pcc_portal.models import OfficeProfile
 from pcc_portal.roles import OPCC_APPROVER, OPCC_STAFF
 
 REQUIRED_ROLES = (OPCC_STAFF, OPCC_APPROVER)
@@ -35,8 +37,6 @@ SET_UP = "set_up"
 
 def totp_issuer(device) -> str:
     """The name an authenticator app shows beside the portal's codes."""
-    from pcc_portal.models import OfficeProfile
-
     return OfficeProfile.load().service_name
 
 
@@ -118,8 +118,6 @@ def totp_device_start(*, user) -> TOTPDevice:
 
 def totp_device_secret(device: TOTPDevice) -> str:
     """The secret as people type it into an app: base32, in groups of four."""
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 

@@ -1,3 +1,4 @@
+from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, connection
@@ -89,8 +90,6 @@ class SignOutView(auth_views.LogoutView):
 
 def locked_out(request, original_response=None, credentials=None):
     """What django-axes shows when sign-in is locked: a page, with 429 Too Many Requests."""
-    from axes.helpers import get_cool_off, get_failure_limit
-
     cool_off = get_cool_off(request)
     context = {
         "page_title": "Sign-in locked",

@@ -16,9 +16,9 @@ from simple_history.models import HistoricalRecords
 
 from pcc_portal.models import TimeStampedModel
 from plan.periods import financial_year_label, quarter_of, quarter_slug
+from plan.permissions import VIEW_DRAFTS
 
 COMMENTARY_MAX_LENGTH = 10_000
-VIEW_DRAFTS = "plan.view_drafts"
 
 
 class PlanQuerySet(models.QuerySet):

@@ -12,12 +12,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from pcc_portal.people import display_name
-from pcc_portal.services import StaleRecord
+from pcc_portal.services import StaleRecord, record_save
 from plan.models import MeasureUpdate, OutcomeMeasure, ReportingPeriod
+from plan.permissions import APPROVE_MEASUREUPDATE, CHANGE_MEASUREUPDATE, LOCK_REPORTINGPERIOD
 
-CHANGE = "plan.change_measureupdate"
-APPROVE = "plan.approve_measureupdate"
-LOCK = "plan.lock_reportingperiod"
 Status = MeasureUpdate.Status
 
 
@@ -39,12 +37,12 @@ def edit_refusal(*, update: MeasureUpdate | None, period: ReportingPeriod, user)
     """Why `user` may not edit this update (or create one for this quarter); None if they may."""
     if refusal := locked_refusal(period):
         return refusal
-    if not user.has_perm(CHANGE):
+    if not user.has_perm(CHANGE_MEASUREUPDATE):
         return "Only office staff can enter or change quarterly updates."
     if update is None or update.status in (Status.DRAFT, Status.RETURNED):
         return None
     if update.status == Status.SUBMITTED:
-        if user.has_perm(APPROVE):
+        if user.has_perm(APPROVE_MEASUREUPDATE):
             return None
         return "This update has been submitted for approval, so only an approver can change it."
     return "This update is approved, so it cannot be changed unless an approver reopens it."
@@ -59,7 +57,7 @@ def _transition_refusal(update: MeasureUpdate, user, *, to: str) -> str | None:
         Status.RETURNED: (Status.SUBMITTED,),
         Status.DRAFT: (Status.APPROVED,),  # reopening
     }[to]
-    needs = CHANGE if to == Status.SUBMITTED else APPROVE
+    needs = CHANGE_MEASUREUPDATE if to == Status.SUBMITTED else APPROVE_MEASUREUPDATE
     if not user.has_perm(needs):
         return (
             "Only office staff can submit updates."
@@ -82,6 +80,13 @@ def allowed_actions(*, update: MeasureUpdate, user) -> dict[str, bool]:
     }
 
 
+def _saved(period: ReportingPeriod) -> ReportingPeriod:
+    """The quarter's saved row: a page may offer a quarter nobody has written to yet."""
+    if period.pk:
+        return period
+    return ReportingPeriod.get_or_create_for(period.financial_year, period.quarter)
+
+
 def _claim_version(update: MeasureUpdate, expected_version: int) -> None:
     """Moves the update to the next version if it is still at `expected_version`.
 
@@ -98,12 +103,10 @@ def _claim_version(update: MeasureUpdate, expected_version: int) -> None:
 
 
 def _save(update: MeasureUpdate, user, reason: str) -> MeasureUpdate:
+    """Saves through the shared writer. The version was claimed above, and an update's own
+    sign-off is its approval, so it is never held as a pending change."""
     update.updated_by = user
-    update._history_user = user
-    update._change_reason = reason
-    update.full_clean()
-    update.save()
-    return update
+    return record_save(instance=update, user=user, reason=reason, gate=False)
 
 
 @transaction.atomic
@@ -117,12 +120,13 @@ def measure_update_save(
     expected_version: int | None = None,
     submit: bool = False,
 ) -> MeasureUpdate:
-    """Creates or edits the update of `measure` for `period`, optionally submitting it.
+    """Creates or edits the update of `measure` for `period` (saving the quarter first if it
+    is new), optionally submitting it.
 
     Raises PermissionDenied (with the reason) when the user may not, and StaleUpdate when the
     update changed since `expected_version` was read.
     """
-    period = ReportingPeriod.objects.select_related("locked_by").get(pk=period.pk)
+    period = ReportingPeriod.objects.select_related("locked_by").get(pk=_saved(period).pk)
     if update is not None:
         update = MeasureUpdate.objects.select_related("period").get(pk=update.pk)
     if refusal := edit_refusal(update=update, period=period, user=user):
@@ -224,10 +228,11 @@ def measure_update_reopen(*, update: MeasureUpdate, user, expected_version: int)
 
 @transaction.atomic
 def reporting_period_set_lock(*, period: ReportingPeriod, user, locked: bool) -> ReportingPeriod:
-    """Locks (or unlocks) a quarter: while locked, none of its updates can change."""
-    if not user.has_perm(LOCK):
+    """Locks (or unlocks) a quarter, saving it first if it is new: while locked, none of its
+    updates can change."""
+    if not user.has_perm(LOCK_REPORTINGPERIOD):
         raise PermissionDenied("Only an approver can lock or unlock a quarter.")
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period = ReportingPeriod.objects.select_for_update().get(pk=_saved(period).pk)
     period.locked = locked
     period.locked_by = user if locked else None
     period.locked_at = timezone.now() if locked else None

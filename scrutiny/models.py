@@ -14,9 +14,13 @@ from simple_history.models import HistoricalRecords
 from pcc_portal.models import Publishable, PublishableQuerySet, TimeStampedModel, VersionedModel
 from pcc_portal.uploads import GeneratedName
 from plan.models import Priority, ReportingPeriod
+from scrutiny.permissions import (
+    PUBLISH_PANELMEETING,
+    PUBLISH_SCRUTINYMEETING,
+    PUBLISH_TASKGROUP,
+    VIEW_UNPUBLISHED,
+)
 from scrutiny.validators import validate_pdf
-
-VIEW_UNPUBLISHED = "scrutiny.view_unpublished_meetings"
 
 
 class ScrutinyMeetingQuerySet(PublishableQuerySet):
@@ -26,7 +30,7 @@ class ScrutinyMeetingQuerySet(PublishableQuerySet):
 
 class ScrutinyMeeting(Publishable, VersionedModel, TimeStampedModel):
     VIEW_UNPUBLISHED = VIEW_UNPUBLISHED
-    PUBLISH = "scrutiny.publish_scrutinymeeting"
+    PUBLISH = PUBLISH_SCRUTINYMEETING
 
     class Kind(models.TextChoices):
         STRATEGIC_SCRUTINY = "strategic_scrutiny", "Strategic Scrutiny meeting"
@@ -163,7 +167,7 @@ class PanelMeeting(Publishable, VersionedModel, TimeStampedModel):
     """A meeting of the Police and Crime Panel: what papers are written for."""
 
     VIEW_UNPUBLISHED = VIEW_UNPUBLISHED
-    PUBLISH = "scrutiny.publish_panelmeeting"
+    PUBLISH = PUBLISH_PANELMEETING
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
@@ -213,7 +217,7 @@ class TaskGroupQuerySet(PublishableQuerySet):
 
 class TaskGroup(Publishable, VersionedModel, TimeStampedModel):
     VIEW_UNPUBLISHED = VIEW_UNPUBLISHED
-    PUBLISH = "scrutiny.publish_taskgroup"
+    PUBLISH = PUBLISH_TASKGROUP
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"

@@ -1,13 +1,13 @@
 """Writes to scrutiny records: each validates, runs in a transaction and keeps history."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from pcc_portal.services import record_save
+from pcc_portal.services import record_delete, record_save
 from plan.models import ReportingPeriod
-from scrutiny.models import Action, ActionNote, ScrutinyMeeting
-
-PUBLISH = ScrutinyMeeting.PUBLISH
+from scrutiny.models import Action, ActionNote, ScrutinyMeeting, ScrutinyPaper, ScrutinyTopic
+from scrutiny.permissions import DELETE_SCRUTINYPAPER, DELETE_SCRUTINYTOPIC
 
 
 @transaction.atomic
@@ -41,3 +41,20 @@ def action_save(*, action: Action, user, **options) -> Action:
     elif action.closed_on is None:
         action.closed_on = timezone.localdate()
     return record_save(instance=action, user=user, **options)
+
+
+def scrutiny_topic_delete(*, topic: ScrutinyTopic, user) -> bool:
+    """Deletes a topic of a meeting. While the meeting is published, the deletion waits for an
+    approver instead. True if the topic was deleted now."""
+    if not user.has_perm(DELETE_SCRUTINYTOPIC):
+        raise PermissionDenied("Only office staff can delete a topic.")
+    return record_delete(instance=topic, user=user)
+
+
+def scrutiny_paper_delete(*, paper: ScrutinyPaper, user) -> bool:
+    """Deletes a paper of a meeting, and its file from storage once the deletion is committed.
+    While the meeting is published, the deletion (and the file) wait for an approver instead.
+    True if the paper was deleted now."""
+    if not user.has_perm(DELETE_SCRUTINYPAPER):
+        raise PermissionDenied("Only office staff can delete a paper.")
+    return record_delete(instance=paper, user=user)

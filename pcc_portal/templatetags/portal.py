@@ -5,8 +5,11 @@ import datetime
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
 
 from pcc_portal.markdown import render_markdown
+from pcc_portal.numbers import format_money, format_number
+from pcc_portal.people import display_name
 
 register = template.Library()
 
@@ -72,8 +75,6 @@ TAG_COLOURS = {
 @register.simple_tag
 def status_tag(value: str, label: str):
     """A GOV.UK tag with the status in words."""
-    from django.utils.html import format_html
-
     colour = TAG_COLOURS.get(value, "grey")
     return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label)
 
@@ -81,22 +82,16 @@ def status_tag(value: str, label: str):
 @register.filter
 def person(user) -> str:
     """A user's full name, else their user name."""
-    from pcc_portal.people import display_name
-
     return display_name(user) if user else ""
 
 
 @register.filter
 def number(value) -> str:
     """1,250 or 12.5."""
-    from pcc_portal.numbers import format_number
-
     return format_number(value)
 
 
 @register.filter
 def money(value) -> str:
     """£1,275,000, or £13,500.50."""
-    from pcc_portal.numbers import format_money
-
     return format_money(value)

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from plan.tests.factories import make_plan_with_measures
 from scrutiny.models import Action, ScrutinyMeeting, ScrutinyPaper, ScrutinyTopic
 from scrutiny.tests.factories import (
+    at,
     make_action,
     make_meeting,
     make_panel_meeting,
@@ -324,20 +325,29 @@ def test_action_tracker_filters_and_says_overdue_in_words(client_for, data):
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "message", "lists_2019"),
     [
-        {"year": "abc"},
-        {"priority": "999999"},
-        {"kind": "<b>"},
-        {"page": "abc"},
-        {"year": "2021", "priority": "x"},
+        ({"year": "abc"}, "Choose a year from the list", True),
+        ({"priority": "999999"}, "Choose a priority from the list", True),
+        ({"kind": "<b>"}, "Choose a kind from the list", True),
+        # The wrong filter is ignored; the right one beside it still applies.
+        ({"year": "2021", "priority": "x"}, "Choose a priority from the list", False),
     ],
 )
-def test_nonsense_filters_give_a_message_not_a_500(client_for, data, query):
+def test_nonsense_filters_give_a_message_not_a_500(client_for, data, query, message, lists_2019):
+    make_meeting(title="Meeting of 2019", starts_at=at("2019-09-17"))
     response = client_for("anonymous").get("/scrutiny/meetings/", query)
-    assert response.status_code in (200, 404)
-    if response.status_code == 200 and "page" not in query:
-        assert "from the list" in text(soup(response).find(class_="govuk-error-summary"))
+    assert response.status_code == 200
+    page = soup(response)
+    assert message in text(page.find(class_="govuk-error-summary"))
+    assert "Published meeting" in text(page.main)
+    assert ("Meeting of 2019" in text(page.main)) is lists_2019
+
+
+@pytest.mark.parametrize("number", ["abc", "999"])
+def test_a_page_number_that_is_no_page_of_the_list_is_404(client_for, data, number):
+    response = client_for("anonymous").get("/scrutiny/meetings/", {"page": number})
+    assert response.status_code == 404
 
 
 def test_meetings_filter_by_priority(client_for, data):

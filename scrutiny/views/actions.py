@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
@@ -16,8 +17,9 @@ from scrutiny import services
 from scrutiny.filters import ActionFilter
 from scrutiny.forms import ActionForm, ActionNoteForm
 from scrutiny.models import Action, ScrutinyMeeting, TaskGroup
+from scrutiny.permissions import ADD_ACTION, ADD_ACTIONNOTE, CHANGE_ACTION
 
-ACTIONS = ("Actions", "/scrutiny/actions/")
+ACTIONS = ("Actions", reverse_lazy("scrutiny:actions"))
 
 
 def visible_actions(user):
@@ -51,13 +53,13 @@ class ActionDetailView(PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["notes"] = self.object.notes.select_related("author")
-        if self.request.user.has_perm("scrutiny.add_actionnote"):
+        if self.request.user.has_perm(ADD_ACTIONNOTE):
             context["note_form"] = kwargs.get("note_form") or ActionNoteForm()
         return context
 
 
 class ActionNoteCreateView(PermissionMixin, ActionDetailView):
-    permission = "scrutiny.add_actionnote"
+    permission = ADD_ACTIONNOTE
     http_method_names = ["post"]
 
     def post(self, request, pk):
@@ -86,7 +88,7 @@ class ActionFormMixin(FormUserMixin, RecordFormMixin):
 class ActionCreateView(ActionFormMixin, CreateView):
     """Raising an action at a scrutiny meeting (pk) or by a task group (slug)."""
 
-    permission = "scrutiny.add_action"
+    permission = ADD_ACTION
     page_title = "Add an action"
     success_message = "Action added."
 
@@ -116,7 +118,7 @@ class ActionCreateView(ActionFormMixin, CreateView):
 
 
 class ActionUpdateView(ActionFormMixin, UpdateView):
-    permission = "scrutiny.change_action"
+    permission = CHANGE_ACTION
     model = Action
     page_title = "Change the action"
     success_message = "Action saved."

@@ -2,6 +2,7 @@
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse_lazy
 from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
@@ -19,9 +20,20 @@ from pcc_portal.sequences import next_number
 from scrutiny import services
 from scrutiny.filters import ScrutinyMeetingFilter
 from scrutiny.forms import ScrutinyMeetingForm, ScrutinyPaperForm, ScrutinyTopicForm
-from scrutiny.models import VIEW_UNPUBLISHED, ScrutinyMeeting, ScrutinyPaper, ScrutinyTopic
+from scrutiny.models import ScrutinyMeeting, ScrutinyPaper, ScrutinyTopic
+from scrutiny.permissions import (
+    ADD_SCRUTINYMEETING,
+    ADD_SCRUTINYPAPER,
+    ADD_SCRUTINYTOPIC,
+    CHANGE_SCRUTINYMEETING,
+    CHANGE_SCRUTINYTOPIC,
+    DELETE_SCRUTINYPAPER,
+    DELETE_SCRUTINYTOPIC,
+    VIEW_UNPUBLISHED,
+)
+from scrutiny.selectors import meeting_detail
 
-MEETINGS = ("Scrutiny meetings", "/scrutiny/meetings/")
+MEETINGS = ("Scrutiny meetings", reverse_lazy("scrutiny:meetings"))
 
 
 def visible_meeting(user, pk) -> ScrutinyMeeting:
@@ -47,7 +59,7 @@ class MeetingListView(FilteredListMixin, PageMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_add"] = self.request.user.has_perm("scrutiny.add_scrutinymeeting")
+        context["can_add"] = self.request.user.has_perm(ADD_SCRUTINYMEETING)
         context["sees_unpublished"] = self.request.user.has_perm(VIEW_UNPUBLISHED)
         return context
 
@@ -66,8 +78,6 @@ class MeetingDetailView(PageMixin, DetailView):
         return [MEETINGS]
 
     def get_context_data(self, **kwargs):
-        from scrutiny.selectors import meeting_detail
-
         context = super().get_context_data(**kwargs)
         context.update(meeting_detail(self.object, self.request.user))
         context.update(publication_context(self.object, self.request.user))
@@ -91,14 +101,14 @@ class MeetingFormMixin(RecordFormMixin):
 
 
 class MeetingCreateView(MeetingFormMixin, CreateView):
-    permission = "scrutiny.add_scrutinymeeting"
+    permission = ADD_SCRUTINYMEETING
     page_title = "Record a scrutiny meeting"
     success_message = "Meeting recorded. Add its topics, papers and actions below."
-    cancel_url = "/scrutiny/meetings/"
+    cancel_url = reverse_lazy("scrutiny:meetings")
 
 
 class MeetingUpdateView(MeetingFormMixin, UpdateView):
-    permission = "scrutiny.change_scrutinymeeting"
+    permission = CHANGE_SCRUTINYMEETING
     success_message = "Meeting saved."
 
     def get_page_title(self):
@@ -157,7 +167,7 @@ class MeetingChildMixin(RecordFormMixin):
 
 
 class TopicCreateView(FormUserMixin, MeetingChildMixin, CreateView):
-    permission = "scrutiny.add_scrutinytopic"
+    permission = ADD_SCRUTINYTOPIC
     form_class = ScrutinyTopicForm
     page_title = "Add a topic"
     success_message = "Topic added."
@@ -172,7 +182,7 @@ class TopicCreateView(FormUserMixin, MeetingChildMixin, CreateView):
 
 
 class TopicUpdateView(FormUserMixin, MeetingChildMixin, UpdateView):
-    permission = "scrutiny.change_scrutinytopic"
+    permission = CHANGE_SCRUTINYTOPIC
     form_class = ScrutinyTopicForm
     model = ScrutinyTopic
     page_title = "Change the topic"
@@ -190,17 +200,20 @@ class TopicUpdateView(FormUserMixin, MeetingChildMixin, UpdateView):
 
 
 class TopicDeleteView(ConfirmDeleteMixin, DeleteView):
-    permission = "scrutiny.delete_scrutinytopic"
+    permission = DELETE_SCRUTINYTOPIC
     model = ScrutinyTopic
     page_title = "Delete this topic?"
     success_message = "Topic deleted."
+
+    def delete_record(self):
+        return services.scrutiny_topic_delete(topic=self.object, user=self.request.user)
 
     def get_success_url(self):
         return self.object.meeting.get_absolute_url()
 
 
 class PaperCreateView(MeetingChildMixin, CreateView):
-    permission = "scrutiny.add_scrutinypaper"
+    permission = ADD_SCRUTINYPAPER
     form_class = ScrutinyPaperForm
     page_title = "Add a paper"
     success_message = "Paper added."
@@ -212,10 +225,13 @@ class PaperCreateView(MeetingChildMixin, CreateView):
 
 
 class PaperDeleteView(ConfirmDeleteMixin, DeleteView):
-    permission = "scrutiny.delete_scrutinypaper"
+    permission = DELETE_SCRUTINYPAPER
     model = ScrutinyPaper
     page_title = "Delete this paper?"
     success_message = "Paper deleted."
+
+    def delete_record(self):
+        return services.scrutiny_paper_delete(paper=self.object, user=self.request.user)
 
     def get_success_url(self):
         return self.object.meeting.get_absolute_url()

@@ -3,6 +3,7 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
@@ -11,9 +12,17 @@ from pcc_portal.publication import publication_context
 from pcc_portal.sequences import next_number
 from scrutiny.forms import PanelMeetingForm, RecommendationForm, TaskGroupForm
 from scrutiny.models import PanelMeeting, Recommendation, TaskGroup
+from scrutiny.permissions import (
+    ADD_PANELMEETING,
+    ADD_RECOMMENDATION,
+    ADD_TASKGROUP,
+    CHANGE_PANELMEETING,
+    CHANGE_RECOMMENDATION,
+    CHANGE_TASKGROUP,
+)
 
-PANEL = ("Panel meetings", "/scrutiny/panel/")
-TASK_GROUPS = ("Task groups", "/scrutiny/task-groups/")
+PANEL = ("Panel meetings", reverse_lazy("scrutiny:panel_meetings"))
+TASK_GROUPS = ("Task groups", reverse_lazy("scrutiny:task_groups"))
 
 
 class PanelMeetingListView(PageMixin, ListView):
@@ -28,7 +37,7 @@ class PanelMeetingListView(PageMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["upcoming"] = PanelMeeting.objects.visible_to(self.request.user).upcoming().first()
-        context["can_add"] = self.request.user.has_perm("scrutiny.add_panelmeeting")
+        context["can_add"] = self.request.user.has_perm(ADD_PANELMEETING)
         return context
 
 
@@ -61,18 +70,18 @@ class PanelMeetingPublicationView(PublicationView):
 
 
 class PanelMeetingCreateView(RecordFormMixin, CreateView):
-    permission = "scrutiny.add_panelmeeting"
+    permission = ADD_PANELMEETING
     form_class = PanelMeetingForm
     page_title = "Add a panel meeting"
     success_message = "Panel meeting added."
-    cancel_url = "/scrutiny/panel/"
+    cancel_url = reverse_lazy("scrutiny:panel_meetings")
 
     def get_breadcrumbs(self):
         return [PANEL]
 
 
 class PanelMeetingUpdateView(RecordFormMixin, UpdateView):
-    permission = "scrutiny.change_panelmeeting"
+    permission = CHANGE_PANELMEETING
     form_class = PanelMeetingForm
     page_title = "Change the panel meeting"
     success_message = "Panel meeting saved."
@@ -98,7 +107,7 @@ class TaskGroupListView(PageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_add"] = self.request.user.has_perm("scrutiny.add_taskgroup")
+        context["can_add"] = self.request.user.has_perm(ADD_TASKGROUP)
         return context
 
 
@@ -135,18 +144,18 @@ class TaskGroupPublicationView(PublicationView):
 
 
 class TaskGroupCreateView(RecordFormMixin, CreateView):
-    permission = "scrutiny.add_taskgroup"
+    permission = ADD_TASKGROUP
     form_class = TaskGroupForm
     page_title = "Add a task group"
     success_message = "Task group added."
-    cancel_url = "/scrutiny/task-groups/"
+    cancel_url = reverse_lazy("scrutiny:task_groups")
 
     def get_breadcrumbs(self):
         return [TASK_GROUPS]
 
 
 class TaskGroupUpdateView(RecordFormMixin, UpdateView):
-    permission = "scrutiny.change_taskgroup"
+    permission = CHANGE_TASKGROUP
     form_class = TaskGroupForm
     model = TaskGroup
     page_title = "Change the task group"
@@ -180,7 +189,7 @@ class RecommendationFormMixin(RecordFormMixin):
 
 
 class RecommendationCreateView(RecommendationFormMixin, CreateView):
-    permission = "scrutiny.add_recommendation"
+    permission = ADD_RECOMMENDATION
     page_title = "Add a recommendation"
     success_message = "Recommendation added."
 
@@ -196,7 +205,7 @@ class RecommendationCreateView(RecommendationFormMixin, CreateView):
 
 
 class RecommendationUpdateView(RecommendationFormMixin, UpdateView):
-    permission = "scrutiny.change_recommendation"
+    permission = CHANGE_RECOMMENDATION
     model = Recommendation
     page_title = "Change the recommendation or its response"
     success_message = "Recommendation saved."

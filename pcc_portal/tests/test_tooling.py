@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "find-python.sh"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "find-python.sh"
 
 
 def find_python(path_dirs: list[Path], home: Path) -> subprocess.CompletedProcess:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "x7Rk2vN9qLw4Zp8Tb3Yc6Hf1Jm5Sd0Ga_Ue-Xi7Oq2Wl9Ev4Kn8",

@@ -93,15 +93,3 @@ def test_a_date_in_a_web_address_reaches_the_view_as_a_date_even_the_last_one():
     assert reverse("scrutiny:panel_meeting", kwargs={"date": datetime.date(2021, 10, 12)}) == (
         "/scrutiny/panel/2021-10-12/"
     )
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("huge", [10**20, -(10**20), 2**63])
-def test_ids_too_large_for_the_database_find_nothing_and_leave_the_rest(huge):
-    from plan.models import Plan
-    from plan.tests.factories import make_plan
-
-    plan = make_plan()
-    assert list(Plan.objects.filter(pk__in=[huge, plan.pk])) == [plan]
-    assert not Plan.objects.filter(pk__in=[huge]).exists()
-    assert list(Plan.objects.exclude(pk__in=[huge])) == [plan]

@@ -13,7 +13,7 @@ import time_machine
 from tests.helpers import soup, text
 
 START = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=datetime.UTC)
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -62,16 +62,6 @@ def test_after_12_hours_the_session_ends_however_busy(client_for, clock):
         "You have been signed out because you signed in more than 12 hours ago. "
         "Sign in again to carry on." in message(response)
     )
-
-
-def test_a_post_after_the_timeout_is_not_carried_out(client_for, clock):
-    client = client_for("staff")
-    clock.shift(datetime.timedelta(hours=1))
-    response = client.post("/reports/new/", {"title": "A paper"})
-    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
-    from reports.models import Report
-
-    assert not Report.objects.exists()
 
 
 def test_signing_in_again_starts_the_clocks_again(client, make_user, clock):

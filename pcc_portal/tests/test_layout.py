@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from conftest import force_login_verified
-from tests.helpers import ROLES, soup, text
+from tests.helpers import ROLES, soup
 
 
 @pytest.fixture
@@ -139,19 +139,3 @@ def test_unknown_page_is_a_404_in_the_portal_layout(client, office):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert soup(response).h1.text == "Page not found"
-
-
-def test_home_page_shows_the_latest_papers_the_visitor_may_read(client_for, office, settings,
-                                                                 tmp_path, make_user):  # fmt: skip
-    from reports.tests.factories import add_section, make_report, publish
-
-    settings.MEDIA_ROOT = tmp_path
-    approver = make_user("approver")
-    for title, exempt in (("Open paper", False), ("Closed paper", True)):
-        report = make_report(title=title, is_exempt=exempt)
-        add_section(report, body="Text.")
-        publish(report, approver)
-    public = text(soup(client_for("anonymous").get("/")).main)
-    assert "Open paper" in public and "Closed paper" not in public
-    member = text(soup(client_for("panel member").get("/")).main)
-    assert "Closed paper" in member

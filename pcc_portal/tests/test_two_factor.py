@@ -19,7 +19,7 @@ from tests.helpers import soup, text
 
 PASSWORD = "correct horse battery"
 NOW = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=datetime.UTC)
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def sign_in(client, username, password=PASSWORD, next_url=""):

@@ -1,0 +1,31 @@
+"""Scrutiny's permission names, declared once. Roles grant them (pcc_portal.roles); views,
+models and services check them."""
+
+# Seeing meetings, panel meetings and task groups before they are published.
+VIEW_UNPUBLISHED = "scrutiny.view_unpublished_meetings"
+
+ADD_SCRUTINYMEETING = "scrutiny.add_scrutinymeeting"
+CHANGE_SCRUTINYMEETING = "scrutiny.change_scrutinymeeting"
+PUBLISH_SCRUTINYMEETING = "scrutiny.publish_scrutinymeeting"
+
+ADD_SCRUTINYTOPIC = "scrutiny.add_scrutinytopic"
+CHANGE_SCRUTINYTOPIC = "scrutiny.change_scrutinytopic"
+DELETE_SCRUTINYTOPIC = "scrutiny.delete_scrutinytopic"
+
+ADD_SCRUTINYPAPER = "scrutiny.add_scrutinypaper"
+DELETE_SCRUTINYPAPER = "scrutiny.delete_scrutinypaper"
+
+ADD_ACTION = "scrutiny.add_action"
+CHANGE_ACTION = "scrutiny.change_action"
+ADD_ACTIONNOTE = "scrutiny.add_actionnote"
+
+ADD_PANELMEETING = "scrutiny.add_panelmeeting"
+CHANGE_PANELMEETING = "scrutiny.change_panelmeeting"
+PUBLISH_PANELMEETING = "scrutiny.publish_panelmeeting"
+
+ADD_TASKGROUP = "scrutiny.add_taskgroup"
+CHANGE_TASKGROUP = "scrutiny.change_taskgroup"
+PUBLISH_TASKGROUP = "scrutiny.publish_taskgroup"
+
+ADD_RECOMMENDATION = "scrutiny.add_recommendation"
+CHANGE_RECOMMENDATION = "scrutiny.change_recommendation"
