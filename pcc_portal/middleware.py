@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from pcc_portal.roles import VIEW_EXEMPT
+from pcc_portal.roles import VIEW_EXEMPT, granted
 from pcc_portal.twofactor import SET_UP, VERIFY, two_factor_step
 
 SIGNED_IN_AT = "portal_signed_in_at"
@@ -127,12 +127,7 @@ class TwoFactorMiddleware:
 
 # Holding any of these, a person's pages may show what the public may not: draft plans and
 # updates, unpublished scrutiny meetings, draft or withdrawn papers, exempt (Part II) items.
-SEES_PRIVATE = (
-    VIEW_EXEMPT,
-    "plan.view_drafts",
-    "scrutiny.view_unpublished_meetings",
-    "reports.change_report",
-)
+SEES_PRIVATE = (VIEW_EXEMPT, *granted("SEES_PRIVATE"))
 NO_STORE = "private, no-store"
 
 

@@ -2,11 +2,14 @@
 
 Each role is a Django group holding model permissions. `sync_roles()` runs after every
 `migrate`, so a fresh database has the groups, and a permission added here (or removed) takes
-effect on the next migrate. Later apps add their permissions to ROLES; views check them.
+effect on the next migrate. Each app grants its own permissions to the roles in its
+`permissions` module; views check them.
 """
 
+import importlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
@@ -25,50 +28,18 @@ class Role:
     permissions: tuple[str, ...]
 
 
-# The apps' permissions are declared in their own `permissions` modules (plan.permissions,
-# scrutiny.permissions, funding.permissions, ...). They are named here as strings because
-# pcc_portal sits below the apps and imports none of them; sync_roles() refuses a name that
-# does not exist, so a typo cannot pass unnoticed.
-_staff_permissions: tuple[str, ...] = (
-    VIEW_EXEMPT,
-    "plan.view_drafts",
-    "plan.add_measureupdate",
-    "plan.change_measureupdate",
-    "scrutiny.view_unpublished_meetings",
-    *(
-        f"scrutiny.{verb}_{model}"
-        for model in (
-            "scrutinymeeting",
-            "scrutinytopic",
-            "scrutinypaper",
-            "action",
-            "panelmeeting",
-            "taskgroup",
-            "recommendation",
-        )
-        for verb in ("add", "change", "delete")
-    ),
-    "scrutiny.add_actionnote",
-    *(
-        f"funding.{verb}_{model}"
-        for model in ("organisation", "fund", "award")
-        for verb in ("add", "change")
-    ),
-    *(
-        f"reports.{verb}_{model}"
-        for model in ("report", "reportsection")
-        for verb in ("add", "change", "delete")
-    ),
-)
-_approver_permissions: tuple[str, ...] = (
-    *_staff_permissions,
-    "plan.approve_measureupdate",
-    "plan.lock_reportingperiod",
-    "scrutiny.publish_scrutinymeeting",
-    "scrutiny.publish_panelmeeting",
-    "scrutiny.publish_taskgroup",
-    "reports.publish_report",
-)
+def granted(name: str) -> tuple[str, ...]:
+    """What the portal's apps grant under `name` (STAFF, APPROVER, SEES_PRIVATE) in their own
+    `permissions` modules: each app declares its permissions once, and pcc_portal, below the
+    apps, names none of them. sync_roles() refuses a name that does not exist."""
+    found: list[str] = []
+    for app in settings.PORTAL_APPS:
+        found += getattr(importlib.import_module(f"{app}.permissions"), name, ())
+    return tuple(found)
+
+
+_staff_permissions = (VIEW_EXEMPT, *granted("STAFF"))
+_approver_permissions = (*_staff_permissions, *granted("APPROVER"))
 
 ROLES: tuple[Role, ...] = (
     Role(

@@ -60,6 +60,10 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# The portal's own apps, lowest layer first (ARCHITECTURE.md). Each declares its permissions,
+# and what each role is granted, in its `permissions` module.
+PORTAL_APPS = ["plan", "scrutiny", "funding", "reports"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -76,10 +80,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "pcc_portal",
-    "plan",
-    "scrutiny",
-    "funding",
-    "reports",
+    *PORTAL_APPS,
 ]
 
 MIDDLEWARE = [

@@ -29,3 +29,15 @@ PUBLISH_TASKGROUP = "scrutiny.publish_taskgroup"
 
 ADD_RECOMMENDATION = "scrutiny.add_recommendation"
 CHANGE_RECOMMENDATION = "scrutiny.change_recommendation"
+
+# What the office's roles may do here; pcc_portal.roles gathers these from every app.
+_STAFF_EDITS = ("scrutinymeeting", "scrutinytopic", "scrutinypaper", "action", "panelmeeting",
+                "taskgroup", "recommendation")  # fmt: skip
+STAFF = (
+    VIEW_UNPUBLISHED,
+    *(f"scrutiny.{verb}_{model}" for model in _STAFF_EDITS for verb in ("add", "change", "delete")),
+    ADD_ACTIONNOTE,
+)
+APPROVER = (PUBLISH_SCRUTINYMEETING, PUBLISH_PANELMEETING, PUBLISH_TASKGROUP)
+# Holding any of these, a person's pages may show what the public may not (never cached).
+SEES_PRIVATE = (VIEW_UNPUBLISHED,)
