@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from pcc_portal.models import TimeStampedModel
+from pcc_portal.models import TimeStampedModel, VersionedModel
 from plan.periods import financial_year_label, quarter_of, quarter_slug
 from plan.permissions import VIEW_DRAFTS
 
@@ -364,7 +364,7 @@ class MeasureUpdateQuerySet(models.QuerySet):
         return self.order_by("-period__financial_year", "-period__quarter")
 
 
-class MeasureUpdate(TimeStampedModel):
+class MeasureUpdate(VersionedModel, TimeStampedModel):
     """How one outcome measure went in one quarter, and where its sign-off has got to."""
 
     class Rag(models.TextChoices):
@@ -399,7 +399,6 @@ class MeasureUpdate(TimeStampedModel):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     return_reason = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from pcc_portal.people import display_name
@@ -17,10 +16,6 @@ from plan.models import MeasureUpdate, OutcomeMeasure, ReportingPeriod
 from plan.permissions import APPROVE_MEASUREUPDATE, CHANGE_MEASUREUPDATE, LOCK_REPORTINGPERIOD
 
 Status = MeasureUpdate.Status
-
-
-class StaleUpdate(StaleRecord):
-    """The update changed since the user opened it; `current` is what is saved now."""
 
 
 def locked_refusal(period: ReportingPeriod) -> str | None:
@@ -87,26 +82,15 @@ def _saved(period: ReportingPeriod) -> ReportingPeriod:
     return ReportingPeriod.get_or_create_for(period.financial_year, period.quarter)
 
 
-def _claim_version(update: MeasureUpdate, expected_version: int) -> None:
-    """Moves the update to the next version if it is still at `expected_version`.
-
-    One conditional UPDATE, so two people saving at once cannot both win on any database.
-    """
-    claimed = MeasureUpdate.objects.filter(pk=update.pk, version=expected_version).update(
-        version=F("version") + 1
-    )
-    if not claimed:
-        raise StaleUpdate(
-            MeasureUpdate.objects.select_related("updated_by", "period").get(pk=update.pk)
-        )
-    update.version = expected_version + 1
-
-
-def _save(update: MeasureUpdate, user, reason: str) -> MeasureUpdate:
-    """Saves through the shared writer. The version was claimed above, and an update's own
-    sign-off is its approval, so it is never held as a pending change."""
+def _save(update: MeasureUpdate, user, reason: str, expected_version: int | None) -> MeasureUpdate:
+    """Saves through the shared writer, which refuses a stale version (StaleRecord). A form
+    that sent no version matches none: the save is refused, never made unchecked. An update's
+    own sign-off is its approval, so it is never held as a pending change."""
     update.updated_by = user
-    return record_save(instance=update, user=user, reason=reason, gate=False)
+    return record_save(
+        instance=update, user=user, reason=reason, gate=False,
+        expected_version=-1 if expected_version is None else expected_version,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -123,7 +107,7 @@ def measure_update_save(
     """Creates or edits the update of `measure` for `period` (saving the quarter first if it
     is new), optionally submitting it.
 
-    Raises PermissionDenied (with the reason) when the user may not, and StaleUpdate when the
+    Raises PermissionDenied (with the reason) when the user may not, and StaleRecord when the
     update changed since `expected_version` was read.
     """
     period = ReportingPeriod.objects.select_related("locked_by").get(pk=_saved(period).pk)
@@ -134,10 +118,8 @@ def measure_update_save(
     if update is None:
         existing = MeasureUpdate.objects.filter(measure=measure, period=period).first()
         if existing is not None:  # someone created it since this user opened the page
-            raise StaleUpdate(existing)
+            raise StaleRecord(existing)
         update = MeasureUpdate(measure=measure, period=period, created_by=user)
-    else:
-        _claim_version(update, expected_version if expected_version is not None else -1)
     for field, value in data.items():
         setattr(update, field, value)
     reason = "Saved"
@@ -149,9 +131,9 @@ def measure_update_save(
         reason = "Submitted for approval"
     try:
         with transaction.atomic():
-            return _save(update, user, reason)
+            return _save(update, user, reason, expected_version)
     except IntegrityError as exc:  # created at the same moment by someone else
-        raise StaleUpdate(MeasureUpdate.objects.get(measure=measure, period=period)) from exc
+        raise StaleRecord(MeasureUpdate.objects.get(measure=measure, period=period)) from exc
 
 
 @transaction.atomic
@@ -161,11 +143,10 @@ def _transition(
     update = MeasureUpdate.objects.select_related("period__locked_by").get(pk=update.pk)
     if refusal := _transition_refusal(update, user, to=to):
         raise PermissionDenied(refusal)
-    _claim_version(update, expected_version)
     update.status = to
     for field, value in fields.items():
         setattr(update, field, value)
-    return _save(update, user, reason)
+    return _save(update, user, reason, expected_version)
 
 
 def measure_update_submit(*, update: MeasureUpdate, user, expected_version: int) -> MeasureUpdate:

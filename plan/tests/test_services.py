@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from pcc_portal.services import StaleRecord
 from plan import services
 from plan.models import MeasureUpdate
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
@@ -161,7 +162,7 @@ def test_stale_save_is_refused_and_changes_nothing(make_user, measure, period):
     opened = save(first, measure, period, commentary="Original")
     # Both open version 1; the first saves, then the second saves from version 1.
     save(first, measure, period, update=opened, commentary="First's change")
-    with pytest.raises(services.StaleUpdate) as stale:
+    with pytest.raises(StaleRecord) as stale:
         services.measure_update_save(
             measure=measure,
             period=period,
@@ -178,7 +179,7 @@ def test_stale_save_is_refused_and_changes_nothing(make_user, measure, period):
 
 def test_creating_an_update_someone_else_just_created_is_stale(make_user, measure, period):
     save(make_user("staff"), measure, period, commentary="First")
-    with pytest.raises(services.StaleUpdate):
+    with pytest.raises(StaleRecord):
         save(make_user("staff"), measure, period, commentary="Second")
     assert MeasureUpdate.objects.get().commentary == "First"
 

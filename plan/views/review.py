@@ -8,6 +8,7 @@ from django.views import View
 
 from pcc_portal.mixins import PermissionMixin
 from pcc_portal.people import display_name
+from pcc_portal.services import StaleRecord
 from plan import services
 from plan.forms import MeasureUpdateForm, ReturnForm
 from plan.models import MeasureUpdate
@@ -31,7 +32,7 @@ class UpdateTransitionView(PermissionMixin, View):
             version = -1
         try:
             self.perform(update, version)
-        except services.StaleUpdate as stale:
+        except StaleRecord as stale:
             messages.error(
                 request,
                 f"This update was changed by {display_name(stale.current.updated_by)} since you "
@@ -75,7 +76,7 @@ class UpdateReturnView(UpdateEditView):
                     reason=return_form.cleaned_data["reason"],
                     expected_version=return_form.cleaned_data["version"],
                 )
-            except services.StaleUpdate:
+            except StaleRecord:
                 messages.error(
                     request, "This update changed since you opened it, so it was not returned."
                 )

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from pcc_portal.mixins import PermissionMixin
 from pcc_portal.people import display_name
+from pcc_portal.services import StaleRecord
 from plan import services
 from plan.forms import MeasureUpdateForm, ReturnForm
 from plan.history import display_value, update_history
@@ -62,7 +63,7 @@ class UpdateFormMixin:
                 expected_version=form.cleaned_data.get("version"),
                 submit=submit,
             )
-        except services.StaleUpdate as stale:
+        except StaleRecord as stale:
             return self.stale(form, stale.current, measure=measure, period=period)
         except (ValidationError, PermissionDenied) as error:
             # e.g. the quarter was locked since the form was opened: keep what was typed.
