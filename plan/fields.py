@@ -2,8 +2,8 @@
 
 from django import forms
 
-from plan.models import Priority
-from plan.periods import quarter_choices, quarter_from_slug, quarter_slug
+from plan.models import Priority, quarter_choices
+from plan.periods import quarter_from_slug, quarter_slug
 
 
 def priority_label(priority: Priority) -> str:

@@ -11,11 +11,12 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from pcc_portal.models import TimeStampedModel, VersionedModel
-from plan.periods import financial_year_label, quarter_of, quarter_slug
+from plan.periods import FIRST_QUARTER_YEAR_OFFERED, financial_year_label, quarter_of, quarter_slug
 from plan.permissions import VIEW_DRAFTS
 
 COMMENTARY_MAX_LENGTH = 10_000
@@ -445,3 +446,15 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
         if self.value is None or self.comparator_value is None:
             return None
         return self.value - self.comparator_value
+
+
+def quarter_choices(now=None) -> list[tuple[str, str]]:
+    """Quarters from 2016/17 to the one after this, newest first, as 2021-q2 -> label."""
+    this_year, this_quarter = quarter_of(timezone.localdate(now))
+    choices = [("", "Not about a particular quarter")]
+    for year in range(this_year + 1, FIRST_QUARTER_YEAR_OFFERED - 1, -1):
+        for quarter in (4, 3, 2, 1):
+            if (year, quarter) <= (this_year + 1, this_quarter):
+                period = ReportingPeriod(financial_year=year, quarter=quarter)
+                choices.append((period.slug, period.label))
+    return choices

@@ -53,18 +53,3 @@ def quarter_from_slug(slug: str) -> tuple[int, int]:
     if match is None:
         raise ValueError(f"Not a quarter: {slug!r}")
     return int(match[1]), int(match[2])
-
-
-def quarter_choices(now=None) -> list[tuple[str, str]]:
-    """Quarters from 2016/17 to the one after this, newest first, as 2021-q2 -> label."""
-    # Imported here because plan.models uses this module for its labels (a real cycle).
-    from plan.models import ReportingPeriod
-
-    this_year, this_quarter = quarter_of(timezone.localdate(now))
-    choices = [("", "Not about a particular quarter")]
-    for year in range(this_year + 1, FIRST_QUARTER_YEAR_OFFERED - 1, -1):
-        for quarter in (4, 3, 2, 1):
-            if (year, quarter) <= (this_year + 1, this_quarter):
-                period = ReportingPeriod(financial_year=year, quarter=quarter)
-                choices.append((period.slug, period.label))
-    return choices

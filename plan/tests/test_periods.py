@@ -6,11 +6,11 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
+from plan.models import quarter_choices
 from plan.periods import (
     financial_year_choices,
     financial_year_label,
     financial_year_of,
-    quarter_choices,
     quarter_from_slug,
     quarter_of,
     quarter_slug,
