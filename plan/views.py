@@ -9,8 +9,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from pcc_portal.mixins import PageMixin, PermissionMixin
 from pcc_portal.people import display_name
+from pcc_portal.slots import PRIORITY_PAGE, fill
 from plan import selectors, services
-from plan.extensions import priority_sections
 from plan.forms import MeasureUpdateForm, ReturnForm
 from plan.history import display_value, update_history
 from plan.models import MeasureUpdate, OutcomeMeasure, Plan, ReportingPeriod
@@ -81,7 +81,7 @@ class PriorityDetailView(PlanMixin, DetailView):
             plan=self.get_plan(),
             commitments=self.object.commitments.all(),
             rows=selectors.priority_history(self.object),
-            sections=priority_sections(self.object, self.request.user),
+            sections=fill(PRIORITY_PAGE, self.object, user=self.request.user),
         )
         return context
 

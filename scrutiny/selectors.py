@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from plan.extensions import PrioritySection
+from pcc_portal.slots import Part
 from plan.models import Priority
 from scrutiny.models import Action, ScrutinyMeeting, ScrutinyTopic
 
@@ -34,7 +34,7 @@ def meeting_moved_to(meeting: ScrutinyMeeting, user) -> ScrutinyMeeting | None:
     return ScrutinyMeeting.objects.visible_to(user).filter(pk=meeting.rescheduled_to_id).first()
 
 
-def priority_scrutiny(priority: Priority, user) -> PrioritySection:
+def priority_scrutiny(priority: Priority, user) -> Part:
     """Scrutiny of a priority: topics of meetings the user may see, and its open actions."""
     meetings = ScrutinyMeeting.objects.visible_to(user)
     topics = (
@@ -49,7 +49,7 @@ def priority_scrutiny(priority: Priority, user) -> PrioritySection:
         .select_related("meeting", "task_group")
         .order_by("due_date")[:50]
     )
-    return PrioritySection(
+    return Part(
         "scrutiny/includes/_priority_scrutiny.html",
         {"topics": list(topics), "actions": list(actions), "today": timezone.localdate()},
     )
