@@ -1,11 +1,20 @@
-"""Reads that gather scrutiny pages and the priority page's scrutiny section (fixed queries)."""
+"""Reads that gather scrutiny pages, and scrutiny's parts of other pages (fixed queries)."""
+
+import datetime
 
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from pcc_portal.slots import Part
 from plan.models import Priority
-from scrutiny.models import Action, ScrutinyMeeting, ScrutinyTopic
+from scrutiny.models import Action, PanelMeeting, ScrutinyMeeting, ScrutinyTopic
+
+
+def panel_meeting_on(day: datetime.date, user) -> PanelMeeting:
+    """The panel meeting on that day, if the user may see it: 404 otherwise. The day is in
+    the portal's time zone, with no arithmetic that 9999-12-31 would overflow."""
+    return get_object_or_404(PanelMeeting.objects.visible_to(user), starts_at__date=day)
 
 
 def meeting_detail(meeting: ScrutinyMeeting, user) -> dict:
@@ -53,3 +62,4 @@ def priority_scrutiny(priority: Priority, user) -> Part:
         "scrutiny/includes/_priority_scrutiny.html",
         {"topics": list(topics), "actions": list(actions), "today": timezone.localdate()},
     )
+
