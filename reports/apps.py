@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from pcc_portal.slots import PANEL_MEETING_PAGE, register
+from pcc_portal.slots import HOME_NEWS, PANEL_MEETING_PAGE, register
 
 
 class ReportsConfig(AppConfig):
@@ -9,7 +9,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: the selectors import models, which must wait until apps are loaded.
-        from reports.selectors import panel_meeting_papers
+        from reports.selectors import home_latest_papers, panel_meeting_papers
 
         # A panel meeting's page (scrutiny's) lists the meeting's papers and its agenda pack.
         register(PANEL_MEETING_PAGE, panel_meeting_papers)
+        register(HOME_NEWS, home_latest_papers)

@@ -20,3 +20,13 @@ def panel_meeting_papers(meeting, *, user) -> Part:
         },
     )
 
+
+def home_latest_papers(*, user) -> Part | None:
+    """The latest published papers the visitor may read, for the home page."""
+    papers = list(
+        Report.objects.visible_to(user).published().select_related("panel_meeting")
+        .order_by("-panel_meeting__starts_at", "agenda_order")[:5]
+    )  # fmt: skip
+    if not papers:
+        return None
+    return Part("reports/includes/_home_latest_papers.html", {"papers": papers})

@@ -63,3 +63,10 @@ def priority_scrutiny(priority: Priority, user) -> Part:
         {"topics": list(topics), "actions": list(actions), "today": timezone.localdate()},
     )
 
+
+def home_next_panel_meeting(*, user) -> Part | None:
+    """The next panel meeting the visitor may see, for the home page."""
+    meeting = PanelMeeting.objects.visible_to(user).upcoming().first()
+    if meeting is None:
+        return None
+    return Part("scrutiny/includes/_home_next_meeting.html", {"meeting": meeting})
