@@ -20,7 +20,7 @@ help:
 	@echo "make test-postgres  run the test suite on a throwaway PostgreSQL cluster"
 	@echo "make test-fuzz      bad input in every field as every role (several minutes)"
 	@echo "make test-e2e       browser journeys and accessibility checks in Chromium"
-	@echo "make lint           ruff: lint and formatting"
+	@echo "make lint           ruff (lint and formatting), then the import contracts"
 	@echo "make assets         compile the stylesheet and copy GOV.UK Frontend's script"
 
 # --- Python ------------------------------------------------------------------------------
@@ -93,6 +93,7 @@ test-postgres: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .

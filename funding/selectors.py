@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from funding.models import Award, Fund
-from plan.extensions import PrioritySection
+from pcc_portal.slots import Part
 from plan.models import Priority
 from plan.periods import financial_year_label, financial_year_of
 
@@ -167,7 +167,7 @@ def chart_bars(chart: list[ChartYear], height: int = 160) -> dict:
     return {"bars": bars, "width": 40 + len(chart) * 110, "baseline": 20 + height}
 
 
-def priority_funding(priority: Priority, user) -> PrioritySection | None:
+def priority_funding(priority: Priority, user) -> Part | None:
     """Awarded money serving a priority, for the priority's page."""
     awards = (
         Award.objects.awarded()
@@ -176,7 +176,7 @@ def priority_funding(priority: Priority, user) -> PrioritySection | None:
         .order_by("-award_date")
     )
     total = awards.aggregate(total=Sum("amount"))["total"]
-    return PrioritySection(
+    return Part(
         "funding/includes/_priority_funding.html",
         {"awards": list(awards[:20]), "total": total or Decimal("0"), "priority": priority},
     )

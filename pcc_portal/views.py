@@ -16,6 +16,7 @@ from pcc_portal.mixins import PageMixin
 from pcc_portal.models import OfficeProfile
 from pcc_portal.navigation import available_sections
 from pcc_portal.roles import roles_of
+from pcc_portal.slots import HOME_NEWS, HOME_TASKS, fill
 from pcc_portal.twofactor import VERIFY, two_factor_demo_exemption_on, two_factor_step
 
 
@@ -27,21 +28,10 @@ class HomeView(PageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["sections"] = available_sections()
         context["roles"] = roles_of(self.request.user)
-        context.update(home_news(self.request.user))
+        # Parts the apps add: the next panel meeting, the latest papers, the visitor's tasks.
+        context["news"] = fill(HOME_NEWS, user=self.request.user)
+        context["tasks"] = fill(HOME_TASKS, user=self.request.user)
         return context
-
-
-def home_news(user) -> dict:
-    """The next panel meeting and the latest papers the visitor may read."""
-    from reports.models import Report
-    from scrutiny.models import PanelMeeting
-
-    papers = (
-        Report.objects.visible_to(user).published().select_related("panel_meeting")
-        .order_by("-panel_meeting__starts_at", "agenda_order")[:5]
-    )  # fmt: skip
-    next_meeting = PanelMeeting.objects.visible_to(user).upcoming().first()
-    return {"next_meeting": next_meeting, "latest_papers": list(papers)}
 
 
 class AccessibilityView(PageMixin, TemplateView):

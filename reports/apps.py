@@ -1,6 +1,27 @@
 from django.apps import AppConfig
 
+from pcc_portal.signals import demo_loaded
+from pcc_portal.slots import HOME_NEWS, PANEL_MEETING_PAGE, register
+
 
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Panel papers"
+
+    def ready(self) -> None:
+        # Imported here: the selectors import models, which must wait until apps are loaded.
+        from reports.selectors import home_latest_papers, panel_meeting_papers
+
+        # A panel meeting's page (scrutiny's) lists the meeting's papers and its agenda pack.
+        register(PANEL_MEETING_PAGE, panel_meeting_papers)
+        register(HOME_NEWS, home_latest_papers)
+        demo_loaded.connect(publish_demo_papers, dispatch_uid="reports_publish_demo_papers")
+
+
+def publish_demo_papers(sender, **kwargs) -> str | None:
+    """Papers the fixtures mark published are rendered and stored once (HTML and PDF)."""
+    # Imported here: the services import models, which must wait until apps are loaded.
+    from reports.services import publish_pending
+
+    published = publish_pending()
+    return f"Published {published} paper(s) from the fixtures." if published else None

@@ -17,3 +17,14 @@ urlpatterns = [
     path("sections/<int:pk>/delete/", compose.SectionDeleteView.as_view(), name="section_delete"),
     path("sections/<int:pk>/move/", compose.SectionMoveView.as_view(), name="section_move"),
 ]
+
+# Pages under other apps' paths that this app serves, included at the root by the portal's
+# URLs: the plan as a PDF, and a panel meeting's agenda reports pack.
+root_urlpatterns = [
+    path("plan/<slug:plan>.pdf", views.PlanPDFView.as_view(), name="plan_pdf"),
+    path(
+        "scrutiny/panel/<isodate:date>/pack.pdf",
+        views.AgendaPackView.as_view(),
+        name="panel_meeting_pack",
+    ),
+]

@@ -11,10 +11,13 @@ from django_filters.views import FilterView
 
 from pcc_portal.mixins import FilteredListMixin, PageMixin, PermissionMixin
 from pcc_portal.publication import pending_apply, pending_summary, publication_context
+from plan.models import Plan
 from reports import rendering, services
 from reports.filters import ReportFilter
 from reports.models import Report
+from reports.packs import agenda_pack, plan_pdf
 from reports.permissions import ADD_REPORT, CHANGE_REPORT, PUBLISH_REPORT
+from scrutiny.selectors import panel_meeting_on
 
 PAPERS = ("Papers", reverse_lazy("reports:papers"))
 
@@ -159,9 +162,6 @@ class AgendaPackView(View):
     """/scrutiny/panel/<date>/pack.pdf: every published paper of the meeting the user may see."""
 
     def get(self, request, date):
-        from reports.packs import agenda_pack
-        from scrutiny.views.panel import panel_meeting_on
-
         meeting = panel_meeting_on(date, request.user)
         response = HttpResponse(agenda_pack(meeting, request.user), content_type="application/pdf")
         name = f"{meeting.date.isoformat()} agenda reports pack.pdf"
@@ -174,35 +174,9 @@ class PlanPDFView(View):
     """/plan/<plan>.pdf: the Police and Crime Plan rendered from its data."""
 
     def get(self, request, plan):
-        from plan.models import Plan
-        from reports.packs import plan_pdf
-
         found = get_object_or_404(Plan.objects.visible_to(request.user), slug=plan)
         response = HttpResponse(plan_pdf(found), content_type="application/pdf")
         response["Content-Disposition"] = (
             f'inline; filename="police-and-crime-plan-{found.slug}.pdf"'
         )
         return response
-
-
-class PanelMeetingWithPapersView(PageMixin, TemplateView):
-    """The panel meeting page of scrutiny, with the meeting's papers added by this app."""
-
-    template_name = "reports/panelmeeting_detail.html"
-
-    def get_context_data(self, **kwargs):
-        from reports.packs import pack_papers
-        from scrutiny.views.panel import PANEL, panel_meeting_on
-
-        meeting = panel_meeting_on(self.kwargs["date"], self.request.user)
-        papers = (
-            Report.objects.visible_to(self.request.user).filter(panel_meeting=meeting)
-            .order_by("agenda_order", "pk")
-        )  # fmt: skip
-        context = super().get_context_data(**kwargs)
-        context.update(
-            meeting=meeting, papers=list(papers), page_title=str(meeting),
-            breadcrumbs=[PANEL], has_pack=bool(pack_papers(meeting, self.request.user)),
-            **publication_context(meeting, self.request.user),
-        )  # fmt: skip
-        return context

@@ -1,13 +1,16 @@
 from django.apps import AppConfig
 
+from pcc_portal.slots import HOME_NEWS, PRIORITY_PAGE, register
+
 
 class ScrutinyConfig(AppConfig):
     name = "scrutiny"
     verbose_name = "Scrutiny"
 
     def ready(self) -> None:
-        from plan.extensions import register_priority_section
-        from scrutiny.selectors import priority_scrutiny
+        # Imported here: the selectors import models, which must wait until apps are loaded.
+        from scrutiny.selectors import home_next_panel_meeting, priority_scrutiny
 
-        # The priority page shows the priority's scrutiny without the plan knowing of it.
-        register_priority_section(priority_scrutiny)
+        # Pages of the plan and of the portal show scrutiny without knowing of it.
+        register(PRIORITY_PAGE, priority_scrutiny)
+        register(HOME_NEWS, home_next_panel_meeting)

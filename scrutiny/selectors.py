@@ -1,12 +1,21 @@
-"""Reads that gather scrutiny pages and the priority page's scrutiny section (fixed queries)."""
+"""Reads that gather scrutiny pages, and scrutiny's parts of other pages (fixed queries)."""
+
+import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from plan.extensions import PrioritySection
+from pcc_portal.slots import Part
 from plan.models import Priority
-from scrutiny.models import Action, ScrutinyMeeting, ScrutinyTopic, TaskGroup
+from scrutiny.models import Action, PanelMeeting, ScrutinyMeeting, ScrutinyTopic, TaskGroup
+
+
+def panel_meeting_on(day: datetime.date, user) -> PanelMeeting:
+    """The panel meeting on that day, if the user may see it: 404 otherwise. The day is in
+    the portal's time zone, with no arithmetic that 9999-12-31 would overflow."""
+    return get_object_or_404(PanelMeeting.objects.visible_to(user), starts_at__date=day)
 
 
 def meeting_detail(meeting: ScrutinyMeeting, user) -> dict:
@@ -36,7 +45,7 @@ def meeting_moved_to(meeting: ScrutinyMeeting, user) -> ScrutinyMeeting | None:
     return ScrutinyMeeting.objects.visible_to(user).filter(pk=meeting.rescheduled_to_id).first()
 
 
-def priority_scrutiny(priority: Priority, user) -> PrioritySection:
+def priority_scrutiny(priority: Priority, user) -> Part:
     """Scrutiny of a priority: topics of meetings the user may see, and its open actions."""
     meetings = ScrutinyMeeting.objects.visible_to(user)
     topics = (
@@ -51,7 +60,7 @@ def priority_scrutiny(priority: Priority, user) -> PrioritySection:
         .select_related("meeting", "task_group")
         .order_by("due_date")[:50]
     )
-    return PrioritySection(
+    return Part(
         "scrutiny/includes/_priority_scrutiny.html",
         {"topics": list(topics), "actions": list(actions), "today": timezone.localdate()},
     )
@@ -87,3 +96,11 @@ def published_recommendations(slug: str) -> tuple[TaskGroup | None, list]:
     so a paper never publishes an unpublished group's recommendations."""
     group = TaskGroup.objects.published().filter(slug=slug).first() if slug else None
     return group, list(group.recommendations.all()) if group else []
+
+
+def home_next_panel_meeting(*, user) -> Part | None:
+    """The next panel meeting the visitor may see, for the home page."""
+    meeting = PanelMeeting.objects.visible_to(user).upcoming().first()
+    if meeting is None:
+        return None
+    return Part("scrutiny/includes/_home_next_meeting.html", {"meeting": meeting})

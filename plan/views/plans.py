@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from pcc_portal.mixins import PageMixin
+from pcc_portal.slots import PRIORITY_PAGE, fill
 from plan import selectors
-from plan.extensions import priority_sections
 from plan.models import Plan
 
 
@@ -74,6 +74,6 @@ class PriorityDetailView(PlanMixin, DetailView):
             plan=self.get_plan(),
             commitments=self.object.commitments.all(),
             rows=selectors.priority_history(self.object),
-            sections=priority_sections(self.object, self.request.user),
+            sections=fill(PRIORITY_PAGE, self.object, user=self.request.user),
         )
         return context

@@ -1,14 +1,18 @@
 """Papers as each role sees and handles them: publishing, revisions, exempt papers, packs."""
 
+import datetime
 import hashlib
 from io import BytesIO
 
 import pytest
+from django.urls import resolve, reverse
 from pypdf import PdfReader
 
 from reports.models import Publication, Report
 from reports.tests.factories import add_section, make_report, publish
+from reports.views import AgendaPackView, PlanPDFView
 from scrutiny.tests.factories import make_panel_meeting
+from scrutiny.views.panel import PanelMeetingDetailView
 from tests.helpers import ROLES, soup, text
 
 
@@ -147,6 +151,30 @@ def test_panel_meeting_page_lists_its_papers_and_the_pack(client, papers):
     assert page.find("a", string="Public paper") is not None
     assert page.find("a", string="Exempt paper") is None
     assert page.find("a", href="/scrutiny/panel/2021-03-08/pack.pdf") is not None
+
+
+def test_the_panel_meeting_page_is_scrutinys_with_the_papers_this_app_adds(client_for, papers):
+    assert resolve("/scrutiny/panel/2021-03-08/").func.view_class is PanelMeetingDetailView
+    main = soup(client_for("staff").get("/scrutiny/panel/2021-03-08/")).main
+    assert main.h1.get_text(strip=True) == "Meeting on 8 March 2021"
+    listed = [h3.get_text(strip=True) for h3 in main.select(".portal-section-list h3")]
+    assert listed == ["Public paper", "Exempt paper", "Draft paper", "Withdrawn paper"]
+
+
+def test_a_panel_meeting_without_papers_says_so(client, db):
+    make_panel_meeting("2021-03-08")
+    main = text(soup(client.get("/scrutiny/panel/2021-03-08/")).main)
+    assert "No papers have been published for this meeting yet." in main
+
+
+def test_the_pack_and_the_plan_pdf_keep_their_root_paths_and_names():
+    day = datetime.date(2021, 3, 8)
+    assert reverse("panel_meeting_pack", args=[day.isoformat()]) == (
+        "/scrutiny/panel/2021-03-08/pack.pdf"
+    )
+    assert resolve("/scrutiny/panel/2021-03-08/pack.pdf").func.view_class is AgendaPackView
+    assert reverse("plan_pdf", kwargs={"plan": "2021-2025"}) == "/plan/2021-2025.pdf"
+    assert resolve("/plan/2021-2025.pdf").func.view_class is PlanPDFView
 
 
 def test_the_plan_as_a_pdf(client, db):

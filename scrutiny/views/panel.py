@@ -1,7 +1,5 @@
 """Police and Crime Panel meetings and the panel's task groups."""
 
-import datetime
-
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -10,6 +8,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from pcc_portal.mixins import PageMixin, PublicationView, RecordFormMixin
 from pcc_portal.publication import publication_context
 from pcc_portal.sequences import next_number
+from pcc_portal.slots import PANEL_MEETING_PAGE, fill
 from scrutiny.forms import PanelMeetingForm, RecommendationForm, TaskGroupForm
 from scrutiny.models import PanelMeeting, Recommendation, TaskGroup
 from scrutiny.permissions import (
@@ -20,6 +19,7 @@ from scrutiny.permissions import (
     CHANGE_RECOMMENDATION,
     CHANGE_TASKGROUP,
 )
+from scrutiny.selectors import panel_meeting_on
 
 PANEL = ("Panel meetings", reverse_lazy("scrutiny:panel_meetings"))
 TASK_GROUPS = ("Task groups", reverse_lazy("scrutiny:task_groups"))
@@ -41,13 +41,9 @@ class PanelMeetingListView(PageMixin, ListView):
         return context
 
 
-def panel_meeting_on(day: datetime.date, user) -> PanelMeeting:
-    """The panel meeting on that day, if the user may see it: 404 otherwise. The day is in
-    the portal's time zone, with no arithmetic that 9999-12-31 would overflow."""
-    return get_object_or_404(PanelMeeting.objects.visible_to(user), starts_at__date=day)
-
-
 class PanelMeetingDetailView(PageMixin, DetailView):
+    """The meeting, and the agenda other apps add to it (reports: its papers and the pack)."""
+
     template_name = "scrutiny/panelmeeting_detail.html"
     context_object_name = "meeting"
 
@@ -59,6 +55,12 @@ class PanelMeetingDetailView(PageMixin, DetailView):
 
     def get_breadcrumbs(self):
         return [PANEL]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["agenda"] = fill(PANEL_MEETING_PAGE, self.object, user=self.request.user)
+        context.update(publication_context(self.object, self.request.user))
+        return context
 
 
 class PanelMeetingPublicationView(PublicationView):

@@ -1,0 +1,57 @@
+"""Named places on a page where apps built on the page's own app add parts of their own.
+
+A page's app knows nothing of the apps above it, yet they have things to show on its pages:
+the priority page (plan) shows the priority's scrutiny and funding, the panel meeting page
+(scrutiny) the meeting's papers. Each such place is a slot named here. An app registers a
+provider for a slot from its AppConfig.ready(); the page's view fills the slot and its template
+includes each part (see templates/components/_slot.html). Parts come in the order the
+providers registered, which follows INSTALLED_APPS.
+
+A provider returns a Part, or None to show nothing, and runs a fixed number of queries
+whatever the data, so a page's query budget does not depend on what fills it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# The slots, with the arguments their providers take.
+PRIORITY_PAGE = "priority page"  # provider(priority, user=user): sections under a priority
+PANEL_MEETING_PAGE = "panel meeting page"  # provider(meeting, user=user): the meeting's agenda
+HOME_TASKS = "home tasks"  # provider(user=user): what waits for the visitor (none fill it yet)
+HOME_NEWS = "home news"  # provider(user=user): the next panel meeting, the latest papers
+
+SLOTS = (PRIORITY_PAGE, PANEL_MEETING_PAGE, HOME_TASKS, HOME_NEWS)
+
+
+@dataclass
+class Part:
+    """A template and its context; the page includes the template with `section` = context."""
+
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+_providers: dict[str, list[Callable]] = {slot: [] for slot in SLOTS}
+
+
+def register(slot: str, provider: Callable) -> Callable:
+    """Adds a provider to the slot; a provider already there is not added twice (ready() may
+    run more than once, in tests)."""
+    providers = _providers_of(slot)
+    if provider not in providers:
+        providers.append(provider)
+    return provider
+
+
+def fill(slot: str, *args, user) -> list[Part]:
+    """The parts the slot's providers give for these arguments and this visitor."""
+    parts = (provider(*args, user=user) for provider in _providers_of(slot))
+    return [part for part in parts if part is not None]
+
+
+def _providers_of(slot: str) -> list[Callable]:
+    try:
+        return _providers[slot]
+    except KeyError:
+        # A misspelt slot would otherwise leave a page silently without its parts.
+        raise LookupError(f"There is no slot named {slot!r}; the slots are {SLOTS}.") from None
