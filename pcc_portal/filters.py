@@ -2,9 +2,17 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 
 # Longer search text finds nothing more, and SQLite refuses a LIKE pattern past 50,000 bytes.
 TEXT_MAX_LENGTH = 200
+FIRST_YEAR_LISTED = 2016  # the portal's records start with the 2016 plan
+
+
+def calendar_year_choices() -> list[tuple[str, str]]:
+    """Calendar years a meeting may be filtered by: next year back to 2016, newest first."""
+    this_year = timezone.localdate().year
+    return [(str(year), str(year)) for year in range(this_year + 1, FIRST_YEAR_LISTED - 1, -1)]
 
 
 class FilterForm(forms.Form):

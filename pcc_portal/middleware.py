@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from pcc_portal.roles import VIEW_EXEMPT, granted
+from pcc_portal.permissions import VIEW_EXEMPT
+from pcc_portal.roles import granted
 from pcc_portal.twofactor import SET_UP, VERIFY, two_factor_step
 
 SIGNED_IN_AT = "portal_signed_in_at"

@@ -13,12 +13,11 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from pcc_portal.permissions import VIEW_EXEMPT
+
 PANEL_MEMBER = "Panel member"
 OPCC_STAFF = "OPCC staff"
 OPCC_APPROVER = "OPCC approver"
-
-# Seeing exempt ("Part II") items is the one thing panel members may do that the public may not.
-VIEW_EXEMPT = "pcc_portal.view_exempt_items"
 
 
 @dataclass(frozen=True)
@@ -67,10 +66,6 @@ ROLES: tuple[Role, ...] = (
         permissions=_approver_permissions,
     ),
 )
-
-
-def role_named(name: str) -> Role:
-    return next(role for role in ROLES if role.name == name)
 
 
 def roles_of(user) -> list[Role]:

@@ -1,10 +1,10 @@
-from plan.periods import quarter_from_slug, quarter_slug
+from plan.periods import QUARTER_SLUG, quarter_from_slug, quarter_slug
 
 
 class QuarterConverter:
     """A quarter in a URL: 2021-q2 is July to September 2021; 2021-q4 is January to March 2022."""
 
-    regex = r"[0-9]{4}-q[1-4]"
+    regex = QUARTER_SLUG
 
     def to_python(self, value: str) -> tuple[int, int]:
         return quarter_from_slug(value)

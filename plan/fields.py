@@ -26,7 +26,7 @@ class PrioritiesChoiceField(forms.ModelMultipleChoiceField):
 
 
 class QuarterField(forms.TypedChoiceField):
-    """A quarter chosen from 2016/17 to the one after this; cleans to (financial year, quarter),
+    """A quarter chosen from 2016/17 to a year ahead; cleans to (financial year, quarter),
     or None when none is chosen."""
 
     def __init__(self, **kwargs):

@@ -237,11 +237,6 @@ class Area(TimeStampedModel):
             raise ValidationError({"gss_code": "A GSS code is a letter and eight digits."})
 
 
-class ReportingPeriodQuerySet(models.QuerySet):
-    def chronological(self):
-        return self.order_by("financial_year", "quarter")
-
-
 class ReportingPeriod(models.Model):
     """A quarter of a financial year. Its dates and label are derived, never typed."""
 
@@ -260,8 +255,6 @@ class ReportingPeriod(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     locked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ReportingPeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ["-financial_year", "-quarter"]
@@ -287,6 +280,11 @@ class ReportingPeriod(models.Model):
     def get_or_create_for(cls, financial_year: int, quarter: int) -> "ReportingPeriod":
         period, _ = cls.objects.get_or_create(financial_year=financial_year, quarter=quarter)
         return period
+
+    @classmethod
+    def for_quarter(cls, quarter: tuple[int, int] | None) -> "ReportingPeriod | None":
+        """The saved quarter a form's QuarterField chose (made if new), or None for none."""
+        return cls.get_or_create_for(*quarter) if quarter else None
 
     @property
     def start(self) -> datetime.date:
@@ -437,10 +435,6 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
         return reverse("plan:update_edit", kwargs={"pk": self.pk})
 
     @property
-    def is_approved(self) -> bool:
-        return self.status == self.Status.APPROVED
-
-    @property
     def change(self) -> Decimal | None:
         """The value less the comparator, where both are given."""
         if self.value is None or self.comparator_value is None:
@@ -449,7 +443,8 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
 
 
 def quarter_choices(now=None) -> list[tuple[str, str]]:
-    """Quarters from 2016/17 to the one after this, newest first, as 2021-q2 -> label."""
+    """Quarters from 2016/17 to the same quarter next year, newest first, as 2021-q2 -> label
+    (a meeting may be planned, or a paper written, a year ahead)."""
     this_year, this_quarter = quarter_of(timezone.localdate(now))
     choices = [("", "Not about a particular quarter")]
     for year in range(this_year + 1, FIRST_QUARTER_YEAR_OFFERED - 1, -1):

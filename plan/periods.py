@@ -11,7 +11,8 @@ from django.utils import timezone
 
 FIRST_FINANCIAL_YEAR_OFFERED = 2010
 FIRST_QUARTER_YEAR_OFFERED = 2016
-_QUARTER_SLUG = re.compile(r"([0-9]{4})-q([1-4])")
+QUARTER_SLUG = r"[0-9]{4}-q[1-4]"  # 2021-q2; also the quarter URL converter's pattern
+_QUARTER_SLUG = re.compile(QUARTER_SLUG)
 
 
 def financial_year_label(year: int) -> str:
@@ -49,7 +50,7 @@ def quarter_slug(year: int, quarter: int) -> str:
 
 def quarter_from_slug(slug: str) -> tuple[int, int]:
     """2021-q2 gives (2021, 2); anything else raises ValueError."""
-    match = _QUARTER_SLUG.fullmatch(slug) if isinstance(slug, str) else None
-    if match is None:
+    if not isinstance(slug, str) or not _QUARTER_SLUG.fullmatch(slug):
         raise ValueError(f"Not a quarter: {slug!r}")
-    return int(match[1]), int(match[2])
+    year, quarter = slug.split("-q")
+    return int(year), int(quarter)

@@ -22,7 +22,7 @@ from reports.permissions import (
     DELETE_SECTION,
 )
 from reports.sections import kind_choices, section_errors, section_kind
-from reports.services import paper_save, section_add, section_move
+from reports.services import paper_save, section_add, section_move, section_remove
 
 PAPERS = ("Papers", reverse_lazy("reports:papers"))
 
@@ -151,6 +151,9 @@ class SectionDeleteView(ConfirmDeleteMixin, DeleteView):
 
     def get_success_url(self):
         return sections_url(self.object.report_id)
+
+    def delete_record(self) -> bool:
+        return section_remove(section=self.object, user=self.request.user)
 
 
 class SectionMoveView(PermissionMixin, View):

@@ -1,19 +1,9 @@
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 
-from pcc_portal.filters import FilterForm
+from pcc_portal.filters import FilterForm, calendar_year_choices
 from reports.models import Report
 from scrutiny.models import PanelMeeting
-
-
-def _years():
-    return [(str(y), str(y)) for y in range(timezone.localdate().year + 1, 2015, -1)]
-
-
-class PanelMeetingChoice(django_filters.ModelChoiceFilter):
-    def label_from_instance(self, meeting):
-        return str(meeting)
 
 
 class ReportFilter(django_filters.FilterSet):
@@ -29,7 +19,7 @@ class ReportFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Report.Kind.choices, label="Type", empty_label="Any")
     year = django_filters.ChoiceFilter(
         field_name="panel_meeting__starts_at__year",
-        choices=_years,
+        choices=calendar_year_choices,
         label="Year",
         empty_label="Any year",
     )

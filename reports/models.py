@@ -9,7 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from pcc_portal.models import TimeStampedModel, VersionedModel
-from pcc_portal.roles import VIEW_EXEMPT
+from pcc_portal.permissions import VIEW_EXEMPT
 from plan.models import ReportingPeriod
 from reports.permissions import CHANGE_REPORT, PUBLISH_REPORT
 from reports.sections import kind_choices, section_errors
@@ -98,6 +98,9 @@ class Report(VersionedModel, TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def latest_publication(self) -> "Publication | None":
+        return self.publications.order_by("-revision").first()
 
     def publication_root(self):
         return self

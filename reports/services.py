@@ -12,11 +12,11 @@ from pypdf import PdfReader
 
 from pcc_portal.publication import pending_publish
 from pcc_portal.sequences import next_number
-from pcc_portal.services import record_save
+from pcc_portal.services import record_delete, record_save
 from plan.models import ReportingPeriod
 from reports import rendering
 from reports.models import Publication, Report, ReportSection
-from reports.permissions import PUBLISH_REPORT
+from reports.permissions import DELETE_SECTION, PUBLISH_REPORT
 from reports.sections import section_publish_problems
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def paper_save(*, report: Report, user, quarter: tuple[int, int] | None, **optio
     """Saves a paper and the quarter it reports on (`(financial_year, quarter)` or None),
     making the quarter's reporting period if it has none yet; a paper with no place on the
     agenda goes last. `options` are `record_save`'s (reason, expected_version)."""
-    report.period = ReportingPeriod.get_or_create_for(*quarter) if quarter else None
+    report.period = ReportingPeriod.for_quarter(quarter)
     if report.agenda_order is None:
         others = Report.objects.filter(panel_meeting=report.panel_meeting_id).exclude(pk=report.pk)
         report.agenda_order = next_number(others, "agenda_order")
@@ -54,6 +54,15 @@ def section_move(*, section: ReportSection, user, up: bool) -> bool:
             item.order = order
             record_save(instance=item, user=user, reason="Moved")
     return True
+
+
+@transaction.atomic
+def section_remove(*, section: ReportSection, user) -> bool:
+    """Removes a section (True), or, while its paper is published, holds the removal for an
+    approver (False). The sections after it keep their numbers: the order is what counts."""
+    if not user.has_perm(DELETE_SECTION):
+        raise PermissionDenied("Only office staff can remove a section.")
+    return record_delete(instance=section, user=user)
 
 
 def report_next_revision(report: Report) -> int:
@@ -163,7 +172,7 @@ def publish_pending(*, user=None) -> int:
 def sections_changed_since_published(report: Report) -> list[tuple[str, str]]:
     """The sections added, changed or removed since the paper's latest revision, as
     (section, what happened), for the approver republishing it."""
-    latest = report.publications.order_by("-revision").first()
+    latest = report.latest_publication()
     if latest is None:
         return []
     since = latest.published_at

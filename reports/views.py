@@ -29,10 +29,6 @@ def visible_report(user, pk) -> Report:
     )
 
 
-def latest_publication(report):
-    return report.publications.order_by("-revision").first()
-
-
 class ReportListView(FilteredListMixin, PageMixin, FilterView):
     filterset_class = ReportFilter
     template_name = "reports/report_list.html"
@@ -60,7 +56,7 @@ class ReportDetailView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         report = visible_report(self.request.user, self.kwargs["pk"])
-        publication = latest_publication(report) if report.is_published else None
+        publication = report.latest_publication() if report.is_published else None
         if publication:
             paper = mark_safe(publication.html)  # rendered and sanitised when it was published
         else:
@@ -88,7 +84,7 @@ def pdf_filename(report: Report) -> str:
 class ReportPDFView(View):
     def get(self, request, pk):
         report = visible_report(request.user, pk)
-        publication = latest_publication(report) if report.is_published else None
+        publication = report.latest_publication() if report.is_published else None
         if publication is None:
             pdf = rendering.render_paper_pdf(report, draft=True)
             response = HttpResponse(pdf, content_type="application/pdf")

@@ -1,19 +1,17 @@
 import django_filters
 from django import forms
-from django.utils import timezone
 
-from pcc_portal.filters import FilterForm
+from pcc_portal.filters import FilterForm, calendar_year_choices
 from plan.selectors import reader_priorities
 from scrutiny.models import Action, ScrutinyMeeting
 
 
-def _year_choices():
-    return [(str(y), str(y)) for y in range(timezone.localdate().year + 1, 2015, -1)]
-
-
 class ScrutinyMeetingFilter(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(
-        field_name="starts_at__year", label="Year", choices=_year_choices, empty_label="Any year"
+        field_name="starts_at__year",
+        label="Year",
+        choices=calendar_year_choices,
+        empty_label="Any year",
     )
     kind = django_filters.ChoiceFilter(choices=ScrutinyMeeting.Kind.choices, empty_label="Any")
     status = django_filters.ChoiceFilter(choices=ScrutinyMeeting.Status.choices, empty_label="Any")

@@ -16,7 +16,7 @@ def scrutiny_meeting_save(
 ) -> ScrutinyMeeting:
     """Saves a meeting; `quarter` is the (financial year, quarter) it reviews, or None.
     `options` go on to record_save (the version the user opened)."""
-    meeting.period = ReportingPeriod.get_or_create_for(*quarter) if quarter else None
+    meeting.period = ReportingPeriod.for_quarter(quarter)
     return record_save(instance=meeting, user=user, **options)
 
 

@@ -1,13 +1,9 @@
 """Slots: apps add parts to the pages of the apps below them, which know nothing of them."""
 
 import pytest
-from django.utils import timezone
 
 from pcc_portal import slots
 from pcc_portal.slots import HOME_NEWS, PANEL_MEETING_PAGE, PRIORITY_PAGE, Part, fill, register
-from reports.tests.factories import make_report
-from scrutiny.tests.factories import make_panel_meeting
-from tests.helpers import soup, text
 
 
 @pytest.fixture
@@ -55,23 +51,3 @@ def test_a_slot_nobody_filled_has_no_parts(empty_slots):
 def test_an_unknown_slot_is_an_error(empty_slots, use):
     with pytest.raises(LookupError, match="no slot named 'priority'"):
         use()
-
-
-def test_the_home_page_shows_the_next_panel_meeting_and_the_latest_papers(client, db):
-    next_year = timezone.localdate().year + 1
-    make_panel_meeting(f"{next_year}-06-01")
-    later = make_panel_meeting(f"{next_year}-09-01")
-    type(later).objects.filter(pk=later.pk).update(venue="Not the next one")
-    past = make_panel_meeting("2021-03-08")
-    make_report(past, title="Published paper", status="published")
-    make_report(past, title="Draft paper")
-    page = text(soup(client.get("/")).main)
-    assert "The next meeting of the" in page and "County Hall, Preston" in page
-    assert "Not the next one" not in page
-    assert "Latest papers" in page and "Published paper" in page
-    assert "Draft paper" not in page
-
-
-def test_the_home_page_without_meetings_or_papers_shows_neither(client, db):
-    page = text(soup(client.get("/")).main)
-    assert "The next meeting of the" not in page and "Latest papers" not in page

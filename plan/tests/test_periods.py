@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.template import Context, Template
 from django.utils import timezone
 
 from plan.models import quarter_choices
@@ -86,13 +85,3 @@ def test_quarter_choices_run_from_a_year_ahead_back_to_2016():
     assert choices[1][1] == "Quarter 4 2022/23 (1 January to 31 March 2023)"
     assert choices[-1] == ("2016-q1", "Quarter 1 2016/17 (1 April to 30 June 2016)")
     assert len(choices) == 1 + 4 * 7
-
-
-def test_the_financial_year_filter_writes_the_year_the_panels_way():
-    def render(year):
-        return Template("{% load plan_tags %}{{ y|financial_year }}").render(Context({"y": year}))
-
-    assert render(2020) == "2020/21"
-    assert render(2099) == "2099/00"
-    assert render("2021") == "2021/22"
-    assert render(None) == ""

@@ -51,10 +51,6 @@ def section_publish_problems(section) -> list[str]:
     return kind.errors(section) + kind.publish_problems(section)
 
 
-def section_data(section, report) -> dict:
-    return section_kind(section.kind).data(section, report)
-
-
 def _registry() -> dict[str, SectionKind]:
     global _found
     if not _found:

@@ -1,6 +1,7 @@
 """Writes to papers: a paper and its quarter, sections added and moved, numbers that follow."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from pcc_portal.services import record_delete
 from plan.models import ReportingPeriod
@@ -11,10 +12,17 @@ from reports.services import (
     report_next_revision,
     section_add,
     section_move,
+    section_remove,
+    sections_changed_since_published,
 )
 from reports.tests.factories import add_section, make_report, publish
-from reports.tests.test_views import media  # noqa: F401 (a fixture)
 from scrutiny.tests.factories import make_panel_meeting, make_task_group
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
 
 
 @pytest.fixture
@@ -64,7 +72,7 @@ def test_moving_a_section_renumbers_the_paper_one_two_three(db, staff):
     assert history.history_change_reason == "Moved" and history.history_user == staff
 
 
-def test_revisions_are_numbered_from_the_highest_one(db, media, make_user):  # noqa: F811
+def test_revisions_are_numbered_from_the_highest_one(db, media, make_user):
     approver = make_user("approver")
     report = make_report()
     add_section(report, body="The paragraph.")
@@ -93,3 +101,35 @@ def test_what_stops_publication_is_said_section_by_section(db):
             "Money: Choose whether the table shows money secured or money granted.",
         ][1:]
     )
+
+
+def test_removing_a_section_of_a_draft_removes_it_and_keeps_its_history(db, staff):
+    report = make_report()
+    section = add_section(report, body="Going.")
+    pk = section.pk
+    assert section_remove(section=section, user=staff)
+    assert not report.sections.exists()
+    removed = list(ReportSection.history.filter(id=pk, history_type="-"))
+    assert [record.history_user for record in removed] == [staff]
+
+
+def test_removing_a_section_of_a_published_paper_changes_only_the_next_revision(
+    db,
+    media,
+    make_user,
+):
+    staff, approver = make_user("staff"), make_user("approver")
+    report = make_report()
+    add_section(report, heading="Kept", body="Kept.")
+    section = add_section(report, heading="Going", body="Published.")
+    publish(report, approver)
+    assert section_remove(section=section, user=staff)
+    assert "Published." in report.latest_publication().html, "readers keep the revision"
+    assert sections_changed_since_published(report) == [("Going", "removed")]
+
+
+def test_only_staff_remove_sections(db, make_user):
+    section = add_section(make_report(), body="Kept.")
+    with pytest.raises(PermissionDenied):
+        section_remove(section=section, user=make_user("panel member"))
+    assert ReportSection.objects.filter(pk=section.pk).exists()

@@ -1,0 +1,4 @@
+"""The portal's own permission names; each app declares its own in its permissions module."""
+
+# Seeing exempt ("Part II") items is the one thing panel members may do that the public may not.
+VIEW_EXEMPT = "pcc_portal.view_exempt_items"
