@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 # The slots, with the arguments their providers take.
 PRIORITY_PAGE = "priority page"  # provider(priority, user=user): sections under a priority
 PANEL_MEETING_PAGE = "panel meeting page"  # provider(meeting, user=user): the meeting's agenda
-HOME_TASKS = "home tasks"  # provider(user=user): what waits for the visitor (none fill it yet)
+HOME_TASKS = "home tasks"  # provider(user=user): what waits for the visitor, as Tasks
 HOME_NEWS = "home news"  # provider(user=user): the next panel meeting, the latest papers
 
 SLOTS = (PRIORITY_PAGE, PANEL_MEETING_PAGE, HOME_TASKS, HOME_NEWS)
@@ -29,6 +29,21 @@ class Part:
 
     template: str
     context: dict = field(default_factory=dict)
+
+
+@dataclass
+class Task:
+    """Something waiting for the visitor: what it is, a detail (a reason, a date) and where the
+    work is done. HOME_TASKS providers return `tasks_part([...])`."""
+
+    text: str
+    url: str
+    detail: str = ""
+
+
+def tasks_part(tasks: list[Task]) -> Part | None:
+    """The home page's part for these tasks; None when there are none, so nothing shows."""
+    return Part("components/_tasks.html", {"tasks": tasks}) if tasks else None
 
 
 _providers: dict[str, list[Callable]] = {slot: [] for slot in SLOTS}

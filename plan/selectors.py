@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Window
+from django.db.models import Count, F, Prefetch, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 
+from pcc_portal.slots import Part, Task, tasks_part
 from plan.models import MeasureUpdate, OutcomeMeasure, Plan, Priority, ReportingPeriod
+from plan.permissions import APPROVE_MEASUREUPDATE, CHANGE_MEASUREUPDATE
 
 TREND_QUARTERS = 4
 
@@ -171,3 +174,71 @@ def priorities_missing(priority_ids) -> set[int]:
     """Which of `priority_ids` name no priority (any more)."""
     wanted = set(priority_ids)
     return wanted - set(Priority.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+RETURNED_SHOWN = 10  # the home page lists this many returned updates, then links to the rest
+
+
+def _quarter_counts(status: str) -> list[tuple[str, ReportingPeriod, int]]:
+    """(plan slug, quarter, how many updates) in `status`, newest quarter first. One query."""
+    rows = (
+        MeasureUpdate.objects.filter(status=status)
+        .values("measure__priority__plan__slug", "period__financial_year", "period__quarter")
+        .annotate(count=Count("pk"))
+        .order_by("-period__financial_year", "-period__quarter", "measure__priority__plan__slug")
+    )
+    return [
+        (
+            row["measure__priority__plan__slug"],
+            ReportingPeriod(
+                financial_year=row["period__financial_year"], quarter=row["period__quarter"]
+            ),
+            row["count"],
+        )
+        for row in rows
+    ]
+
+
+def _quarter_url(plan_slug: str, period: ReportingPeriod) -> str:
+    return reverse("plan:quarter", kwargs={"plan": plan_slug, "quarter": period.slug})
+
+
+def _updates(count: int) -> str:
+    return f"{count} update{'' if count == 1 else 's'}"
+
+
+def home_plan_tasks(*, user) -> Part | None:
+    """Quarterly updates waiting for the visitor: for staff, those returned to them (with the
+    reason) and drafts not yet submitted; for approvers, those submitted for approval. At most
+    three queries."""
+    tasks: list[Task] = []
+    if user.has_perm(CHANGE_MEASUREUPDATE):
+        returned = (
+            MeasureUpdate.objects.filter(status=MeasureUpdate.Status.RETURNED)
+            .select_related("measure", "period")
+            .order_by("-updated_at", "pk")[:RETURNED_SHOWN]
+        )
+        tasks += [
+            Task(
+                f"Returned for changes: {update.measure.short_label} ({update.period.short_label})",
+                update.get_absolute_url(),
+                f"Reason: {update.return_reason}" if update.return_reason else "",
+            )
+            for update in returned
+        ]
+        tasks += [
+            Task(
+                f"{_updates(count)} in draft, not yet submitted, for {period.label}",
+                _quarter_url(slug, period),
+            )
+            for slug, period, count in _quarter_counts(MeasureUpdate.Status.DRAFT)
+        ]
+    if user.has_perm(APPROVE_MEASUREUPDATE):
+        tasks += [
+            Task(
+                f"{_updates(count)} waiting for your approval for {period.label}",
+                _quarter_url(slug, period),
+            )
+            for slug, period, count in _quarter_counts(MeasureUpdate.Status.SUBMITTED)
+        ]
+    return tasks_part(tasks)

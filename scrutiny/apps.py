@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from pcc_portal.slots import HOME_NEWS, PRIORITY_PAGE, register
+from pcc_portal.slots import HOME_NEWS, HOME_TASKS, PRIORITY_PAGE, register
 
 
 class ScrutinyConfig(AppConfig):
@@ -9,8 +9,13 @@ class ScrutinyConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: the selectors import models, which must wait until apps are loaded.
-        from scrutiny.selectors import home_next_panel_meeting, priority_scrutiny
+        from scrutiny.selectors import (
+            home_next_panel_meeting,
+            home_scrutiny_tasks,
+            priority_scrutiny,
+        )
 
         # Pages of the plan and of the portal show scrutiny without knowing of it.
         register(PRIORITY_PAGE, priority_scrutiny)
         register(HOME_NEWS, home_next_panel_meeting)
+        register(HOME_TASKS, home_scrutiny_tasks)

@@ -5,11 +5,13 @@ import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
-from pcc_portal.slots import Part
+from pcc_portal.slots import Part, Task, tasks_part
 from plan.models import Priority
 from scrutiny.models import Action, PanelMeeting, ScrutinyMeeting, ScrutinyTopic, TaskGroup
+from scrutiny.permissions import CHANGE_ACTION
 
 
 def panel_meeting_on(day: datetime.date, user) -> PanelMeeting:
@@ -104,3 +106,15 @@ def home_next_panel_meeting(*, user) -> Part | None:
     if meeting is None:
         return None
     return Part("scrutiny/includes/_home_next_meeting.html", {"meeting": meeting})
+
+
+def home_scrutiny_tasks(*, user) -> Part | None:
+    """For staff: the actions past their due date, with a link to them. One query."""
+    if not user.has_perm(CHANGE_ACTION):
+        return None
+    overdue = Action.objects.visible_to(user).overdue().count()
+    if not overdue:
+        return None
+    url = reverse("scrutiny:actions") + "?overdue=on"
+    actions = "action is" if overdue == 1 else "actions are"
+    return tasks_part([Task(f"{overdue} {actions} past the due date", url)])

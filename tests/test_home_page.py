@@ -1,12 +1,17 @@
 """The home page: the portal's page showing scrutiny's next panel meeting and the reports
 app's latest papers through its slots."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from pcc_portal.services import record_save
+from plan.tests.factories import make_period, make_plan_with_measures, make_update
+from reports.models import Report
 from reports.tests.factories import add_section, make_report, publish
-from scrutiny.tests.factories import make_panel_meeting
+from scrutiny.tests.factories import make_action, make_meeting, make_panel_meeting
 from tests.helpers import soup, text
 
 
@@ -47,3 +52,86 @@ def test_the_home_page_shows_the_next_panel_meeting_and_the_latest_papers(client
 def test_the_home_page_without_meetings_or_papers_shows_neither(client, db):
     page = text(soup(client.get("/")).main)
     assert "The next meeting of the" not in page and "Latest papers" not in page
+
+
+@pytest.fixture
+def quarter_of_work(db):
+    """A quarter with updates in every state, an overdue action and a paper with a held change."""
+    plan, measures = make_plan_with_measures(priorities=2, measures_each=3)
+    q3 = make_period(2021, 3)
+    statuses = ["draft", "draft", "submitted", "submitted", "submitted", "returned"]
+    for measure, status in zip(measures, statuses, strict=True):
+        reason = "Add the figure for November." if status == "returned" else ""
+        make_update(measure, q3, status=status, return_reason=reason)
+    make_action(make_meeting(published=True), due_date=datetime.date(2021, 1, 10))
+    return plan, measures, q3
+
+
+def tasks(client) -> list[str]:
+    heading = soup(client.get("/")).find("h2", string="Your tasks")
+    if heading is None:
+        return []
+    return [" ".join(li.get_text(" ", strip=True).split()) for li in heading.find_next("ul")("li")]
+
+
+def test_staff_see_returned_updates_with_the_reason_drafts_and_overdue_actions(
+    client_for, quarter_of_work
+):
+    plan, measures, q3 = quarter_of_work
+    shown = tasks(client_for("staff"))
+    assert shown == [
+        f"Returned for changes: {measures[5].short_label} (Q3 2021/22)"
+        " Reason: Add the figure for November.",
+        f"2 updates in draft, not yet submitted, for {q3.label}",
+        "1 action is past the due date",
+    ]
+    links = [a["href"] for a in soup(client_for("staff").get("/")).select(".portal-tasks a")]
+    assert links[0] == measures[5].updates.get().get_absolute_url()
+    assert links[1] == f"/plan/{plan.slug}/quarters/2021-q3/"
+    assert links[2] == "/scrutiny/actions/?overdue=on"
+
+
+def test_approvers_see_what_waits_for_their_approval(client_for, quarter_of_work):
+    _plan, _measures, q3 = quarter_of_work
+    shown = tasks(client_for("approver"))
+    assert f"3 updates waiting for your approval for {q3.label}" in shown
+
+
+def test_panel_members_and_the_public_have_no_tasks(client_for, quarter_of_work):
+    assert tasks(client_for("panel member")) == []
+    assert tasks(client_for("anonymous")) == []
+
+
+def test_an_approver_sees_a_paper_whose_changes_wait_for_publication(
+    client_for, settings, tmp_path, make_user
+):
+    settings.MEDIA_ROOT = tmp_path
+    report = make_report(title="Budget paper")
+    add_section(report, body="Text.")
+    publish(report, make_user("approver"))
+    assert not tasks(client_for("approver"))
+    published = Report.objects.get(pk=report.pk)
+    published.title = "Budget paper, revised"  # held: the paper is published
+    record_save(instance=published, user=make_user("staff"), expected_version=published.version)
+    waiting = "Changes to “Budget paper” wait for you to publish them"
+    assert tasks(client_for("approver")) == [waiting]
+    assert tasks(client_for("staff")) == []
+
+
+@pytest.mark.parametrize("scale", [1, 10])
+def test_the_home_page_runs_a_fixed_number_of_queries_for_an_approver(
+    client_for, django_assert_num_queries, scale, db
+):
+    for _ in range(scale):
+        _plan, measures = make_plan_with_measures(priorities=1, measures_each=3)
+        for quarter, measure in zip((1, 2, 3), measures, strict=True):
+            make_update(measure, make_period(2021, quarter), status="returned")
+        make_action(make_meeting(published=True), due_date=datetime.date(2021, 1, 10))
+    client = client_for("approver")
+    client.get("/")
+    with django_assert_num_queries(QUERIES_FOR_APPROVER):  # the same at 1x and 10x
+        assert client.get("/").status_code == 200
+
+
+# The same whatever the number of updates, actions and papers waiting.
+QUERIES_FOR_APPROVER = 14
