@@ -205,7 +205,7 @@ class ReviewGroup:
 
 def _figure(update: MeasureUpdate) -> str:
     if update.value is None:
-        return "no value"
+        return "No value"
     unit = update.measure.unit
     return f"{format_number(update.value)}{'' if unit in ('', '%') else ' '}{unit}"
 
