@@ -111,3 +111,115 @@ class ReturnForm(forms.Form):
             "version",
             Submit("return", "Return to staff", css_class="govuk-button--warning"),
         )
+
+
+class QuarterReviewForm(forms.Form):
+    """The approver's decisions on a quarter's submitted updates, one row per update: approve,
+    return (with a reason) or leave, and the version each row was opened at.
+
+    Pressing "Approve all shown" approves every row the page showed (those it carried a version
+    for) except any the approver chose to return.
+    """
+
+    LEAVE = "leave"
+    DECISIONS = [
+        ("approve", "Approve"),
+        ("return", "Return to staff"),
+        (LEAVE, "Leave for now"),
+    ]
+    APPROVE_ALL = "approve_all"
+
+    def __init__(self, *args, updates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.updates = list(updates)
+        for update in self.updates:
+            name = update.measure.short_label
+            self.fields[f"decision_{update.pk}"] = forms.ChoiceField(
+                label=f"Your decision on {name}",
+                choices=self.DECISIONS,
+                initial=self.LEAVE,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": f"Choose approve, return or leave for {name}"},
+            )
+            self.fields[f"reason_{update.pk}"] = forms.CharField(
+                label="Why is it being returned?",
+                help_text="Needed only to return it. Staff see this reason on the update.",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={
+                    "max_length": "The reason must be 2,000 characters or fewer",
+                },
+            )
+            self.fields[f"version_{update.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def rows(self):
+        """Each update with its bound fields, for the page."""
+        for update in self.updates:
+            yield (
+                update,
+                self[f"decision_{update.pk}"],
+                self[f"reason_{update.pk}"],
+                self[f"version_{update.pk}"],
+            )
+
+    def _decision(self, pk) -> str:
+        decision = self.cleaned_data.get(f"decision_{pk}") or self.LEAVE
+        shown = self.cleaned_data.get(f"version_{pk}") is not None
+        if self.APPROVE_ALL in self.data and shown and decision != "return":
+            return "approve"
+        return decision
+
+    def clean(self):
+        cleaned = super().clean()
+        for update in self.updates:
+            reason = (cleaned.get(f"reason_{update.pk}") or "").strip()
+            if self._decision(update.pk) == "return" and not reason:
+                self.add_error(
+                    f"reason_{update.pk}",
+                    f"Enter why {update.measure.short_label} is being returned",
+                )
+        if self.updates and not self.errors and not self.decisions():
+            self.add_error(
+                None,
+                "Choose to approve or return at least one update, or select Approve all shown",
+            )
+        return cleaned
+
+    def decisions(self) -> dict[int, tuple[str, str, int]]:
+        """pk -> (action, reason, version opened) for every row to approve or return; rows the
+        page showed that are no longer waiting (`others`) are passed on too, so that the
+        review can say they changed."""
+        chosen = {}
+        for update in self.updates:
+            decision = self._decision(update.pk)
+            version = self.cleaned_data.get(f"version_{update.pk}")
+            if decision != self.LEAVE and version is not None:
+                reason = self.cleaned_data.get(f"reason_{update.pk}") or ""
+                chosen[update.pk] = (decision, reason, version)
+        return chosen | self._others()
+
+    def _others(self) -> dict[int, tuple[str, str, int]]:
+        """Rows the page showed (a version was posted) that are no longer among `updates`:
+        someone approved or returned them since. Whatever was chosen for them is refused as
+        stale by the review; their version is taken as sent (-1 if unreadable)."""
+        mine = {str(u.pk) for u in self.updates}
+        others = {}
+        for key in self.data:
+            pk = key.removeprefix("version_")
+            if key.startswith("version_") and pk.isdigit() and len(pk) < 19 and pk not in mine:
+                decision = self.data.get(f"decision_{pk}", self.LEAVE)
+                if self.APPROVE_ALL in self.data and decision != "return":
+                    decision = "approve"
+                if decision in ("approve", "return"):
+                    try:
+                        version = int(self.data[key])
+                    except ValueError:
+                        version = -1
+                    others[int(pk)] = (decision, self.data.get(f"reason_{pk}", ""), version)
+        return others

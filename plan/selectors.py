@@ -6,6 +6,7 @@ from django.db.models import Count, F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 
+from pcc_portal.numbers import format_number
 from pcc_portal.slots import Part, Task, tasks_part
 from plan.models import MeasureUpdate, OutcomeMeasure, Plan, Priority, ReportingPeriod
 from plan.permissions import APPROVE_MEASUREUPDATE, CHANGE_MEASUREUPDATE
@@ -242,3 +243,126 @@ def home_plan_tasks(*, user) -> Part | None:
             for slug, period, count in _quarter_counts(MeasureUpdate.Status.SUBMITTED)
         ]
     return tasks_part(tasks)
+
+
+# --- The approver's review of a quarter ------------------------------------------------------
+
+Rag = MeasureUpdate.Rag
+Direction = OutcomeMeasure.Direction
+
+
+@dataclass
+class Change:
+    """One figure of an update beside last quarter's approved one, in words."""
+
+    label: str
+    text: str
+    changed: bool
+
+
+@dataclass
+class ReviewRow:
+    update: MeasureUpdate
+    previous: MeasureUpdate | None  # last quarter's approved update of the measure
+    changes: list[Change]
+    warnings: list[str]
+
+
+@dataclass
+class ReviewGroup:
+    priority: Priority
+    rows: list[ReviewRow]
+
+
+def _figure(update: MeasureUpdate) -> str:
+    if update.value is None:
+        return "No value"
+    unit = update.measure.unit
+    return f"{format_number(update.value)}{'' if unit in ('', '%') else ' '}{unit}"
+
+
+def update_changes(update: MeasureUpdate, previous: MeasureUpdate | None) -> list[Change]:
+    """Rating, direction and value against last quarter's approved update, in words."""
+    pairs = [
+        ("Rating", update.get_rag_display(), previous.get_rag_display() if previous else None),
+        (
+            "Direction",
+            update.get_direction_display(),
+            previous.get_direction_display() if previous else None,
+        ),
+        ("Value", _figure(update), _figure(previous) if previous else None),
+    ]
+    changes = []
+    for label, now, before in pairs:
+        if before is None:
+            changes.append(Change(label, f"{now} (nothing approved last quarter)", False))
+        elif before == now:
+            changes.append(Change(label, f"{now}, the same as last quarter", False))
+        else:
+            changes.append(Change(label, f"{before} last quarter, {now} now", True))
+    return changes
+
+
+def value_got_worse(update: MeasureUpdate, previous: MeasureUpdate | None) -> bool | None:
+    """Whether the value moved the wrong way since last quarter, by the measure's own idea of
+    better; None when that cannot be said (no values, or the measure says neither is better)."""
+    better = update.measure.desired_direction
+    if previous is None or update.value is None or previous.value is None:
+        return None
+    if better == Direction.INCREASE:
+        return update.value < previous.value
+    if better == Direction.DECREASE:
+        return update.value > previous.value
+    return None
+
+
+def update_warnings(update: MeasureUpdate, previous: MeasureUpdate | None) -> list[str]:
+    """What an approver should look at twice before approving. Warnings, never errors:
+    the approver may still approve."""
+    warnings = []
+    if update.direction == MeasureUpdate.Direction.IMPROVING and value_got_worse(update, previous):
+        warnings.append(
+            f"The direction says improving, but the value got worse: {_figure(previous)} last "
+            f"quarter, {_figure(update)} now ({update.measure.get_desired_direction_display()})."
+        )
+    commentary = update.commentary.strip()
+    if update.rag in (Rag.RED, Rag.AMBER) and not commentary:
+        warnings.append(f"Rated {update.get_rag_display()} with no commentary to explain why.")
+    if commentary and previous is not None and commentary == previous.commentary.strip():
+        warnings.append("The commentary is the same as last quarter's, word for word.")
+    return warnings
+
+
+def quarter_review(plan: Plan, period: ReportingPeriod | None, user) -> list[ReviewGroup]:
+    """Every update of the plan submitted for approval in the quarter, grouped by priority in
+    the plan's order, each beside last quarter's approved update with its warnings. Two
+    queries, whatever the number of measures."""
+    if period is None or not period.pk:
+        return []
+    submitted = list(
+        MeasureUpdate.objects.visible_to(user)
+        .for_period(period)
+        .filter(status=MeasureUpdate.Status.SUBMITTED, measure__priority__plan=plan)
+        .select_related("measure__priority", "submitted_by")
+        .order_by("measure__priority__kind", "measure__priority__order", "measure__order")
+    )
+    year, quarter = period.previous()
+    previous = {
+        u.measure_id: u
+        for u in MeasureUpdate.objects.approved().filter(
+            period__financial_year=year,
+            period__quarter=quarter,
+            measure_id__in=[u.measure_id for u in submitted],
+        )
+    }
+    groups: dict[int, ReviewGroup] = {}
+    for update in submitted:
+        before = previous.get(update.measure_id)
+        if before is not None:
+            before.measure = update.measure  # for its unit, without another query
+        row = ReviewRow(
+            update, before, update_changes(update, before), update_warnings(update, before)
+        )
+        priority = update.measure.priority
+        groups.setdefault(priority.pk, ReviewGroup(priority, [])).rows.append(row)
+    return list(groups.values())

@@ -4,6 +4,8 @@ Every function checks who may do what, runs in one transaction, records history 
 and refuses to overwrite an update that changed since the user opened it.
 """
 
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +14,7 @@ from django.utils import timezone
 
 from pcc_portal.people import display_name
 from pcc_portal.services import StaleRecord, record_save
-from plan.models import MeasureUpdate, OutcomeMeasure, ReportingPeriod
+from plan.models import MeasureUpdate, OutcomeMeasure, Plan, ReportingPeriod
 from plan.permissions import APPROVE_MEASUREUPDATE, CHANGE_MEASUREUPDATE, LOCK_REPORTINGPERIOD
 
 Status = MeasureUpdate.Status
@@ -219,3 +221,81 @@ def reporting_period_set_lock(*, period: ReportingPeriod, user, locked: bool) ->
     period.locked_at = timezone.now() if locked else None
     period.save(update_fields=["locked", "locked_by", "locked_at"])
     return period
+
+
+@dataclass
+class QuarterReview:
+    """What one review of a quarter did: the updates approved and returned, and those refused
+    because they changed since the approver opened the page (as they are saved now)."""
+
+    approved: list[MeasureUpdate] = dataclass_field(default_factory=list)
+    returned: list[MeasureUpdate] = dataclass_field(default_factory=list)
+    stale: list[MeasureUpdate] = dataclass_field(default_factory=list)
+
+
+APPROVE, RETURN = "approve", "return"
+
+
+@transaction.atomic
+def quarter_updates_review(
+    *,
+    plan: Plan,
+    period: ReportingPeriod,
+    user,
+    decisions: dict[int, tuple[str, str, int]],
+) -> QuarterReview:
+    """Approves or returns many of a quarter's submitted updates at once.
+
+    `decisions` maps an update's pk to ("approve" | "return", reason, the version the approver
+    opened). A row that changed since that version is refused (in `stale`) while the others are
+    done. Returning needs a reason: if any row still to be done lacks one, ValidationError
+    (keyed `reason_<pk>`) and nothing at all is done. Each row goes through the same rules as
+    approving or returning one update (`measure_update_approve`, `measure_update_return`).
+    """
+    if not user.has_perm(APPROVE_MEASUREUPDATE):
+        raise PermissionDenied("Only an approver can approve or return updates.")
+    if refusal := locked_refusal(period):
+        raise PermissionDenied(refusal)
+    unknown = {action for action, _, _ in decisions.values()} - {APPROVE, RETURN}
+    if unknown:
+        raise ValidationError(f"Choose approve or return, not {', '.join(sorted(unknown))}.")
+    updates = {
+        u.pk: u
+        for u in MeasureUpdate.objects.filter(
+            pk__in=decisions, period__pk=period.pk, measure__priority__plan=plan
+        ).select_related("measure", "updated_by")
+    }
+    if missing := set(decisions) - set(updates):
+        raise ValidationError(
+            f"{len(missing)} of the updates chosen are not in {period.short_label} of this plan."
+        )
+    outcome = QuarterReview()
+    current = {}
+    for pk, (action, reason, version) in decisions.items():
+        if updates[pk].version != version:
+            outcome.stale.append(updates[pk])
+        else:
+            current[pk] = (action, reason.strip(), version)
+    blank = {
+        f"reason_{pk}": f"Enter why {updates[pk].measure.short_label} is being returned"
+        for pk, (action, reason, _) in current.items()
+        if action == RETURN and not reason
+    }
+    if blank:
+        raise ValidationError(blank)
+    for pk, (action, reason, version) in current.items():
+        update = updates[pk]
+        try:
+            if action == APPROVE:
+                outcome.approved.append(
+                    measure_update_approve(update=update, user=user, expected_version=version)
+                )
+            else:
+                outcome.returned.append(
+                    measure_update_return(
+                        update=update, user=user, reason=reason, expected_version=version
+                    )
+                )
+        except StaleRecord as stale:  # changed between reading it above and saving it
+            outcome.stale.append(stale.current)
+    return outcome
