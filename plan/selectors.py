@@ -200,8 +200,8 @@ def _quarter_counts(status: str) -> list[tuple[str, ReportingPeriod, int]]:
     ]
 
 
-def _quarter_url(plan_slug: str, period: ReportingPeriod) -> str:
-    return reverse("plan:quarter", kwargs={"plan": plan_slug, "quarter": period.slug})
+def _quarter_url(plan_slug: str, period: ReportingPeriod, page: str = "plan:quarter") -> str:
+    return reverse(page, kwargs={"plan": plan_slug, "quarter": period.slug})
 
 
 def _updates(count: int) -> str:
@@ -238,7 +238,7 @@ def home_plan_tasks(*, user) -> Part | None:
         tasks += [
             Task(
                 f"{_updates(count)} waiting for your approval for {period.label}",
-                _quarter_url(slug, period),
+                _quarter_url(slug, period, "plan:quarter_review"),
             )
             for slug, period, count in _quarter_counts(MeasureUpdate.Status.SUBMITTED)
         ]

@@ -92,9 +92,11 @@ def test_staff_see_returned_updates_with_the_reason_drafts_and_overdue_actions(
 
 
 def test_approvers_see_what_waits_for_their_approval(client_for, quarter_of_work):
-    _plan, _measures, q3 = quarter_of_work
+    plan, _measures, q3 = quarter_of_work
     shown = tasks(client_for("approver"))
     assert f"3 updates waiting for your approval for {q3.label}" in shown
+    links = [a["href"] for a in soup(client_for("approver").get("/")).select(".portal-tasks a")]
+    assert f"/plan/{plan.slug}/quarters/2021-q3/review/" in links
 
 
 def test_panel_members_and_the_public_have_no_tasks(client_for, quarter_of_work):
