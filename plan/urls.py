@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from plan.converters import QuarterConverter
-from plan.views import plans, quarters, review, updates
+from plan.views import grid, plans, quarters, review, updates
 
 register_converter(QuarterConverter, "quarter")
 
@@ -21,6 +21,11 @@ urlpatterns = [
         "<slug:plan>/quarters/<quarter:quarter>/lock/",
         quarters.QuarterLockView.as_view(),
         name="quarter_lock",
+    ),
+    path(
+        "<slug:plan>/quarters/<quarter:quarter>/updates/",
+        grid.QuarterUpdatesView.as_view(),
+        name="quarter_updates",
     ),
     path(
         "<slug:plan>/quarters/<quarter:quarter>/measures/<int:measure>/new/",
