@@ -419,6 +419,7 @@ def test_a_post_to_a_quarter_locked_since_opening_keeps_what_was_typed(
     response = client.post(grid_url(plan), {**data, "action": "save"})
     assert response.status_code == 403
     assert "locked" in response.content.decode()
+    assert "Typed before the lock." in response.content.decode()
     assert not MeasureUpdate.objects.exists()
 
 

@@ -157,6 +157,9 @@ class QuarterUpdatesView(PermissionMixin, QuarterMixin, TemplateView):
                 plan=self.get_plan(), period=self.get_period(), user=request.user, rows=changed
             )
         except PermissionDenied as refusal:
+            for _, rows in groups:  # keep what was typed in view, even in rows now read-only
+                for row in rows:
+                    row.editable = row.editable or (row.form is not None and row.form.is_valid())
             return self.render_page(groups, [("", str(refusal))], "Nothing has been saved.", 403)
         except ValidationError as error:
             return self.render_page(
