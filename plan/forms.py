@@ -1,6 +1,12 @@
+import hashlib
+from decimal import Decimal
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
+from django.forms.renderers import BaseRenderer
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from pcc_portal.forms import NumberField
 from plan.models import COMMENTARY_MAX_LENGTH, MeasureUpdate
@@ -223,3 +229,162 @@ class QuarterReviewForm(forms.Form):
                         version = -1
                     others[int(pk)] = (decision, self.data.get(f"reason_{pk}", ""), version)
         return others
+
+
+def row_fingerprint(values: dict) -> str:
+    """A short digest of a grid row's values, so a saved page can tell which rows were changed
+    since it was opened (values as the form cleans them, or as an update holds them)."""
+    parts = []
+    for name in GRID_ROW_FIELDS:
+        value = values.get(name)
+        if isinstance(value, Decimal):
+            value = format(value.normalize(), "f")
+        parts.append("" if value is None else str(value).replace("\r\n", "\n").strip())
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+GRID_ROW_FIELDS = (
+    "rag",
+    "direction",
+    "value",
+    "comparator_value",
+    "comparator_label",
+    "commentary",
+)
+BLANK_ROW = {"rag": MeasureUpdate.Rag.NOT_RATED, "direction": ""}
+
+
+class GridWidgetRenderer(BaseRenderer):
+    """Draws the grid's inputs, selects and text areas in Python, as Django's own widget
+    templates would: a quarter of 35 measures is about 300 of them, and a template render
+    each made the page several times slower."""
+
+    def render(self, template_name, context, request=None):
+        widget = context["widget"]
+        name, value, attrs = widget["name"], widget["value"], flatatt(widget["attrs"])
+        if template_name.endswith("/select.html"):
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (option["value"], " selected" if option["selected"] else "", option["label"])
+                    for _, group, _ in widget["optgroups"]
+                    for option in group
+                ),
+            )
+            return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
+        if template_name.endswith("/textarea.html"):
+            return format_html('<textarea name="{}"{}>\n{}</textarea>', name, attrs, value or "")
+        shown = format_html(' value="{}"', value) if value is not None else ""
+        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], name, shown, attrs)
+
+
+class QuarterUpdateRowForm(forms.Form):
+    """One outcome measure's row in the quarter's grid, prefixed by the measure ("m12-rag").
+
+    `version` is the version of the update the user opened (blank: none yet); `opened` is the
+    digest of the row's values then, so only rows the user changed are saved.
+    """
+
+    rag = forms.ChoiceField(
+        label="Rating",
+        choices=MeasureUpdate.Rag.choices,
+        error_messages={
+            "required": "Select a RAG rating",
+            "invalid_choice": "Select a RAG rating from the list",
+        },
+    )
+    direction = forms.ChoiceField(
+        label="Direction",
+        required=False,
+        choices=[("", "Not chosen yet"), *MeasureUpdate.Direction.choices],
+        error_messages={"invalid_choice": "Select a direction of travel from the list"},
+    )
+    value = NumberField(label="Value", required=False, max_digits=14, decimal_places=2)
+    comparator_value = NumberField(
+        label="Value to compare with", required=False, max_digits=14, decimal_places=2
+    )
+    comparator_label = forms.CharField(
+        label="What the comparison is with",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "What the comparison is with must be 100 characters or less"},
+    )
+    commentary = forms.CharField(
+        label="Commentary",
+        required=False,
+        max_length=COMMENTARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"Commentary must be {COMMENTARY_MAX_LENGTH:,} characters or fewer"
+        },
+    )
+    # Hidden, and never an error the user could not correct: a tampered version matches no
+    # saved version (the row is refused as stale), a tampered digest marks the row changed.
+    version = forms.Field(widget=forms.HiddenInput, required=False)
+    opened = forms.Field(widget=forms.HiddenInput, required=False)
+
+    default_renderer = GridWidgetRenderer()
+
+    def __init__(self, *args, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        for name in ("value", "comparator_value"):
+            self.fields[name].error_messages.update(
+                invalid=NUMBER_ERROR,
+                max_digits="Enter a number with no more than 12 digits before the point",
+                max_decimal_places="Enter a number with no more than 2 decimal places",
+                max_whole_digits="Enter a number with no more than 12 digits before the point",
+            )
+        for name in ("value", "comparator_value", "comparator_label"):
+            self.fields[name].widget.attrs["class"] = "govuk-input govuk-input--width-10"
+        self.fields["comparator_label"].widget.attrs["class"] = "govuk-input"
+        self.fields["commentary"].widget.attrs["class"] = "govuk-textarea"
+        for name in ("rag", "direction"):
+            self.fields[name].widget.attrs["class"] = "govuk-select"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:  # GOV.UK's red border on each field in error
+            if name in GRID_ROW_FIELDS:
+                widget = self.fields[name].widget
+                base = widget.attrs.get("class", "").split(" ")[0]
+                widget.attrs["class"] += f" {base}--error"
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+
+    @classmethod
+    def for_update(cls, measure, update, *, prefix, data=None):
+        """The row as the user opens it: the update's values, or a blank row."""
+        values = {name: getattr(update, name) for name in GRID_ROW_FIELDS} if update else BLANK_ROW
+        initial = {
+            **values,
+            "version": update.version if update else None,
+            "opened": row_fingerprint(values),
+        }
+        return cls(data, initial=initial, prefix=prefix, measure=measure)
+
+    def clean_version(self) -> int | None:
+        value = str(self.cleaned_data["version"] or "").strip()
+        if not value:
+            return None
+        try:
+            version = int(value)
+        except ValueError:
+            return -1
+        return version if 0 <= version < 2**31 else -1
+
+    def clean_opened(self) -> str:
+        return str(self.cleaned_data["opened"] or "")[:64]
+
+    def clean_commentary(self):
+        return self.cleaned_data["commentary"].replace("\r\n", "\n").strip()
+
+    def clean_comparator_label(self):
+        return self.cleaned_data["comparator_label"].strip()
+
+    def row_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in GRID_ROW_FIELDS}
+
+    def row_changed(self) -> bool:
+        """Whether the user changed the row since opening the page."""
+        return row_fingerprint(self.row_data()) != self.cleaned_data.get("opened")

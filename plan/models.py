@@ -387,7 +387,10 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
     measure = models.ForeignKey(OutcomeMeasure, on_delete=models.PROTECT, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
     rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices)
-    direction = models.CharField("direction of travel", max_length=15, choices=Direction.choices)
+    # Blank only in a draft entered in the quarter's grid; submitting needs one.
+    direction = models.CharField(
+        "direction of travel", max_length=15, choices=Direction.choices, blank=True
+    )
     value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     comparator_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     comparator_label = models.CharField(
@@ -398,6 +401,10 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     return_reason = models.TextField(blank=True)
+    copied_forward = models.BooleanField(
+        default=False,
+        help_text="Copied from last quarter's approved update and not edited since.",
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

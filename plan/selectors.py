@@ -230,7 +230,7 @@ def home_plan_tasks(*, user) -> Part | None:
         tasks += [
             Task(
                 f"{_updates(count)} in draft, not yet submitted, for {period.label}",
-                _quarter_url(slug, period),
+                _quarter_url(slug, period, "plan:quarter_updates"),
             )
             for slug, period, count in _quarter_counts(MeasureUpdate.Status.DRAFT)
         ]

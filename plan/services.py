@@ -4,6 +4,7 @@ Every function checks who may do what, runs in one transaction, records history 
 and refuses to overwrite an update that changed since the user opened it.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
@@ -122,8 +123,9 @@ def measure_update_save(
         if existing is not None:  # someone created it since this user opened the page
             raise StaleRecord(existing)
         update = MeasureUpdate(measure=measure, period=period, created_by=user)
-    for field, value in data.items():
-        setattr(update, field, value)
+    for name, value in data.items():
+        setattr(update, name, value)
+    update.copied_forward = False  # edited: no longer what was copied from last quarter
     reason = "Saved"
     if submit:
         if update.status not in (Status.DRAFT, Status.RETURNED):
@@ -299,3 +301,199 @@ def quarter_updates_review(
         except StaleRecord as stale:  # changed between reading it above and saving it
             outcome.stale.append(stale.current)
     return outcome
+
+
+# --- The quarter in one screen: every measure's update saved, copied forward or submitted at once.
+
+GRID_FIELDS = ("rag", "direction", "value", "comparator_value", "comparator_label", "commentary")
+
+
+@dataclass
+class GridRow:
+    """One row the user changed in the quarter's grid: the measure, what they typed, and the
+    version of its update they opened (None: it had no update then)."""
+
+    measure: OutcomeMeasure
+    data: dict[str, Any]
+    expected_version: int | None = None
+
+
+@dataclass
+class GridSaved:
+    saved: list[MeasureUpdate] = dataclasses.field(default_factory=list)
+    # Rows someone else changed since the page was opened: (the row, the update as saved now).
+    stale: list[tuple[GridRow, MeasureUpdate]] = dataclasses.field(default_factory=list)
+
+
+@dataclass
+class GridSubmitted:
+    submitted: list[MeasureUpdate] = dataclasses.field(default_factory=list)
+    # Measures whose update was not submitted, each with why: (measure, reason).
+    not_submitted: list[tuple[OutcomeMeasure, str]] = dataclasses.field(default_factory=list)
+
+
+def _grid_period(period: ReportingPeriod, user) -> ReportingPeriod:
+    """The quarter's saved row, after checking the user may enter updates in it at all."""
+    period = ReportingPeriod.objects.select_related("locked_by").get(pk=_saved(period).pk)
+    if refusal := edit_refusal(update=None, period=period, user=user):
+        raise PermissionDenied(refusal)
+    return period
+
+
+def _plan_measures(plan) -> list[OutcomeMeasure]:
+    return list(
+        OutcomeMeasure.objects.active()
+        .filter(priority__plan=plan)
+        .select_related("priority")
+        .order_by("priority__kind", "priority__order", "order")
+    )
+
+
+def _same_values(update: MeasureUpdate, data: dict[str, Any]) -> bool:
+    def plain(value):  # browsers send a textarea's line breaks as \r\n
+        return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+    return all(plain(getattr(update, name)) == plain(data.get(name)) for name in GRID_FIELDS)
+
+
+def update_incomplete_reason(update: MeasureUpdate) -> str | None:
+    """Why a draft cannot be submitted yet, or None when it is complete.
+
+    Complete means a RAG rating (Red, Amber or Green, not "Not rated") and a direction of
+    travel chosen ("Not known" counts: it is a statement about the quarter). Value, comparator
+    and commentary stay optional, as on the single update's form.
+    """
+    missing = []
+    if update.rag in ("", MeasureUpdate.Rag.NOT_RATED):
+        missing.append("RAG rating")
+    if not update.direction:
+        missing.append("direction of travel")
+    return f"it has no {' and no '.join(missing)}" if missing else None
+
+
+@transaction.atomic
+def quarter_updates_save(*, plan, period: ReportingPeriod, user, rows: list[GridRow]) -> GridSaved:
+    """Saves the rows the user changed in the quarter's grid as drafts, in one transaction.
+
+    New updates are created as drafts; drafts and returned updates are changed (a returned one
+    keeps its status and reason until resubmitted). A row whose values equal the saved ones is
+    left alone (no new version, no history). A row someone else changed since the page was
+    opened is refused and returned in `stale` while the other rows save. Raises
+    PermissionDenied when the user may not enter updates, the quarter is locked, or a row's
+    update is submitted or approved; ValidationError (saving nothing) when a row is invalid.
+    """
+    period = _grid_period(period, user)
+    measure_ids = {m.pk for m in _plan_measures(plan)}
+    existing = {
+        u.measure_id: u
+        for u in MeasureUpdate.objects.filter(
+            period=period, measure_id__in=[row.measure.pk for row in rows]
+        ).select_related("period", "updated_by")
+    }
+    result = GridSaved()
+    for row in rows:
+        if row.measure.pk not in measure_ids:
+            raise PermissionDenied(f"{row.measure} is not an outcome measure of this plan.")
+        update = existing.get(row.measure.pk)
+        if update is not None and _same_values(update, row.data):
+            continue  # untouched, or changed to what is already saved
+        if update is not None and update.version != row.expected_version:
+            result.stale.append((row, update))
+            continue
+        if update is None and row.expected_version is not None:
+            # It had an update when the page was opened that is gone now: create it again.
+            row.expected_version = None
+        if update is not None and (
+            refusal := edit_refusal(update=update, period=period, user=user)
+        ):
+            raise PermissionDenied(f"{row.measure}: {refusal}")
+        if update is not None and update.status not in (Status.DRAFT, Status.RETURNED):
+            raise PermissionDenied(
+                f"{row.measure}: this update is {update.get_status_display().lower()}, "
+                "so it cannot be changed here."
+            )
+        if update is None:
+            update = MeasureUpdate(measure=row.measure, period=period, created_by=user)
+        for name in GRID_FIELDS:
+            setattr(update, name, row.data.get(name))
+        update.copied_forward = False
+        try:
+            with transaction.atomic():
+                result.saved.append(_save(update, user, "Saved", row.expected_version))
+        except StaleRecord as stale:  # changed between reading it above and saving
+            result.stale.append((row, stale.current))
+        except IntegrityError:  # created at the same moment by someone else
+            result.stale.append(
+                (row, MeasureUpdate.objects.get(measure=row.measure, period=period))
+            )
+        except ValidationError as error:
+            raise ValidationError({row.measure.pk: error.messages}) from error
+    return result
+
+
+@transaction.atomic
+def quarter_updates_copy_forward(*, plan, period: ReportingPeriod, user) -> list[MeasureUpdate]:
+    """Fills each measure of the plan with no update this quarter from the previous quarter's
+    approved update (rating, direction, value, comparator and commentary), as a draft marked
+    as copied until someone edits it. Returns the drafts made."""
+    period = _grid_period(period, user)
+    year, quarter = period.previous()
+    measures = {m.pk: m for m in _plan_measures(plan)}
+    taken = set(
+        MeasureUpdate.objects.filter(period=period, measure_id__in=measures).values_list(
+            "measure_id", flat=True
+        )
+    )
+    previous = (
+        MeasureUpdate.objects.approved()
+        .filter(period__financial_year=year, period__quarter=quarter, measure_id__in=measures)
+        .exclude(measure_id__in=taken)
+    )
+    copied = []
+    for old in previous:
+        update = MeasureUpdate(
+            measure=measures[old.measure_id],
+            period=period,
+            created_by=user,
+            copied_forward=True,
+            **{name: getattr(old, name) for name in GRID_FIELDS},
+        )
+        try:
+            with transaction.atomic():
+                copied.append(_save(update, user, "Copied from last quarter", None))
+        except IntegrityError:  # someone entered this measure at the same moment: keep theirs
+            continue
+    return copied
+
+
+@transaction.atomic
+def quarter_updates_submit(*, plan, period: ReportingPeriod, user) -> GridSubmitted:
+    """Submits for approval every complete draft or returned update of the plan's measures
+    this quarter, in one transaction, and says of every other measure not yet submitted or
+    approved why it was not submitted (not started, or what it lacks)."""
+    period = _grid_period(period, user)
+    measures = _plan_measures(plan)
+    updates = {
+        u.measure_id: u
+        for u in MeasureUpdate.objects.filter(period=period, measure__in=measures).select_related(
+            "period__locked_by"
+        )
+    }
+    result = GridSubmitted()
+    for measure in measures:
+        update = updates.get(measure.pk)
+        if update is None:
+            result.not_submitted.append((measure, "it has not been started"))
+            continue
+        if update.status not in (Status.DRAFT, Status.RETURNED):
+            continue  # already submitted or approved
+        if reason := update_incomplete_reason(update):
+            result.not_submitted.append((measure, reason))
+            continue
+        try:
+            result.submitted.append(
+                measure_update_submit(update=update, user=user, expected_version=update.version)
+            )
+        except StaleRecord:  # saved by someone else between reading and submitting
+            result.not_submitted.append((measure, "it was changed by someone else just now"))
+    return result

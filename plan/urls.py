@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from plan.converters import QuarterConverter
-from plan.views import plans, quarters, review, review_quarter, updates
+from plan.views import grid, plans, quarters, review, review_quarter, updates
 
 register_converter(QuarterConverter, "quarter")
 
@@ -26,6 +26,11 @@ urlpatterns = [
         "<slug:plan>/quarters/<quarter:quarter>/review/",
         review_quarter.QuarterReviewView.as_view(),
         name="quarter_review",
+    ),
+    path(
+        "<slug:plan>/quarters/<quarter:quarter>/updates/",
+        grid.QuarterUpdatesView.as_view(),
+        name="quarter_updates",
     ),
     path(
         "<slug:plan>/quarters/<quarter:quarter>/measures/<int:measure>/new/",

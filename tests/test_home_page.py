@@ -87,7 +87,7 @@ def test_staff_see_returned_updates_with_the_reason_drafts_and_overdue_actions(
     ]
     links = [a["href"] for a in soup(client_for("staff").get("/")).select(".portal-tasks a")]
     assert links[0] == measures[5].updates.get().get_absolute_url()
-    assert links[1] == f"/plan/{plan.slug}/quarters/2021-q3/"
+    assert links[1] == f"/plan/{plan.slug}/quarters/2021-q3/updates/"
     assert links[2] == "/scrutiny/actions/?overdue=on"
 
 
