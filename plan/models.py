@@ -180,6 +180,25 @@ class OutcomeMeasure(TimeStampedModel):
     )
     data_source = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)
+    # A target lets the portal suggest a rating from the value; the desired direction says
+    # which side of the target is better. Measures without one keep judged ratings.
+    target_value = models.DecimalField(
+        "target",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The value the plan aims for, in the measure's unit.",
+    )
+    amber_tolerance = models.DecimalField(
+        "Amber tolerance",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="How far short of the target still counts as Amber, in the measure's unit.",
+    )
 
     objects = OutcomeMeasureQuerySet.as_manager()
 
@@ -255,6 +274,12 @@ class ReportingPeriod(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     locked_at = models.DateTimeField(null=True, blank=True)
+    updates_due = models.DateField(
+        "deadline for updates",
+        null=True,
+        blank=True,
+        help_text="The day this quarter's updates should be submitted by.",
+    )
 
     class Meta:
         ordering = ["-financial_year", "-quarter"]
@@ -401,6 +426,11 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     return_reason = models.TextField(blank=True)
+    rating_explanation = models.TextField(
+        "why the rating differs from the suggested one",
+        blank=True,
+        validators=[MaxLengthValidator(COMMENTARY_MAX_LENGTH)],
+    )
     copied_forward = models.BooleanField(
         default=False,
         help_text="Copied from last quarter's approved update and not edited since.",
