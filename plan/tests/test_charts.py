@@ -2,7 +2,10 @@
 and the chart with its table on the priority page and in papers (HTML and PDF), drawn from
 approved updates only, in a fixed number of queries."""
 
+import os
 import re
+import shutil
+import subprocess
 from decimal import Decimal
 from io import BytesIO
 from types import SimpleNamespace
@@ -421,3 +424,33 @@ def test_the_draft_paper_page_runs_the_same_queries_with_ten_times_the_measures(
     assert len(page.select("svg.portal-chart")) == 11
     print(f"paper page: {before} queries with 1 measure, {after} with 11")
     assert after == before
+
+
+def nu_checker() -> list[str] | None:
+    """The Nu HTML checker's command, where this machine has it (`vnu`, or java with the jar
+    named by VNU_JAR)."""
+    if shutil.which("vnu"):
+        return ["vnu"]
+    jar = os.environ.get("VNU_JAR")
+    if jar and shutil.which("java") and os.path.exists(jar):
+        return ["java", "-jar", jar]
+    return None
+
+
+@pytest.mark.skipif(nu_checker() is None, reason="the Nu HTML checker is not installed")
+def test_the_priority_page_and_the_paper_are_valid_html(client, paper, tmp_path):
+    from plan.models import Priority
+    from reports import rendering
+
+    priority = Priority.objects.get(title="Tackling violence")
+    page = tmp_path / "priority.html"
+    page.write_bytes(client.get(priority.get_absolute_url()).content)
+    document = tmp_path / "paper.html"
+    document.write_text(rendering.paper_document(rendering.paper_context(paper)))
+    result = subprocess.run(
+        [*nu_checker(), "--errors-only", str(page), str(document)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
