@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Window
+from django.db.models import Count, F, Max, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from pcc_portal.numbers import format_number
 from pcc_portal.slots import Part, Task, tasks_part
+from plan.charts import Chart, measure_chart
 from plan.models import MeasureUpdate, OutcomeMeasure, Plan, Priority, ReportingPeriod
 from plan.permissions import APPROVE_MEASUREUPDATE, CHANGE_MEASUREUPDATE
 
@@ -21,6 +22,7 @@ class MeasureRow:
     trend: list[MeasureUpdate] = field(default_factory=list)  # oldest first
     history: list[MeasureUpdate] = field(default_factory=list)  # newest first
     editable: bool = False  # whether the viewing user may edit the update now
+    chart: Chart | None = None  # the measure's trend chart, where the page shows one
 
 
 @dataclass
@@ -366,3 +368,61 @@ def quarter_review(plan: Plan, period: ReportingPeriod | None, user) -> list[Rev
         priority = update.measure.priority
         groups.setdefault(priority.pk, ReviewGroup(priority, [])).rows.append(row)
     return list(groups.values())
+
+
+CHART_QUARTERS = 8  # a measure's trend chart shows this many quarters
+
+
+def measures_chart_history(
+    measure_ids, *, up_to: ReportingPeriod | None = None, quarters: int = CHART_QUARTERS
+) -> dict[int, list[MeasureUpdate]]:
+    """For each measure, its approved updates over the `quarters` quarters ending with its
+    newest approved update at or before `up_to` (or its newest of all), oldest first, each with
+    its quarter loaded. Approved only, since the charts are public. One query, whatever the
+    number of measures or quarters."""
+    index = F("period__financial_year") * 4 + F("period__quarter")
+    approved = MeasureUpdate.objects.approved().filter(measure_id__in=list(measure_ids))
+    if up_to is not None:
+        approved = approved.filter(
+            Q(period__financial_year__lt=up_to.financial_year)
+            | Q(period__financial_year=up_to.financial_year, period__quarter__lte=up_to.quarter)
+        )
+    updates = (
+        approved.select_related("period")
+        .annotate(
+            quarter_index=index,
+            newest_index=Window(Max(index), partition_by=[F("measure_id")]),
+        )
+        .filter(quarter_index__gt=F("newest_index") - quarters)
+        .order_by("measure_id", "period__financial_year", "period__quarter")
+    )
+    history: dict[int, list[MeasureUpdate]] = {}
+    for update in updates:
+        history.setdefault(update.measure_id, []).append(update)
+    return history
+
+
+def measure_charts(
+    measures, *, up_to: ReportingPeriod | None = None, id_prefix: str = "chart"
+) -> dict[int, Chart]:
+    """The trend chart of each of `measures` that has something to draw, by measure id, from
+    its approved history (see measures_chart_history). One query."""
+    measures = list(measures)
+    history = measures_chart_history([m.pk for m in measures], up_to=up_to)
+    charts = {}
+    for measure in measures:
+        chart = measure_chart(
+            measure, history.get(measure.pk, []), id_prefix=f"{id_prefix}-{measure.pk}"
+        )
+        if chart is not None:
+            charts[measure.pk] = chart
+    return charts
+
+
+def priority_history_with_charts(priority: Priority) -> list[MeasureRow]:
+    """priority_history, each measure with its trend chart (None when nothing to draw)."""
+    rows = priority_history(priority)
+    charts = measure_charts([row.measure for row in rows])
+    for row in rows:
+        row.chart = charts.get(row.measure.pk)
+    return rows

@@ -73,7 +73,7 @@ class PriorityDetailView(PlanMixin, DetailView):
         context.update(
             plan=self.get_plan(),
             commitments=self.object.commitments.all(),
-            rows=selectors.priority_history(self.object),
+            rows=selectors.priority_history_with_charts(self.object),
             sections=fill(PRIORITY_PAGE, self.object, user=self.request.user),
         )
         return context
