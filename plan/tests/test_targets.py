@@ -281,7 +281,7 @@ def grid_url(plan, quarter="2021-q2"):
 
 
 def test_the_grid_shows_the_target_the_suggestion_and_the_explanation_box(targeted, client_for):
-    plan, measure, _, update = targeted
+    plan, measure, _, _ = targeted
     other = make_measure(measure.priority)  # no target: no explanation box
     page = soup(client_for("staff").get(grid_url(plan)))
     row = page.find(id=f"row-{measure.pk}")
@@ -430,3 +430,15 @@ def test_the_demo_fills_targets_and_values_once_and_never_overwrites(db):
     differing = [u for u in MeasureUpdate.objects.filter(measure__in=targeted) if u.rating_differs]
     assert differing and all(u.rating_explanation.startswith("Illustrative") for u in differing)
     assert add_demo_targets(sender=None) is None  # nothing left to fill
+
+
+def test_loading_the_targets_fixture_directly_keeps_the_plans_own_words(db):
+    from django.core.management import call_command
+
+    names = ("020_areas_lancashire", "025_reporting_periods", "030_plan_lancashire_2021_2025")
+    for name in (*names, "900_demo_quarterly_updates_2021_22"):
+        call_command("loaddata", f"fixtures/{name}.json", verbosity=0)
+    before = dict(OutcomeMeasure.objects.values_list("pk", "text"))
+    call_command("loaddata", "fixtures/905_demo_measure_targets.json", verbosity=0)
+    assert dict(OutcomeMeasure.objects.values_list("pk", "text")) == before
+    assert OutcomeMeasure.objects.exclude(target_value=None).count() == 5
