@@ -35,7 +35,17 @@ class CommitmentInline(admin.TabularInline):
 
 class OutcomeMeasureInline(admin.StackedInline):
     model = OutcomeMeasure
-    fields = ["order", "text", "short_label", "unit", "desired_direction", "data_source", "active"]
+    fields = [
+        "order",
+        "text",
+        "short_label",
+        "unit",
+        "desired_direction",
+        "target_value",
+        "amber_tolerance",
+        "data_source",
+        "active",
+    ]
     extra = 0
 
 
@@ -57,7 +67,14 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 @admin.register(OutcomeMeasure)
 class OutcomeMeasureAdmin(admin.ModelAdmin):
-    list_display = ["short_label", "priority", "order", "desired_direction", "active"]
+    list_display = [
+        "short_label",
+        "priority",
+        "order",
+        "desired_direction",
+        "target_value",
+        "active",
+    ]
     list_filter = ["priority__plan", "priority", "desired_direction", "active"]
     search_fields = ["text", "short_label", "data_source"]
     list_select_related = ["priority"]

@@ -56,9 +56,25 @@ class MeasureUpdateForm(forms.ModelForm):
         widgets = {"commentary": forms.Textarea(attrs={"rows": 8})}
 
     def __init__(
-        self, *args, submit_label="Submit for approval", save_label="Save draft", **kwargs
+        self,
+        *args,
+        submit_label="Submit for approval",
+        save_label="Save draft",
+        measure=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self.measure = measure
+        explained = measure is not None and measure.has_target
+        if explained:
+            self.fields["rating_explanation"] = rating_explanation_field(rows=3)
+            self.initial.setdefault("rating_explanation", self.instance.rating_explanation)
+            self.fields["rag"].help_text += f" {measure.thresholds_text}."
+            if suggested := measure.suggested_rag(self.instance.value):
+                self.fields["rag"].help_text += (
+                    f" Suggested from the target for the saved value: "
+                    f"{MeasureUpdate.Rag(suggested).label}."
+                )
         for name in ("value", "comparator_value"):
             self.fields[name].error_messages.update(
                 invalid=NUMBER_ERROR,
@@ -73,6 +89,7 @@ class MeasureUpdateForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("rag", legend_size=Size.MEDIUM, legend_tag="h2"),
+            Field.textarea("rating_explanation") if explained else HTML(""),
             Field.radios("direction", legend_size=Size.MEDIUM, legend_tag="h2"),
             Field.text("value", field_width=Fixed.TEN),
             Field.text("comparator_value", field_width=Fixed.TEN),
@@ -94,6 +111,29 @@ class MeasureUpdateForm(forms.ModelForm):
 
     def clean_commentary(self):
         return self.cleaned_data["commentary"].strip()
+
+    def clean_rating_explanation(self):
+        return self.cleaned_data["rating_explanation"].strip()
+
+    @property
+    def update_fields(self) -> list[str]:
+        """The update's fields this form sets (the explanation only for a measure with a
+        target: otherwise it keeps what it holds)."""
+        extra = ["rating_explanation"] if "rating_explanation" in self.fields else []
+        return [*self.Meta.fields, *extra]
+
+
+def rating_explanation_field(*, rows: int) -> forms.CharField:
+    return forms.CharField(
+        label="Why the rating differs from the one the target suggests",
+        help_text="Needed to submit only when you choose a rating other than the suggested one.",
+        required=False,
+        max_length=COMMENTARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "max_length": f"The explanation must be {COMMENTARY_MAX_LENGTH:,} characters or fewer"
+        },
+    )
 
 
 class ReturnForm(forms.Form):
@@ -250,8 +290,16 @@ GRID_ROW_FIELDS = (
     "comparator_value",
     "comparator_label",
     "commentary",
+    "rating_explanation",  # only in rows of measures with a target
 )
 BLANK_ROW = {"rag": MeasureUpdate.Rag.NOT_RATED, "direction": ""}
+
+
+def row_fields(measure) -> tuple[str, ...]:
+    """The fields of a measure's row in the grid: the explanation only with a target."""
+    if measure.has_target:
+        return GRID_ROW_FIELDS
+    return tuple(name for name in GRID_ROW_FIELDS if name != "rating_explanation")
 
 
 class GridWidgetRenderer(BaseRenderer):
@@ -319,6 +367,7 @@ class QuarterUpdateRowForm(forms.Form):
             "max_length": f"Commentary must be {COMMENTARY_MAX_LENGTH:,} characters or fewer"
         },
     )
+    rating_explanation = rating_explanation_field(rows=2)
     # Hidden, and never an error the user could not correct: a tampered version matches no
     # saved version (the row is refused as stale), a tampered digest marks the row changed.
     version = forms.Field(widget=forms.HiddenInput, required=False)
@@ -329,6 +378,10 @@ class QuarterUpdateRowForm(forms.Form):
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)
         self.measure = measure
+        if not measure.has_target:
+            del self.fields["rating_explanation"]
+        else:
+            self.fields["rating_explanation"].widget.attrs["class"] = "govuk-textarea"
         for name in ("value", "comparator_value"):
             self.fields[name].error_messages.update(
                 invalid=NUMBER_ERROR,
@@ -355,7 +408,8 @@ class QuarterUpdateRowForm(forms.Form):
     @classmethod
     def for_update(cls, measure, update, *, prefix, data=None):
         """The row as the user opens it: the update's values, or a blank row."""
-        values = {name: getattr(update, name) for name in GRID_ROW_FIELDS} if update else BLANK_ROW
+        names = row_fields(measure)
+        values = {name: getattr(update, name) for name in names} if update else BLANK_ROW
         initial = {
             **values,
             "version": update.version if update else None,
@@ -382,8 +436,11 @@ class QuarterUpdateRowForm(forms.Form):
     def clean_comparator_label(self):
         return self.cleaned_data["comparator_label"].strip()
 
+    def clean_rating_explanation(self):
+        return self.cleaned_data["rating_explanation"].replace("\r\n", "\n").strip()
+
     def row_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in GRID_ROW_FIELDS}
+        return {name: self.cleaned_data[name] for name in GRID_ROW_FIELDS if name in self.fields}
 
     def row_changed(self) -> bool:
         """Whether the user changed the row since opening the page."""

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from pcc_portal.models import TimeStampedModel, VersionedModel
+from pcc_portal.numbers import format_number
 from plan.periods import FIRST_QUARTER_YEAR_OFFERED, financial_year_label, quarter_of, quarter_slug
 from plan.permissions import VIEW_DRAFTS
 
@@ -213,6 +214,67 @@ class OutcomeMeasure(TimeStampedModel):
     def __str__(self) -> str:
         return self.short_label
 
+    def clean(self):
+        errors = {}
+        if self.target_value is not None and self.desired_direction == self.Direction.NONE:
+            errors["desired_direction"] = (
+                "Choose whether an increase or a decrease is better: a target needs a direction"
+            )
+        if self.amber_tolerance is not None and self.target_value is None:
+            errors["amber_tolerance"] = "Enter a target, or leave the Amber tolerance blank"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_target(self) -> bool:
+        """Whether the portal can suggest a rating from a value: a target, and a direction
+        saying which side of it is better."""
+        return self.target_value is not None and self.desired_direction in (
+            self.Direction.INCREASE,
+            self.Direction.DECREASE,
+        )
+
+    def suggested_rag(self, value) -> str | None:
+        """The rating the target suggests for `value` (a MeasureUpdate.Rag value): Green at or
+        beyond the target on the better side, Amber short of it by no more than the Amber
+        tolerance, Red further off. None without a target, a direction, or a value."""
+        if value is None or not self.has_target:
+            return None
+        value, target = Decimal(value), self.target_value
+        shortfall = (
+            target - value
+            if self.desired_direction == self.Direction.INCREASE
+            else (value - target)
+        )
+        if shortfall <= 0:
+            return MeasureUpdate.Rag.GREEN
+        if self.amber_tolerance and shortfall <= self.amber_tolerance:
+            return MeasureUpdate.Rag.AMBER
+        return MeasureUpdate.Rag.RED
+
+    def figure(self, value) -> str:
+        """A value with the measure's unit: 80%, 1,250 offences."""
+        unit = self.unit
+        return f"{format_number(value)}{'' if unit in ('', '%') else ' '}{unit}"
+
+    @property
+    def thresholds_text(self) -> str:
+        """The target and the ratings it suggests, in words; blank without a target."""
+        if not self.has_target:
+            return ""
+        target = self.figure(self.target_value)
+        tolerance = self.amber_tolerance or 0
+        if self.desired_direction == self.Direction.INCREASE:
+            edge = self.figure(self.target_value - tolerance)
+            green, red = f"Green at or above {target}", f"Red below {edge}"
+            amber = f"Amber from {edge} to just under {target}"
+        else:
+            edge = self.figure(self.target_value + tolerance)
+            green, red = f"Green at or below {target}", f"Red above {edge}"
+            amber = f"Amber from just over {target} to {edge}"
+        bands = [green, amber, red] if tolerance else [green, red]
+        return f"Target {target}: {', '.join(bands)}"
+
 
 class Area(TimeStampedModel):
     class Kind(models.TextChoices):
@@ -397,6 +459,8 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
         GREEN = "green", "Green"
         NOT_RATED = "not_rated", "Not rated"
 
+    RATED = (Rag.RED, Rag.AMBER, Rag.GREEN)
+
     class Direction(models.TextChoices):
         IMPROVING = "improving", "Improving"
         STABLE = "stable", "Stable"
@@ -470,6 +534,33 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("plan:update_edit", kwargs={"pk": self.pk})
+
+    @property
+    def suggested_rag(self) -> str | None:
+        """The rating the measure's target suggests for this value (None: no suggestion)."""
+        return self.measure.suggested_rag(self.value)
+
+    @property
+    def suggested_rag_label(self) -> str:
+        """Green, Amber or Red as the target suggests; blank when it suggests none."""
+        suggested = self.suggested_rag
+        return self.Rag(suggested).label if suggested else ""
+
+    @property
+    def rating_differs(self) -> bool:
+        """Rated Red, Amber or Green other than the target suggests (Not rated never differs)."""
+        suggested = self.suggested_rag
+        return bool(suggested) and self.rag in self.RATED and self.rag != suggested
+
+    def rating_explanation_missing(self) -> str | None:
+        """What to say when the rating differs from the suggestion with no sentence saying
+        why; None when nothing is missing."""
+        if not self.rating_differs or (self.rating_explanation or "").strip():
+            return None
+        return (
+            f"Rated {self.get_rag_display()} but the target suggests "
+            f"{self.suggested_rag_label}: say why the rating differs"
+        )
 
     @property
     def change(self) -> Decimal | None:

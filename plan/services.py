@@ -130,6 +130,9 @@ def measure_update_save(
     if submit:
         if update.status not in (Status.DRAFT, Status.RETURNED):
             raise PermissionDenied("This update has already been submitted.")
+        update.measure = measure
+        if missing := update.rating_explanation_missing():
+            raise ValidationError({"rating_explanation": missing})
         update.status = Status.SUBMITTED
         update.submitted_by, update.submitted_at = user, timezone.now()
         reason = "Submitted for approval"
@@ -144,9 +147,11 @@ def measure_update_save(
 def _transition(
     *, update: MeasureUpdate, user, to: str, expected_version: int, reason: str, **fields
 ) -> MeasureUpdate:
-    update = MeasureUpdate.objects.select_related("period__locked_by").get(pk=update.pk)
+    update = MeasureUpdate.objects.select_related("period__locked_by", "measure").get(pk=update.pk)
     if refusal := _transition_refusal(update, user, to=to):
         raise PermissionDenied(refusal)
+    if to == Status.SUBMITTED and (missing := update.rating_explanation_missing()):
+        raise ValidationError({"rating_explanation": missing})
     update.status = to
     for field, value in fields.items():
         setattr(update, field, value)
@@ -154,7 +159,8 @@ def _transition(
 
 
 def measure_update_submit(*, update: MeasureUpdate, user, expected_version: int) -> MeasureUpdate:
-    """Draft or returned -> submitted, by staff."""
+    """Draft or returned -> submitted, by staff. A rating that differs from the one the
+    measure's target suggests needs a sentence saying why (ValidationError without one)."""
     return _transition(
         update=update,
         user=user,
@@ -305,7 +311,21 @@ def quarter_updates_review(
 
 # --- The quarter in one screen: every measure's update saved, copied forward or submitted at once.
 
-GRID_FIELDS = ("rag", "direction", "value", "comparator_value", "comparator_label", "commentary")
+GRID_FIELDS = (
+    "rag",
+    "direction",
+    "value",
+    "comparator_value",
+    "comparator_label",
+    "commentary",
+    "rating_explanation",
+)
+# Only rows of measures with a target have an explanation: a row without it keeps the saved one.
+OPTIONAL_GRID_FIELDS = ("rating_explanation",)
+
+
+def _row_fields(data: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(n for n in GRID_FIELDS if n not in OPTIONAL_GRID_FIELDS or n in data)
 
 
 @dataclass
@@ -353,7 +373,7 @@ def _same_values(update: MeasureUpdate, data: dict[str, Any]) -> bool:
     def plain(value):  # browsers send a textarea's line breaks as \r\n
         return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
 
-    return all(plain(getattr(update, name)) == plain(data.get(name)) for name in GRID_FIELDS)
+    return all(plain(getattr(update, name)) == plain(data.get(name)) for name in _row_fields(data))
 
 
 def update_incomplete_reason(update: MeasureUpdate) -> str | None:
@@ -361,14 +381,19 @@ def update_incomplete_reason(update: MeasureUpdate) -> str | None:
 
     Complete means a RAG rating (Red, Amber or Green, not "Not rated") and a direction of
     travel chosen ("Not known" counts: it is a statement about the quarter). Value, comparator
-    and commentary stay optional, as on the single update's form.
+    and commentary stay optional, as on the single update's form. A rating that differs from
+    the one the measure's target suggests needs a sentence saying why.
     """
     missing = []
     if update.rag in ("", MeasureUpdate.Rag.NOT_RATED):
         missing.append("RAG rating")
     if not update.direction:
         missing.append("direction of travel")
-    return f"it has no {' and no '.join(missing)}" if missing else None
+    if missing:
+        return f"it has no {' and no '.join(missing)}"
+    if unexplained := update.rating_explanation_missing():
+        return unexplained[0].lower() + unexplained[1:]
+    return None
 
 
 @transaction.atomic
@@ -414,7 +439,7 @@ def quarter_updates_save(*, plan, period: ReportingPeriod, user, rows: list[Grid
             )
         if update is None:
             update = MeasureUpdate(measure=row.measure, period=period, created_by=user)
-        for name in GRID_FIELDS:
+        for name in _row_fields(row.data):
             setattr(update, name, row.data.get(name))
         update.copied_forward = False
         try:
@@ -485,6 +510,7 @@ def quarter_updates_submit(*, plan, period: ReportingPeriod, user) -> GridSubmit
         if update is None:
             result.not_submitted.append((measure, "it has not been started"))
             continue
+        update.measure = measure  # for its target, without another query
         if update.status not in (Status.DRAFT, Status.RETURNED):
             continue  # already submitted or approved
         if reason := update_incomplete_reason(update):

@@ -121,8 +121,12 @@ def build_records() -> dict:
     """One of everything, linked as real data is; the route parameters are filled from these."""
     plan, measures = make_plan_with_measures(priorities=2, measures_each=2, slug="2021-2025")
     priority = measures[0].priority
+    for measure in measures[:2]:  # a target: the forms offer the rating's explanation
+        measure.desired_direction = "increase"
+        measure.target_value, measure.amber_tolerance = 80, 5
+        measure.save()
     period = make_period(2021, 2)
-    update = make_update(measures[0], period)
+    update = make_update(measures[0], period, value=70)
     division = Area.objects.create(kind="division", name="Fuzz division", slug="fuzz-division")
     meeting = make_meeting(period=period)
     topic = make_topic(meeting, priorities=[priority])

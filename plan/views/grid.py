@@ -14,7 +14,7 @@ from pcc_portal.conflicts import last_changed_by
 from pcc_portal.display import value_display
 from pcc_portal.mixins import PermissionMixin
 from plan import selectors, services
-from plan.forms import GRID_ROW_FIELDS, QuarterUpdateRowForm, row_fingerprint
+from plan.forms import GRID_ROW_FIELDS, QuarterUpdateRowForm, row_fields, row_fingerprint
 from plan.models import MeasureUpdate, OutcomeMeasure
 from plan.permissions import CHANGE_MEASUREUPDATE
 from plan.views.quarters import QuarterMixin
@@ -40,6 +40,11 @@ class GridRowView:
     @property
     def anchor(self) -> str:
         return f"id_m{self.measure.pk}-rag"
+
+    @property
+    def suggested(self) -> str:
+        """The rating the measure's target suggests for the saved value, in words."""
+        return self.update.suggested_rag_label if self.update is not None else ""
 
 
 def prefix(measure) -> str:
@@ -86,6 +91,8 @@ class QuarterUpdatesView(PermissionMixin, QuarterMixin, TemplateView):
             rows = []
             for measure_row in group.rows:
                 measure, update = measure_row.measure, measure_row.update
+                if update is not None:
+                    update.measure = measure  # for its target, without another query
                 row = GridRowView(measure, update, previous.get(measure.pk))
                 refusal = services.edit_refusal(update=update, period=period, user=user)
                 if update is not None and update.status not in EDITABLE and not period.locked:
@@ -210,9 +217,11 @@ class QuarterUpdatesView(PermissionMixin, QuarterMixin, TemplateView):
                     continue
                 grid_row, current = stale[row.measure.pk]
                 row.update = current
+                current.measure = row.measure
+                names = row_fields(row.measure)
                 typed = {name: self.request.POST.get(f"{prefix(row.measure)}-{name}", "")
-                         for name in GRID_ROW_FIELDS}  # fmt: skip
-                saved_values = {name: getattr(current, name) for name in GRID_ROW_FIELDS}
+                         for name in names}  # fmt: skip
+                saved_values = {name: getattr(current, name) for name in names}
                 who, when = last_changed_by(current)
                 when = timezone.localtime(when)
                 row.conflict_message = (
@@ -224,7 +233,7 @@ class QuarterUpdatesView(PermissionMixin, QuarterMixin, TemplateView):
                     (str(fields[name].label),
                      value_display(current._meta.get_field(name), saved_values[name]),
                      value_display(fields[name], grid_row.data.get(name)))
-                    for name in GRID_ROW_FIELDS
+                    for name in names
                     if saved_values[name] != grid_row.data.get(name)
                 ]  # fmt: skip
                 if row.editable:

@@ -1,7 +1,7 @@
 """Sign-off of an update: submitting, approving, returning with a reason, reopening."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
@@ -38,6 +38,9 @@ class UpdateTransitionView(PermissionMixin, View):
                 f"This update was changed by {display_name(stale.current.updated_by)} since you "
                 "opened it, so nothing was done. Check it and try again.",
             )
+            return HttpResponseRedirect(update.get_absolute_url())
+        except ValidationError as error:  # e.g. a rating differing from its target, unexplained
+            messages.error(request, " ".join(error.messages) + ".")
             return HttpResponseRedirect(update.get_absolute_url())
         messages.success(request, self.done_message)
         return HttpResponseRedirect(update.get_absolute_url())
@@ -85,7 +88,9 @@ class UpdateReturnView(UpdateEditView):
             return redirect(update.get_absolute_url())
         if not request.user.has_perm(APPROVE_MEASUREUPDATE):
             raise PermissionDenied("Only an approver can return an update.")
-        form = MeasureUpdateForm(instance=update, initial={"version": update.version})
+        form = MeasureUpdateForm(
+            instance=update, initial={"version": update.version}, measure=update.measure
+        )
         return self.render_update(
             form, update, return_form=return_form, error_form=return_form, status=400
         )

@@ -17,8 +17,6 @@ from plan.models import MeasureUpdate, OutcomeMeasure
 from plan.permissions import ADD_MEASUREUPDATE, VIEW_DRAFTS
 from plan.views.quarters import QuarterMixin
 
-UPDATE_FIELDS = MeasureUpdateForm.Meta.fields
-
 
 class UpdateFormMixin:
     """Shared by creating and editing: saving through the service, stale saves, errors."""
@@ -52,7 +50,7 @@ class UpdateFormMixin:
     def save(self, form, *, measure, period, update):
         request = self.request
         submit = "submit_update" in request.POST
-        data = {name: form.cleaned_data[name] for name in UPDATE_FIELDS}
+        data = {name: form.cleaned_data[name] for name in form.update_fields}
         try:
             saved = services.measure_update_save(
                 measure=measure,
@@ -67,9 +65,14 @@ class UpdateFormMixin:
             return self.stale(form, stale.current, measure=measure, period=period)
         except (ValidationError, PermissionDenied) as error:
             # e.g. the quarter was locked since the form was opened: keep what was typed.
-            form.add_error(
-                None, error.messages if isinstance(error, ValidationError) else str(error)
-            )
+            if isinstance(error, ValidationError) and set(getattr(error, "error_dict", ())) <= set(
+                form.fields
+            ):
+                form.add_error(None, error)  # beside its field, linked from the summary
+            else:
+                form.add_error(
+                    None, error.messages if isinstance(error, ValidationError) else str(error)
+                )
             status = 403 if isinstance(error, PermissionDenied) else 200
             return self.render_form(form, update=update, measure=measure, period=period,
                                     status=status)  # fmt: skip
@@ -85,12 +88,14 @@ class UpdateFormMixin:
         when = timezone.localtime(current.updated_at)
         data = self.request.POST.copy()
         data["version"] = current.version  # saving again now replaces the saved version
-        form = MeasureUpdateForm(data)
+        form = MeasureUpdateForm(data, measure=measure)
         form.is_valid()
         yours = form.instance
+        if "rating_explanation" in form.fields:
+            yours.rating_explanation = form.cleaned_data.get("rating_explanation", "")
         compared = [
             (form.fields[name].label, display_value(current, name), display_value(yours, name))
-            for name in UPDATE_FIELDS
+            for name in form.update_fields
         ]
         conflict_rows = [(label, saved, mine) for label, saved, mine in compared if saved != mine]
         form.add_error(
@@ -143,14 +148,13 @@ class UpdateCreateView(PermissionMixin, UpdateFormMixin, QuarterMixin, TemplateV
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        form = MeasureUpdateForm(initial={"version": None})
-        return self.render_form(
-            form, update=None, measure=self.get_measure(), period=self.get_period()
-        )
+        measure = self.get_measure()
+        form = MeasureUpdateForm(initial={"version": None}, measure=measure)
+        return self.render_form(form, update=None, measure=measure, period=self.get_period())
 
     def post(self, request, *args, **kwargs):
         measure, period = self.get_measure(), self.get_period()
-        form = MeasureUpdateForm(request.POST)
+        form = MeasureUpdateForm(request.POST, measure=measure)
         if not form.is_valid():
             return self.render_form(form, update=None, measure=measure, period=period)
         return self.save(form, measure=measure, period=period, update=None)
@@ -178,7 +182,7 @@ class UpdateEditView(PermissionMixin, UpdateFormMixin, TemplateView):
         """The form, with the buttons that make sense for the update's state."""
         submitted = update.status == MeasureUpdate.Status.SUBMITTED
         return MeasureUpdateForm(
-            data, instance=update, initial={"version": update.version},
+            data, instance=update, initial={"version": update.version}, measure=update.measure,
             submit_label=None if submitted else "Submit for approval",
             save_label="Save changes" if submitted else "Save draft",
         )  # fmt: skip
