@@ -103,7 +103,8 @@ format: $(VENV)/.installed-dev
 # static files collected with hashed names as a production server would serve them.
 check-deploy: $(VENV)/.installed assets
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-		DJANGO_ALLOWED_HOSTS=portal.example.org $(PY) manage.py check --deploy --fail-level WARNING
+		DJANGO_ALLOWED_HOSTS=portal.example.org PORTAL_BASE_URL=https://portal.example.org \
+		$(PY) manage.py check --deploy --fail-level WARNING
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	@out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
 		DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only DJANGO_STATIC_ROOT="$$out" \

@@ -19,7 +19,9 @@ PUBLIC = [
 ]  # fmt: skip
 # Your account. The pages met only once while signing in (the code, the recovery codes when
 # made) are checked on the way through, in test_two_factor.py.
-ACCOUNT = ["/accounts/", "/accounts/password_change/", "/accounts/two-factor/set-up/"]
+ACCOUNT = [
+    "/accounts/", "/accounts/email/", "/accounts/password_change/", "/accounts/two-factor/set-up/",
+]  # fmt: skip
 STAFF = [
     "/plan/updates/40/edit/", "/plan/2021-2025/quarters/2021-q2/measures/6/new/",
     "/scrutiny/meetings/new/", "/scrutiny/meetings/3/edit/", "/scrutiny/meetings/3/topics/new/",

@@ -21,7 +21,8 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from pcc_portal import lookups  # noqa: F401  (registers the safe `in` lookup)
+        # Imported for what they register: a deploy check, the safe `in` lookup.
+        from pcc_portal import checks, lookups  # noqa: F401
         from pcc_portal.middleware import session_start_clocks
 
         post_migrate.connect(_sync_roles_after_migrate, sender=self)

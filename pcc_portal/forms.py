@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
@@ -161,6 +162,31 @@ class PasswordConfirmForm(forms.Form):
         if not self.user.check_password(self.cleaned_data["password"]):
             raise forms.ValidationError("Your password is not right. Enter it again")
         return self.cleaned_data["password"]
+
+
+class EmailPreferencesForm(forms.Form):
+    """One checkbox for each kind of email the user may receive; ticked ones stay on."""
+
+    receive = forms.MultipleChoiceField(
+        label="Which emails do you want?",
+        help_text="Untick an email to stop getting it. You can turn it back on here at any time.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose from the emails listed: “%(value)s” is not one of them"
+        },
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        """`kinds`: the EmailKinds the user may receive (pcc_portal.notifications)."""
+        super().__init__(*args, **kwargs)
+        self.fields["receive"].choices = [
+            Choice(kind.key, kind.label, hint=f"{kind.hint} For {kind.audience}.") for kind in kinds
+        ]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.checkboxes("receive", legend_size=Size.MEDIUM), Submit("submit", "Save")
+        )
 
 
 class DateField(DateInputField):

@@ -148,3 +148,24 @@ class PendingChange(models.Model):
 
     def __str__(self) -> str:
         return f"Changes waiting for approval ({len(self.operations)})"
+
+
+class EmailOptOut(models.Model):
+    """A kind of email (pcc_portal.notifications) a user has turned off. Every kind a user may
+    receive is on until they turn it off, so new kinds reach everyone they are meant for."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs"
+    )
+    kind = models.CharField(max_length=50)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "email turned off"
+        verbose_name_plural = "emails turned off"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_opt_out_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} turned off {self.kind}"

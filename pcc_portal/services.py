@@ -3,10 +3,12 @@ with history, protected against lost updates, and held for approval while it is 
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from pcc_portal.models import VersionedModel
+from pcc_portal.models import EmailOptOut, VersionedModel
+from pcc_portal.notifications import email_kinds_for
 from pcc_portal.publication import held_root, pending_apply, pending_record, record_delete_now
 
 
@@ -80,3 +82,24 @@ def record_delete(*, instance, user) -> bool:
         return False
     record_delete_now(instance, user)
     return True
+
+
+@transaction.atomic
+def email_preferences_save(*, user, receive: Iterable[str]) -> list[str]:
+    """Keeps on the kinds of email in `receive` and turns off every other kind the user may
+    receive, in one go; returns the keys turned off. A kind the user may not receive cannot be
+    chosen (ValidationError, nothing saved); kinds they turned off before losing a role stay
+    off."""
+    offered = [kind.key for kind in email_kinds_for(user)]
+    receive = set(receive)
+    if unknown := receive - set(offered):
+        raise ValidationError(
+            f"Choose from the emails listed: {', '.join(sorted(unknown))} is not one of them."
+        )
+    off = [key for key in offered if key not in receive]
+    EmailOptOut.objects.filter(user=user, kind__in=offered).exclude(kind__in=off).delete()
+    kept = set(EmailOptOut.objects.filter(user=user, kind__in=off).values_list("kind", flat=True))
+    EmailOptOut.objects.bulk_create(
+        [EmailOptOut(user=user, kind=key) for key in off if key not in kept]
+    )
+    return off

@@ -221,6 +221,14 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Background work (the emails telling people what waits for them) runs through django.tasks.
+# The immediate backend runs a task in the request, once its transaction has committed; a
+# worker backend can replace it here later without changing the code that enqueues tasks.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# The portal's own address, for links in emails (which have no request to take it from).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Sign-in throttling: five failures for the same user name from the same address locks that
 # pair out for a while; a success clears the count.
 AXES_FAILURE_LIMIT = 5

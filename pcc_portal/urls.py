@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/", views_account.AccountView.as_view(), name="account"),
+    path("accounts/email/", views_account.EmailPreferencesView.as_view(), name="email_preferences"),
     path(
         "accounts/password_change/",
         views_account.PasswordChangeView.as_view(),

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -18,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from pcc_portal.forms import (
+    EmailPreferencesForm,
     PasswordConfirmForm,
     PortalPasswordChangeForm,
     PortalPasswordResetForm,
@@ -27,6 +28,8 @@ from pcc_portal.forms import (
 from pcc_portal.middleware import duration_in_words
 from pcc_portal.mixins import PageMixin
 from pcc_portal.models import OfficeProfile
+from pcc_portal.notifications import email_kinds_for, email_kinds_turned_off
+from pcc_portal.services import email_preferences_save
 from pcc_portal.twofactor import (
     SET_UP,
     VERIFY,
@@ -70,6 +73,46 @@ class AccountView(LoginRequiredMixin, PageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["two_factor"] = two_factor_status(self.request.user)
         return context
+
+
+class EmailPreferencesView(LoginRequiredMixin, PageMixin, FormView):
+    """Which kinds of email the portal sends you: one checkbox each, saved in one go."""
+
+    form_class = EmailPreferencesForm
+    template_name = "registration/email_preferences.html"
+    page_title = "Email preferences"
+    success_url = reverse_lazy("email_preferences")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.kinds = email_kinds_for(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        off = email_kinds_turned_off(self.request.user)
+        return {"receive": [kind.key for kind in self.kinds if kind.key not in off]}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kinds": self.kinds}
+
+    def get_breadcrumbs(self):
+        return [("Your account", reverse("account"))]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["kinds"] = self.kinds
+        return context
+
+    def form_valid(self, form):
+        try:
+            email_preferences_save(user=self.request.user, receive=form.cleaned_data["receive"])
+        except ValidationError as error:
+            form.add_error("receive", error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Your email preferences are saved.")
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 # --- Password ------------------------------------------------------------------------------

@@ -16,6 +16,12 @@ from django.utils import timezone
 from pcc_portal.people import display_name
 from pcc_portal.services import StaleRecord, record_save
 from plan.models import MeasureUpdate, OutcomeMeasure, Plan, ReportingPeriod
+from plan.notifications import (
+    plan_of,
+    quarter_approved_notify,
+    updates_returned_notify,
+    updates_submitted_notify,
+)
 from plan.permissions import APPROVE_MEASUREUPDATE, CHANGE_MEASUREUPDATE, LOCK_REPORTINGPERIOD
 
 Status = MeasureUpdate.Status
@@ -138,9 +144,12 @@ def measure_update_save(
         reason = "Submitted for approval"
     try:
         with transaction.atomic():
-            return _save(update, user, reason, expected_version)
+            saved = _save(update, user, reason, expected_version)
     except IntegrityError as exc:  # created at the same moment by someone else
         raise StaleRecord(MeasureUpdate.objects.get(measure=measure, period=period)) from exc
+    if submit:
+        updates_submitted_notify(plan=plan_of(saved), period=period, count=1, user=user)
+    return saved
 
 
 @transaction.atomic
@@ -158,9 +167,17 @@ def _transition(
     return _save(update, user, reason, expected_version)
 
 
+@transaction.atomic
 def measure_update_submit(*, update: MeasureUpdate, user, expected_version: int) -> MeasureUpdate:
-    """Draft or returned -> submitted, by staff. A rating that differs from the one the
-    measure's target suggests needs a sentence saying why (ValidationError without one)."""
+    """Draft or returned -> submitted, by staff; the approvers are emailed. A rating that differs
+    from the one the measure's target suggests needs a sentence saying why (ValidationError
+    without one)."""
+    submitted = _submit(update, user, expected_version)
+    updates_submitted_notify(plan=plan_of(submitted), period=submitted.period, count=1, user=user)
+    return submitted
+
+
+def _submit(update: MeasureUpdate, user, expected_version: int) -> MeasureUpdate:
     return _transition(
         update=update,
         user=user,
@@ -172,8 +189,19 @@ def measure_update_submit(*, update: MeasureUpdate, user, expected_version: int)
     )
 
 
+@transaction.atomic
 def measure_update_approve(*, update: MeasureUpdate, user, expected_version: int) -> MeasureUpdate:
-    """Submitted -> approved, by an approver. Approved updates are what everyone sees."""
+    """Submitted -> approved, by an approver. Approved updates are what everyone sees. If that
+    was the quarter's last, everyone who worked on it is emailed."""
+    approved = _approve(update, user, expected_version)
+    quarter_approved_notify(
+        plan=plan_of(approved), period=approved.period,
+        approved_measure_ids=[approved.measure_id], user=user,
+    )  # fmt: skip
+    return approved
+
+
+def _approve(update: MeasureUpdate, user, expected_version: int) -> MeasureUpdate:
     return _transition(
         update=update,
         user=user,
@@ -186,10 +214,18 @@ def measure_update_approve(*, update: MeasureUpdate, user, expected_version: int
     )
 
 
+@transaction.atomic
 def measure_update_return(
     *, update: MeasureUpdate, user, reason: str, expected_version: int
 ) -> MeasureUpdate:
-    """Submitted -> returned to staff with a reason, by an approver."""
+    """Submitted -> returned to staff with a reason, by an approver; whoever submitted it is
+    emailed the reason."""
+    returned = _return(update, user, reason, expected_version)
+    updates_returned_notify(update_ids=[returned.pk], user=user)
+    return returned
+
+
+def _return(update: MeasureUpdate, user, reason: str, expected_version: int) -> MeasureUpdate:
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the update is being returned"})
     return _transition(
@@ -295,17 +331,17 @@ def quarter_updates_review(
         update = updates[pk]
         try:
             if action == APPROVE:
-                outcome.approved.append(
-                    measure_update_approve(update=update, user=user, expected_version=version)
-                )
+                outcome.approved.append(_approve(update, user, version))
             else:
-                outcome.returned.append(
-                    measure_update_return(
-                        update=update, user=user, reason=reason, expected_version=version
-                    )
-                )
+                outcome.returned.append(_return(update, user, reason, version))
         except StaleRecord as stale:  # changed between reading it above and saving it
             outcome.stale.append(stale.current)
+    updates_returned_notify(update_ids=[u.pk for u in outcome.returned], user=user)
+    if outcome.approved:
+        quarter_approved_notify(
+            plan=plan, period=period,
+            approved_measure_ids=[u.measure_id for u in outcome.approved], user=user,
+        )  # fmt: skip
     return outcome
 
 
@@ -517,9 +553,9 @@ def quarter_updates_submit(*, plan, period: ReportingPeriod, user) -> GridSubmit
             result.not_submitted.append((measure, reason))
             continue
         try:
-            result.submitted.append(
-                measure_update_submit(update=update, user=user, expected_version=update.version)
-            )
+            result.submitted.append(_submit(update, user, update.version))
         except StaleRecord:  # saved by someone else between reading and submitting
             result.not_submitted.append((measure, "it was changed by someone else just now"))
+    # One email for the whole quarter, not one for each update.
+    updates_submitted_notify(plan=plan, period=period, count=len(result.submitted), user=user)
     return result

@@ -12,6 +12,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "x7Rk2vN9qLw4Zp8Tb3Yc6Hf1Jm5Sd0Ga_Ue-Xi7Oq2Wl9Ev4Kn8",
     "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+    "PORTAL_BASE_URL": "https://portal.example.org",
 }
 
 
