@@ -7,9 +7,9 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from pcc_portal.templatetags.portal import long_date
 from pcc_portal.numbers import format_number
 from pcc_portal.slots import Part, Task, tasks_part
+from pcc_portal.templatetags.portal import long_date
 from plan.models import MeasureUpdate, OutcomeMeasure, Plan, Priority, ReportingPeriod
 from plan.periods import days_left
 from plan.permissions import APPROVE_MEASUREUPDATE, CHANGE_MEASUREUPDATE
@@ -505,7 +505,7 @@ def ratings_worsened_since(since, user) -> list[WorsenedRating]:
             continue
         if latest.period.previous() != (previous.period.financial_year, previous.period.quarter):
             continue
-        if latest.rag in _RAG_ORDER and previous.rag in _RAG_ORDER:
-            if _RAG_ORDER[latest.rag] > _RAG_ORDER[previous.rag]:
-                worsened.append(WorsenedRating(latest.measure, latest, previous))
+        rated = latest.rag in _RAG_ORDER and previous.rag in _RAG_ORDER
+        if rated and _RAG_ORDER[latest.rag] > _RAG_ORDER[previous.rag]:
+            worsened.append(WorsenedRating(latest.measure, latest, previous))
     return worsened

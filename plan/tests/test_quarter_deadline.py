@@ -13,7 +13,13 @@ from pcc_portal.services import StaleRecord
 from plan.models import ReportingPeriod
 from plan.periods import days_left
 from plan.services import quarter_deadline_set
-from plan.tests.factories import make_period, make_plan_with_measures, make_update
+from plan.tests.factories import (
+    make_measure,
+    make_period,
+    make_plan_with_measures,
+    make_priority,
+    make_update,
+)
 from tests.helpers import soup, text
 from tests.test_query_budgets import count_queries
 
@@ -278,9 +284,6 @@ def test_the_quarter_and_deadline_pages_run_the_same_queries_with_ten_times_the_
     client = client_for(role)
     pages = [quarter_url(plan)] + ([deadline_url(plan)] if role == "approver" else [])
     before = [count_queries(client, url) for url in pages]
-    _plan, more = make_plan_with_measures(priorities=0)
-    from plan.tests.factories import make_measure, make_priority
-
     for _ in range(9):
         priority = make_priority(plan)
         for i in range(3):
