@@ -8,7 +8,7 @@ from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
-from pcc_portal.forms import NumberField
+from pcc_portal.forms import DateField, NumberField, VersionField
 from plan.models import COMMENTARY_MAX_LENGTH, MeasureUpdate
 
 NUMBER_ERROR = "Enter a number, like 1250 or 12.5"
@@ -445,3 +445,38 @@ class QuarterUpdateRowForm(forms.Form):
     def row_changed(self) -> bool:
         """Whether the user changed the row since opening the page."""
         return row_fingerprint(self.row_data()) != self.cleaned_data.get("opened")
+
+
+class QuarterDeadlineForm(forms.Form):
+    """The day a quarter's updates are due, set or cleared by an approver. `version` is the
+    version of the quarter the approver opened."""
+
+    updates_due = DateField(label="Deadline for updates")
+    version = VersionField()
+
+    def __init__(self, data=None, *args, clear: bool = False, **kwargs):
+        if clear and data is not None:
+            # Clearing ignores the date entirely: a half-typed date is no error then.
+            data = data.copy()
+            for key in [key for key in data if key.startswith("updates_due")]:
+                del data[key]
+        super().__init__(data, *args, **kwargs)
+        self.clear = clear
+        due = self.fields["updates_due"]
+        due.help_text = "For example, 21 1 2022"
+        due.error_messages["required"] = (
+            "Enter the deadline for updates, or choose Clear the deadline"
+        )
+        due.required = not clear
+        self.helper = FormHelper()
+        self.helper.form_tag = True
+        self.helper.layout = Layout(
+            "version",
+            Field("updates_due", legend_size=Size.SMALL),
+            Submit("save_deadline", "Save the deadline"),
+            Submit("clear_deadline", "Clear the deadline", css_class="govuk-button--secondary"),
+        )
+
+    def clean_updates_due(self):
+        # Clearing: whatever was typed in the date is not wanted.
+        return None if self.clear else self.cleaned_data.get("updates_due")

@@ -318,8 +318,9 @@ class Area(TimeStampedModel):
             raise ValidationError({"gss_code": "A GSS code is a letter and eight digits."})
 
 
-class ReportingPeriod(models.Model):
-    """A quarter of a financial year. Its dates and label are derived, never typed."""
+class ReportingPeriod(VersionedModel):
+    """A quarter of a financial year. Its dates and label are derived, never typed; its
+    deadline is set by approvers, protected against lost updates like every editable record."""
 
     # Quarter -> (first month, last month, whether it ends in the following calendar year)
     _MONTHS = {1: (4, 6), 2: (7, 9), 3: (10, 12), 4: (1, 3)}

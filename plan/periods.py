@@ -54,3 +54,14 @@ def quarter_from_slug(slug: str) -> tuple[int, int]:
         raise ValueError(f"Not a quarter: {slug!r}")
     year, quarter = slug.split("-q")
     return int(year), int(quarter)
+
+
+def days_left(due: datetime.date, today: datetime.date) -> str:
+    """A deadline from `today`, in words: "12 days left", "1 day left", "due today",
+    "1 day overdue", "3 days overdue"."""
+    days = (due - today).days
+    if days == 0:
+        return "due today"
+    count = abs(days)
+    unit = "day" if count == 1 else "days"
+    return f"{count} {unit} left" if days > 0 else f"{count} {unit} overdue"

@@ -5,11 +5,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Max, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
+from django.utils import timezone
 
 from pcc_portal.numbers import format_number
 from pcc_portal.slots import Part, Task, tasks_part
+from pcc_portal.templatetags.portal import long_date
 from plan.charts import Chart, measure_chart
 from plan.models import MeasureUpdate, OutcomeMeasure, Plan, Priority, ReportingPeriod
+from plan.periods import days_left
 from plan.permissions import APPROVE_MEASUREUPDATE, CHANGE_MEASUREUPDATE
 
 TREND_QUARTERS = 4
@@ -186,7 +189,12 @@ def _quarter_counts(status: str) -> list[tuple[str, ReportingPeriod, int]]:
     """(plan slug, quarter, how many updates) in `status`, newest quarter first. One query."""
     rows = (
         MeasureUpdate.objects.filter(status=status)
-        .values("measure__priority__plan__slug", "period__financial_year", "period__quarter")
+        .values(
+            "measure__priority__plan__slug",
+            "period__financial_year",
+            "period__quarter",
+            "period__updates_due",
+        )
         .annotate(count=Count("pk"))
         .order_by("-period__financial_year", "-period__quarter", "measure__priority__plan__slug")
     )
@@ -194,7 +202,9 @@ def _quarter_counts(status: str) -> list[tuple[str, ReportingPeriod, int]]:
         (
             row["measure__priority__plan__slug"],
             ReportingPeriod(
-                financial_year=row["period__financial_year"], quarter=row["period__quarter"]
+                financial_year=row["period__financial_year"],
+                quarter=row["period__quarter"],
+                updates_due=row["period__updates_due"],
             ),
             row["count"],
         )
@@ -212,9 +222,11 @@ def _updates(count: int) -> str:
 
 def home_plan_tasks(*, user) -> Part | None:
     """Quarterly updates waiting for the visitor: for staff, those returned to them (with the
-    reason) and drafts not yet submitted; for approvers, those submitted for approval. At most
-    three queries."""
+    reason), drafts not yet submitted (with the days left to their quarter's deadline) and the
+    measures not started in the quarter now due; for approvers, those submitted for approval.
+    At most five queries."""
     tasks: list[Task] = []
+    today = timezone.localdate()
     if user.has_perm(CHANGE_MEASUREUPDATE):
         returned = (
             MeasureUpdate.objects.filter(status=MeasureUpdate.Status.RETURNED)
@@ -233,9 +245,11 @@ def home_plan_tasks(*, user) -> Part | None:
             Task(
                 f"{_updates(count)} in draft, not yet submitted, for {period.label}",
                 _quarter_url(slug, period, "plan:quarter_updates"),
+                _deadline_words(period, today),
             )
             for slug, period, count in _quarter_counts(MeasureUpdate.Status.DRAFT)
         ]
+        tasks += _not_started_tasks(today)
     if user.has_perm(APPROVE_MEASUREUPDATE):
         tasks += [
             Task(
@@ -245,6 +259,52 @@ def home_plan_tasks(*, user) -> Part | None:
             for slug, period, count in _quarter_counts(MeasureUpdate.Status.SUBMITTED)
         ]
     return tasks_part(tasks)
+
+
+def _deadline_words(period: ReportingPeriod, today) -> str:
+    if period.updates_due is None:
+        return ""
+    return f"Deadline {long_date(period.updates_due)}: {days_left(period.updates_due, today)}"
+
+
+def _not_started_tasks(today) -> list[Task]:
+    """For the quarter now due (the newest unlocked quarter with a deadline): how many active
+    measures of each plan covering it have no update at all. Two queries."""
+    period = (
+        ReportingPeriod.objects.filter(updates_due__isnull=False, locked=False)
+        .order_by("-financial_year", "-quarter")
+        .first()
+    )
+    if period is None:
+        return []
+    active = Q(priorities__measures__active=True)
+    plans = (
+        Plan.objects.filter(
+            start_year__lte=period.financial_year, end_year__gt=period.financial_year
+        )
+        .annotate(
+            measures=Count("priorities__measures", filter=active, distinct=True),
+            started=Count(
+                "priorities__measures",
+                filter=active & Q(priorities__measures__updates__period=period),
+                distinct=True,
+            ),
+        )
+        .order_by("-start_year", "pk")
+    )
+    tasks = []
+    for plan in plans:
+        not_started = plan.measures - plan.started
+        if not_started:
+            measures = "measure" if not_started == 1 else "measures"
+            tasks.append(
+                Task(
+                    f"{not_started} {measures} not started for {period.label}",
+                    _quarter_url(plan.slug, period) + "#not-started",
+                    _deadline_words(period, today),
+                )
+            )
+    return tasks
 
 
 # --- The approver's review of a quarter ------------------------------------------------------
@@ -426,3 +486,86 @@ def priority_history_with_charts(priority: Priority) -> list[MeasureRow]:
     for row in rows:
         row.chart = charts.get(row.measure.pk)
     return rows
+
+
+# --- A quarter's progress, its deadline, and what changed since a date ----------------------
+
+
+@dataclass
+class QuarterProgress:
+    """How far the quarter's updates have got, in words, and the measures not started yet
+    (no update at all), grouped by priority, for staff."""
+
+    summary: str  # "23 of 35 submitted, 20 approved"
+    deadline: str  # "12 days left", "due today", "3 days overdue"; "" without a deadline
+    not_started: list[PriorityGroup]
+
+
+def quarter_progress(grid: QuarterGrid, period: ReportingPeriod, today) -> QuarterProgress:
+    """The progress of the quarter a `quarter_grid` shows (no more queries). Submitted counts
+    updates submitted and those since approved."""
+    Status = MeasureUpdate.Status
+    submitted = grid.counts.get(Status.SUBMITTED, 0) + grid.approved_count
+    groups = [
+        PriorityGroup(group.priority, [row for row in group.rows if row.update is None])
+        for group in grid.groups
+    ]
+    return QuarterProgress(
+        summary=f"{submitted} of {grid.measure_count} submitted, {grid.approved_count} approved",
+        deadline=days_left(period.updates_due, today) if period.updates_due else "",
+        not_started=[group for group in groups if group.rows],
+    )
+
+
+@dataclass
+class WorsenedRating:
+    """A measure whose latest approved rating is worse than its previous quarter's."""
+
+    measure: OutcomeMeasure
+    update: MeasureUpdate  # the latest approved
+    previous: MeasureUpdate  # the previous quarter's approved
+
+    @property
+    def url(self) -> str:
+        return f"{self.measure.priority.get_absolute_url()}#measure-{self.measure.pk}"
+
+
+_RAG_ORDER = {Rag.GREEN: 0, Rag.AMBER: 1, Rag.RED: 2}
+
+
+def ratings_worsened_since(since, user) -> list[WorsenedRating]:
+    """Measures (of the plans `user` may see) whose latest approved update was approved at or
+    after `since` and is rated worse than the previous quarter's approved update: Green to
+    Amber or Red, Amber to Red. One query."""
+    plans = Plan.objects.visible_to(user)
+    newest_first = [F("period__financial_year").desc(), F("period__quarter").desc()]
+    latest_two = (
+        MeasureUpdate.objects.approved()
+        .filter(measure__active=True, measure__priority__plan__in=plans)
+        .select_related("period", "measure__priority__plan")
+        .annotate(rank=Window(RowNumber(), partition_by=[F("measure_id")], order_by=newest_first))
+        .filter(rank__lte=2)
+        .order_by(
+            "measure__priority__plan__start_year",
+            "measure__priority__kind",
+            "measure__priority__order",
+            "measure__order",
+            "rank",
+        )
+    )
+    pairs: dict[int, list[MeasureUpdate]] = {}
+    for update in latest_two:
+        pairs.setdefault(update.measure_id, []).append(update)
+    worsened = []
+    for updates in pairs.values():
+        if len(updates) < 2:
+            continue
+        latest, previous = updates
+        if latest.approved_at is None or latest.approved_at < since:
+            continue
+        if latest.period.previous() != (previous.period.financial_year, previous.period.quarter):
+            continue
+        rated = latest.rag in _RAG_ORDER and previous.rag in _RAG_ORDER
+        if rated and _RAG_ORDER[latest.rag] > _RAG_ORDER[previous.rag]:
+            worsened.append(WorsenedRating(latest.measure, latest, previous))
+    return worsened

@@ -559,3 +559,26 @@ def quarter_updates_submit(*, plan, period: ReportingPeriod, user) -> GridSubmit
     # One email for the whole quarter, not one for each update.
     updates_submitted_notify(plan=plan, period=period, count=len(result.submitted), user=user)
     return result
+
+
+@transaction.atomic
+def quarter_deadline_set(
+    *, period: ReportingPeriod, user, updates_due, expected_version: int | None
+) -> ReportingPeriod:
+    """Sets the day the quarter's updates are due (or clears it with None), saving the quarter
+    first if it is new. Quarters are the approvers' to govern, as locking them is.
+
+    Raises PermissionDenied unless the user may lock quarters, and StaleRecord when the
+    quarter changed since `expected_version` was read (a form that sent none matches none).
+    """
+    if not user.has_perm(LOCK_REPORTINGPERIOD):
+        raise PermissionDenied("Only an approver can set or clear a quarter's deadline.")
+    period = ReportingPeriod.objects.get(pk=_saved(period).pk)
+    period.updates_due = updates_due
+    return record_save(
+        instance=period,
+        user=user,
+        reason="Deadline set" if updates_due else "Deadline cleared",
+        expected_version=-1 if expected_version is None else expected_version,
+        gate=False,
+    )

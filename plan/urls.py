@@ -23,6 +23,11 @@ urlpatterns = [
         name="quarter_lock",
     ),
     path(
+        "<slug:plan>/quarters/<quarter:quarter>/deadline/",
+        quarters.QuarterDeadlineView.as_view(),
+        name="quarter_deadline",
+    ),
+    path(
         "<slug:plan>/quarters/<quarter:quarter>/review/",
         review_quarter.QuarterReviewView.as_view(),
         name="quarter_review",

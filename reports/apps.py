@@ -10,12 +10,18 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: the selectors import models, which must wait until apps are loaded.
-        from reports.selectors import home_latest_papers, home_paper_tasks, panel_meeting_papers
+        from reports.selectors import (
+            home_latest_papers,
+            home_panel_tasks,
+            home_paper_tasks,
+            panel_meeting_papers,
+        )
 
         # A panel meeting's page (scrutiny's) lists the meeting's papers and its agenda pack.
         register(PANEL_MEETING_PAGE, panel_meeting_papers)
         register(HOME_NEWS, home_latest_papers)
         register(HOME_TASKS, home_paper_tasks)
+        register(HOME_TASKS, home_panel_tasks)
         demo_loaded.connect(publish_demo_papers, dispatch_uid="reports_publish_demo_papers")
 
 

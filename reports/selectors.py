@@ -1,12 +1,18 @@
 """Reads that gather the papers' parts of other apps' pages (fixed queries)."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Min
+from django.utils import timezone
 
 from pcc_portal.models import PendingChange
+from pcc_portal.roles import PANEL_MEMBER
 from pcc_portal.slots import Part, Task, tasks_part
+from plan.selectors import ratings_worsened_since
 from reports.models import Report
 from reports.packs import pack_papers
 from reports.permissions import PUBLISH_REPORT
+from scrutiny.models import PanelMeeting
+from scrutiny.selectors import actions_overdue_since
 
 
 def panel_meeting_papers(meeting, *, user) -> Part:
@@ -51,3 +57,39 @@ def home_paper_tasks(*, user) -> Part | None:
             for paper in papers
         ]
     )
+
+
+def home_panel_tasks(*, user) -> Part | None:
+    """For panel members: the next panel meeting with its published papers, and what changed
+    since the last meeting: measures whose approved rating worsened, actions that became
+    overdue and papers published since. Everything through the models' `visible_to(user)`, so
+    exempt (Part II) papers only for those who may see them. Eight queries at most."""
+    if not user.is_authenticated or not user.groups.filter(name=PANEL_MEMBER).exists():
+        return None
+    now = timezone.now()
+    meetings = PanelMeeting.objects.visible_to(user).published()
+    upcoming = meetings.upcoming(now).exclude(status=PanelMeeting.Status.CANCELLED).first()
+    last = (
+        meetings.filter(starts_at__lt=now)
+        .exclude(status=PanelMeeting.Status.CANCELLED)
+        .order_by("-starts_at")
+        .first()
+    )
+    papers = Report.objects.visible_to(user).published()
+    context = {"next_meeting": upcoming, "next_papers": [], "last_meeting": last}
+    if upcoming is not None:
+        context["next_papers"] = list(
+            papers.filter(panel_meeting=upcoming).order_by("agenda_order", "pk")
+        )
+    if last is not None:
+        context.update(
+            worsened=ratings_worsened_since(last.starts_at, user),
+            overdue=actions_overdue_since(last.date, user, timezone.localdate()),
+            new_papers=list(
+                papers.annotate(first_published=Min("publications__published_at"))
+                .filter(first_published__gte=last.starts_at)
+                .select_related("panel_meeting")
+                .order_by("-first_published", "pk")
+            ),
+        )
+    return Part("reports/includes/_home_panel_tasks.html", context)

@@ -118,3 +118,15 @@ def home_scrutiny_tasks(*, user) -> Part | None:
     url = reverse("scrutiny:actions") + "?overdue=on"
     actions = "action is" if overdue == 1 else "actions are"
     return tasks_part([Task(f"{overdue} {actions} past the due date", url)])
+
+
+def actions_overdue_since(day: datetime.date, user, today: datetime.date | None = None):
+    """Open actions the user may see that became overdue after `day`: due on or after it and
+    now past their due date, soonest due first. One query."""
+    today = today or timezone.localdate()
+    return list(
+        Action.objects.visible_to(user)
+        .overdue(today)
+        .filter(due_date__gte=day)
+        .order_by("due_date", "pk")
+    )
