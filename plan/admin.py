@@ -43,6 +43,7 @@ class OutcomeMeasureInline(admin.StackedInline):
         "desired_direction",
         "target_value",
         "amber_tolerance",
+        "lead",
         "data_source",
         "active",
     ]
@@ -66,18 +67,19 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutcomeMeasure)
-class OutcomeMeasureAdmin(admin.ModelAdmin):
+class OutcomeMeasureAdmin(WorkflowReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "short_label",
         "priority",
         "order",
         "desired_direction",
         "target_value",
+        "lead",
         "active",
     ]
     list_filter = ["priority__plan", "priority", "desired_direction", "active"]
     search_fields = ["text", "short_label", "data_source"]
-    list_select_related = ["priority"]
+    list_select_related = ["priority", "lead"]
 
 
 @admin.register(Area)

@@ -18,33 +18,57 @@ class PlanConfig(AppConfig):
         for kind in EMAIL_KINDS:
             register_email_kind(kind)
         demo_loaded.connect(add_demo_targets, dispatch_uid="plan_add_demo_targets")
+        demo_loaded.connect(add_demo_leads, dispatch_uid="plan_add_demo_leads")
 
 
-# The illustrative targets' fixture holds whole rows, so that loading it with loaddata is safe,
+# The illustrative fixtures below hold whole rows, so that loading them with loaddata is safe,
 # but the demo command adds only rows that are missing, and these measures and updates are
-# there already. So the demo fills these fields from it, and only where they are still empty.
+# there already. So the demo fills these fields from them, and only where they are still empty.
 DEMO_TARGETS_FIXTURE = "905_demo_measure_targets.json"
 DEMO_FILLED_FIELDS = {
     "plan.outcomemeasure": ("target_value", "amber_tolerance"),
     "plan.measureupdate": ("value", "rating_explanation"),
 }
+# Illustrative leads: the demo's staff and approver accounts (by user name), which the demo
+# command makes before it loads the fixtures. The seeds name no lead for any measure.
+DEMO_LEADS_FIXTURE = "906_demo_measure_leads.json"
+DEMO_LEAD_FIELDS = {"plan.outcomemeasure": ("lead",)}
 
 
 def add_demo_targets(sender, **kwargs) -> str | None:
     """Gives the measures of the illustrative targets' fixture their target and tolerance, and
     the updates there their value and explanation, where each is still empty: never what
     someone has entered."""
+    filled = _fill_empty_from(DEMO_TARGETS_FIXTURE, DEMO_FILLED_FIELDS)
+    return f"Filled illustrative targets and values on {filled} row(s)." if filled else None
+
+
+def add_demo_leads(sender, **kwargs) -> str | None:
+    """Names the illustrative lead of the measures in the leads' fixture, where a measure has
+    none yet and the demo account exists: never a lead someone has chosen."""
+    filled = _fill_empty_from(DEMO_LEADS_FIXTURE, DEMO_LEAD_FIELDS)
+    return f"Named illustrative leads for {filled} measure(s)." if filled else None
+
+
+def _fill_empty_from(fixture: str, fields: dict[str, tuple[str, ...]]) -> int:
+    """Copies `fields` of each row of `fixture` onto the saved row where the saved one is empty
+    and the fixture's is not; returns how many rows were filled. A user the fixture names who
+    does not exist fills nothing."""
     from django.conf import settings
     from django.core import serializers
 
-    path = settings.BASE_DIR / "fixtures" / DEMO_TARGETS_FIXTURE
+    path = settings.BASE_DIR / "fixtures" / fixture
     if not path.exists():
-        return None
+        return 0
     with path.open(encoding="utf-8") as stream:
-        items = [item.object for item in serializers.deserialize("json", stream)]
+        items = [
+            item.object
+            for item in serializers.deserialize("json", stream, handle_forward_references=True)
+        ]
     filled = 0
     for item in items:
-        names = DEMO_FILLED_FIELDS.get(item._meta.label_lower, ())
+        meta = item._meta
+        names = [meta.get_field(n).attname for n in fields.get(meta.label_lower, ())]
         saved = type(item)._base_manager.filter(pk=item.pk).first()
         if saved is None:
             continue
@@ -54,4 +78,4 @@ def add_demo_targets(sender, **kwargs) -> str | None:
                 **{n: getattr(item, n) for n in empty}
             )
             filled += 1
-    return f"Filled illustrative targets and values on {filled} row(s)." if filled else None
+    return filled

@@ -9,7 +9,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
 from pcc_portal.forms import DateField, NumberField, VersionField
-from plan.models import COMMENTARY_MAX_LENGTH, MeasureUpdate
+from pcc_portal.people import display_name
+from plan.models import COMMENTARY_MAX_LENGTH, MeasureUpdate, OutcomeMeasure
 
 NUMBER_ERROR = "Enter a number, like 1250 or 12.5"
 
@@ -480,3 +481,77 @@ class QuarterDeadlineForm(forms.Form):
     def clean_updates_due(self):
         # Clearing: whatever was typed in the date is not wanted.
         return None if self.clear else self.cleaned_data.get("updates_due")
+
+
+class LeadChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return display_name(obj)
+
+
+class OutcomeMeasureTargetForm(forms.ModelForm):
+    """A measure's lead, target and Amber tolerance, as an approver sets them. The measure's
+    own rules (OutcomeMeasure.clean) show as errors of these fields."""
+
+    class Meta:
+        model = OutcomeMeasure
+        fields = ["lead", "target_value", "amber_tolerance"]
+        labels = {
+            "lead": "Lead (optional)",
+            "target_value": "Target (optional)",
+            "amber_tolerance": "Amber tolerance (optional)",
+        }
+        help_texts = {
+            "lead": "The member of staff who enters this measure's quarterly updates. Only "
+            "active office staff and approvers can be chosen.",
+        }
+        field_classes = {
+            "lead": LeadChoiceField,
+            "target_value": NumberField,
+            "amber_tolerance": NumberField,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        measure = self.instance
+        unit = f" in {measure.unit}" if measure.unit else ""
+        lead = self.fields["lead"]
+        lead.queryset = lead.queryset.order_by("first_name", "last_name", "username")
+        lead.empty_label = "No lead named"
+        lead.error_messages["invalid_choice"] = "Choose a lead from the list"
+        self.fields["target_value"].help_text = (
+            f"The value the plan aims for{unit}. {measure.get_desired_direction_display()}. "
+            "Leave blank for a measure rated by judgement."
+        )
+        self.fields["amber_tolerance"].help_text = (
+            f"How far short of the target still counts as Amber{unit}. Blank: anything short "
+            "of the target is Red."
+        )
+        for name, label in (("target_value", "target"), ("amber_tolerance", "Amber tolerance")):
+            self.fields[name].error_messages.update(
+                invalid=f"Enter the {label} as a number, like 75 or 12.5",
+                max_digits=f"Enter a {label} with no more than 12 digits before the point",
+                max_decimal_places=f"Enter a {label} with no more than 2 decimal places",
+                max_whole_digits=f"Enter a {label} with no more than 12 digits before the point",
+            )
+        self.fields["amber_tolerance"].error_messages["min_value"] = (
+            "Enter an Amber tolerance of 0 or more"
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.select("lead"),
+            Field.text("target_value", field_width=Fixed.TEN),
+            Field.text("amber_tolerance", field_width=Fixed.TEN),
+            Submit("save", "Save target and lead"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        no_direction = self.instance.desired_direction == OutcomeMeasure.Direction.NONE
+        if cleaned.get("target_value") is not None and no_direction:
+            # The direction is not on this form: say so at the target, not as the model does.
+            self.add_error(
+                "target_value",
+                "This measure says neither an increase nor a decrease is better, so it cannot "
+                "have a target: leave the target blank",
+            )
+        return cleaned

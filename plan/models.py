@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from pcc_portal.models import TimeStampedModel, VersionedModel
 from pcc_portal.numbers import format_number
+from pcc_portal.roles import OPCC_APPROVER, OPCC_STAFF
 from plan.periods import FIRST_QUARTER_YEAR_OFFERED, financial_year_label, quarter_of, quarter_slug
 from plan.permissions import VIEW_DRAFTS
 
@@ -165,7 +166,14 @@ class OutcomeMeasureQuerySet(models.QuerySet):
         return self.filter(active=True)
 
 
-class OutcomeMeasure(TimeStampedModel):
+# Who may lead a measure: an active member of the office, staff or approver.
+LEAD_CHOICES = Q(is_active=True, groups__name__in=(OPCC_STAFF, OPCC_APPROVER))
+
+
+class OutcomeMeasure(VersionedModel, TimeStampedModel):
+    """One of a priority's outcome measures. Its target and lead are set by approvers, protected
+    against lost updates like every editable record."""
+
     class Direction(models.TextChoices):
         INCREASE = "increase", "An increase is better"
         DECREASE = "decrease", "A decrease is better"
@@ -199,6 +207,17 @@ class OutcomeMeasure(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(0)],
         help_text="How far short of the target still counts as Amber, in the measure's unit.",
+    )
+    # The member of staff who enters the measure's quarterly updates: the quarter page lists
+    # what has not started by lead, and each lead's home page lists their own.
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="measures_led",
+        limit_choices_to=LEAD_CHOICES,
+        help_text="The member of staff who enters this measure's quarterly updates.",
     )
 
     objects = OutcomeMeasureQuerySet.as_manager()

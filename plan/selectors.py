@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pcc_portal.numbers import format_number
+from pcc_portal.people import display_name
 from pcc_portal.slots import Part, Task, tasks_part
 from pcc_portal.templatetags.portal import long_date
 from plan.charts import Chart, measure_chart
@@ -36,7 +37,10 @@ class PriorityGroup:
 
 def _priorities_with_measures(plan: Plan):
     return plan.priorities.order_by("kind", "order").prefetch_related(
-        Prefetch("measures", queryset=OutcomeMeasure.objects.active().order_by("order"))
+        Prefetch(
+            "measures",
+            queryset=OutcomeMeasure.objects.active().select_related("lead").order_by("order"),
+        )
     )
 
 
@@ -74,7 +78,7 @@ def plan_overview(plan: Plan) -> list[PriorityGroup]:
 
 def priority_history(priority: Priority) -> list[MeasureRow]:
     """The priority's measures, each with every approved update, newest first."""
-    measures = list(priority.measures.active().order_by("order"))
+    measures = list(priority.measures.active().select_related("lead").order_by("order"))
     by_measure: dict[int, list[MeasureUpdate]] = {}
     approved = (
         MeasureUpdate.objects.approved()
@@ -223,7 +227,8 @@ def _updates(count: int) -> str:
 def home_plan_tasks(*, user) -> Part | None:
     """Quarterly updates waiting for the visitor: for staff, those returned to them (with the
     reason), drafts not yet submitted (with the days left to their quarter's deadline) and the
-    measures not started in the quarter now due; for approvers, those submitted for approval.
+    measures they lead not started in the quarter now due; for approvers, every measure not
+    started in that quarter and the updates submitted for approval.
     At most five queries."""
     tasks: list[Task] = []
     today = timezone.localdate()
@@ -249,7 +254,7 @@ def home_plan_tasks(*, user) -> Part | None:
             )
             for slug, period, count in _quarter_counts(MeasureUpdate.Status.DRAFT)
         ]
-        tasks += _not_started_tasks(today)
+        tasks += _not_started_tasks(today, user)
     if user.has_perm(APPROVE_MEASUREUPDATE):
         tasks += [
             Task(
@@ -267,9 +272,10 @@ def _deadline_words(period: ReportingPeriod, today) -> str:
     return f"Deadline {long_date(period.updates_due)}: {days_left(period.updates_due, today)}"
 
 
-def _not_started_tasks(today) -> list[Task]:
-    """For the quarter now due (the newest unlocked quarter with a deadline): how many active
-    measures of each plan covering it have no update at all. Two queries."""
+def _not_started_tasks(today, user) -> list[Task]:
+    """For the quarter now due (the newest unlocked quarter with a deadline), in each plan
+    covering it: how many of the active measures the user leads have no update at all, and,
+    for approvers, who govern the quarter, how many of all its active measures. Two queries."""
     period = (
         ReportingPeriod.objects.filter(updates_due__isnull=False, locked=False)
         .order_by("-financial_year", "-quarter")
@@ -278,33 +284,47 @@ def _not_started_tasks(today) -> list[Task]:
     if period is None:
         return []
     active = Q(priorities__measures__active=True)
+    started = Q(priorities__measures__updates__period=period)
+    mine = Q(priorities__measures__lead=user)
     plans = (
         Plan.objects.filter(
             start_year__lte=period.financial_year, end_year__gt=period.financial_year
         )
         .annotate(
             measures=Count("priorities__measures", filter=active, distinct=True),
-            started=Count(
-                "priorities__measures",
-                filter=active & Q(priorities__measures__updates__period=period),
-                distinct=True,
+            started=Count("priorities__measures", filter=active & started, distinct=True),
+            mine=Count("priorities__measures", filter=active & mine, distinct=True),
+            mine_started=Count(
+                "priorities__measures", filter=active & mine & started, distinct=True
             ),
         )
         .order_by("-start_year", "pk")
     )
+    overall = user.has_perm(APPROVE_MEASUREUPDATE)
     tasks = []
     for plan in plans:
-        not_started = plan.measures - plan.started
-        if not_started:
-            measures = "measure" if not_started == 1 else "measures"
+        url = _quarter_url(plan.slug, period) + "#not-started"
+        if yours := plan.mine - plan.mine_started:
             tasks.append(
                 Task(
-                    f"{not_started} {measures} not started for {period.label}",
-                    _quarter_url(plan.slug, period) + "#not-started",
+                    f"{yours} of your measures not started for {period.label}",
+                    url,
+                    _deadline_words(period, today),
+                )
+            )
+        if overall and (not_started := plan.measures - plan.started):
+            tasks.append(
+                Task(
+                    f"{not_started} {_measures(not_started)} not started for {period.label}",
+                    url,
                     _deadline_words(period, today),
                 )
             )
     return tasks
+
+
+def _measures(count: int) -> str:
+    return "measure" if count == 1 else "measures"
 
 
 # --- The approver's review of a quarter ------------------------------------------------------
@@ -491,29 +511,61 @@ def priority_history_with_charts(priority: Priority) -> list[MeasureRow]:
 # --- A quarter's progress, its deadline, and what changed since a date ----------------------
 
 
+NO_LEAD = "No lead named"
+
+
+@dataclass
+class LeadGroup:
+    """The measures one lead has not started (lead None: the measures naming no lead)."""
+
+    lead: object | None
+    rows: list[MeasureRow]
+
+    @property
+    def name(self) -> str:
+        return display_name(self.lead) if self.lead is not None else NO_LEAD
+
+    @property
+    def summary(self) -> str:
+        """Sam Staff: 3 measures not started."""
+        count = len(self.rows)
+        return f"{self.name}: {count} measure{'' if count == 1 else 's'} not started"
+
+
 @dataclass
 class QuarterProgress:
     """How far the quarter's updates have got, in words, and the measures not started yet
-    (no update at all), grouped by priority, for staff."""
+    (no update at all), grouped by who leads them, for staff."""
 
     summary: str  # "23 of 35 submitted, 20 approved"
-    deadline: str  # "12 days left", "due today", "3 days overdue"; "" without a deadline
-    not_started: list[PriorityGroup]
+    # "12 days left", "due today", "3 days overdue"; "" without a deadline, once every measure
+    # is approved, or while the quarter is locked: the countdown has stopped.
+    deadline: str
+    all_approved: bool  # every active measure of the plan has an approved update
+    not_started: list[LeadGroup]  # by lead's name, the measures naming no lead last
 
 
 def quarter_progress(grid: QuarterGrid, period: ReportingPeriod, today) -> QuarterProgress:
-    """The progress of the quarter a `quarter_grid` shows (no more queries). Submitted counts
-    updates submitted and those since approved."""
+    """The progress of the quarter a `quarter_grid` shows (no more queries: the grid's measures
+    come with their leads). Submitted counts updates submitted and those since approved."""
     Status = MeasureUpdate.Status
     submitted = grid.counts.get(Status.SUBMITTED, 0) + grid.approved_count
-    groups = [
-        PriorityGroup(group.priority, [row for row in group.rows if row.update is None])
-        for group in grid.groups
-    ]
+    all_approved = grid.measure_count > 0 and grid.unapproved_count == 0
+    counting = period.updates_due is not None and not period.locked and not all_approved
+    by_lead: dict[int | None, LeadGroup] = {}
+    for group in grid.groups:
+        for row in group.rows:
+            if row.update is None:
+                lead = row.measure.lead
+                by_lead.setdefault(lead.pk if lead else None, LeadGroup(lead, [])).rows.append(row)
+    named = sorted(
+        (g for key, g in by_lead.items() if key is not None), key=lambda g: g.name.casefold()
+    )
     return QuarterProgress(
         summary=f"{submitted} of {grid.measure_count} submitted, {grid.approved_count} approved",
-        deadline=days_left(period.updates_due, today) if period.updates_due else "",
-        not_started=[group for group in groups if group.rows],
+        deadline=days_left(period.updates_due, today) if counting else "",
+        all_approved=all_approved,
+        not_started=named + ([by_lead[None]] if None in by_lead else []),
     )
 
 

@@ -22,7 +22,12 @@ from plan.notifications import (
     updates_returned_notify,
     updates_submitted_notify,
 )
-from plan.permissions import APPROVE_MEASUREUPDATE, CHANGE_MEASUREUPDATE, LOCK_REPORTINGPERIOD
+from plan.permissions import (
+    APPROVE_MEASUREUPDATE,
+    CHANGE_MEASUREUPDATE,
+    CHANGE_OUTCOMEMEASURE,
+    LOCK_REPORTINGPERIOD,
+)
 
 Status = MeasureUpdate.Status
 
@@ -581,4 +586,39 @@ def quarter_deadline_set(
         reason="Deadline set" if updates_due else "Deadline cleared",
         expected_version=-1 if expected_version is None else expected_version,
         gate=False,
+    )
+
+
+@transaction.atomic
+def outcome_measure_save(
+    *,
+    measure: OutcomeMeasure,
+    user,
+    lead,
+    target_value,
+    amber_tolerance,
+    expected_version: int | None,
+) -> OutcomeMeasure:
+    """Sets a measure's lead (the member of staff who enters its updates, or None), its target
+    and its Amber tolerance. The target is shown to the public, so only approvers set it.
+
+    Raises PermissionDenied unless the user may; ValidationError (nothing saved) when the
+    measure's rules are broken (a target needs a direction, a tolerance needs a target, the
+    lead must be active office staff); StaleRecord when the measure changed since
+    `expected_version` was read (a form that sent none matches none).
+    """
+    if not user.has_perm(CHANGE_OUTCOMEMEASURE):
+        raise PermissionDenied("Only an approver can change a measure's target and lead.")
+    measure = OutcomeMeasure.objects.get(pk=measure.pk)
+    measure.lead, measure.target_value, measure.amber_tolerance = (
+        lead,
+        target_value,
+        amber_tolerance,
+    )
+    return record_save(
+        instance=measure,
+        user=user,
+        reason="Target and lead changed",
+        expected_version=-1 if expected_version is None else expected_version,
+        gate=False,  # the approver's own change: nobody else to approve it
     )

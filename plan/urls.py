@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from plan.converters import QuarterConverter
-from plan.views import grid, plans, quarters, review, review_quarter, updates
+from plan.views import grid, measures, plans, quarters, review, review_quarter, updates
 
 register_converter(QuarterConverter, "quarter")
 
@@ -41,6 +41,11 @@ urlpatterns = [
         "<slug:plan>/quarters/<quarter:quarter>/measures/<int:measure>/new/",
         updates.UpdateCreateView.as_view(),
         name="update_create",
+    ),
+    path(
+        "<slug:plan>/measures/<int:measure>/edit/",
+        measures.MeasureEditView.as_view(),
+        name="measure_edit",
     ),
     path("<slug:plan>/<slug:priority>/", plans.PriorityDetailView.as_view(), name="priority"),
 ]

@@ -4,9 +4,11 @@ front of them: the next panel meeting with its papers, and what changed since th
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
+from conftest import force_login_verified
 from pcc_portal.roles import PANEL_MEMBER
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
 from reports.models import Publication, Report
@@ -34,18 +36,35 @@ def drafts(db):
     return plan, measures, q3
 
 
-def test_staff_see_the_days_left_to_the_quarters_deadline_and_measures_not_started(
-    client_for, drafts
+def test_staff_see_the_days_left_to_the_quarters_deadline_and_their_measures_not_started(
+    client, make_user, drafts
 ):
-    plan, _measures, q3 = drafts
+    plan, measures, q3 = drafts
+    staff = make_user("staff")
+    for measure in (measures[0], measures[2]):  # one started, one not
+        type(measure).objects.filter(pk=measure.pk).update(lead=staff)
+    force_login_verified(client, staff)
     due = f"{days(12).day} {days(12):%B %Y}"
-    shown = tasks(client_for("staff"))
+    shown = tasks(client)
     assert f"1 update in draft, not yet submitted, for {q3.label} Deadline {due}: 12 days left" in (
         shown
     )
-    assert f"2 measures not started for {q3.label} Deadline {due}: 12 days left" in shown
-    links = [a["href"] for a in soup(client_for("staff").get("/")).select(".portal-tasks a")]
+    assert f"1 of your measures not started for {q3.label} Deadline {due}: 12 days left" in shown
+    assert not any(f"2 measures not started for {q3.label}" in task for task in shown)
+    links = [a["href"] for a in soup(client.get("/")).select(".portal-tasks a")]
     assert f"/plan/{plan.slug}/quarters/2021-q3/#not-started" in links
+
+
+def test_approvers_see_every_measure_not_started(client_for, drafts):
+    _plan, _measures, q3 = drafts
+    shown = tasks(client_for("approver"))
+    due = f"{days(12).day} {days(12):%B %Y}"
+    assert f"2 measures not started for {q3.label} Deadline {due}: 12 days left" in shown
+    assert not any("of your measures" in task for task in shown)  # they lead none
+
+
+def test_staff_leading_no_measure_have_no_measures_not_started_task(client_for, drafts):
+    assert not any("not started" in task for task in tasks(client_for("staff")))
 
 
 @pytest.mark.parametrize("offset, words", [(0, "due today"), (-3, "3 days overdue")])
@@ -226,11 +245,13 @@ def test_the_staff_home_page_runs_the_same_queries_with_ten_times_the_data(
     client_for, django_assert_num_queries, db
 ):
     client = client_for("staff")
+    staff = get_user_model().objects.get(pk=client.session["_auth_user_id"])
 
     def grow(n):
         for _ in range(n):
             _plan, measures = make_plan_with_measures(priorities=1, measures_each=3)
             make_update(measures[0], make_period(2021, 3, updates_due=days(5)), status="draft")
+            type(measures[1]).objects.filter(pk=measures[1].pk).update(lead=staff)
 
     grow(1)
     client.get("/")

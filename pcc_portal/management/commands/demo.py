@@ -115,8 +115,9 @@ class Command(BaseCommand):
         password = password or secrets.token_urlsafe(12)
         try:
             with transaction.atomic():
-                added = fixtures_add_missing(files)
+                # Accounts first: demo fixtures may name them (by user name).
                 accounts = [self._account(*spec, password=password) for spec in DEMO_ACCOUNTS]
+                added = fixtures_add_missing(files)
         except IntegrityError as error:  # a deferred foreign key, checked at commit
             raise CommandError(
                 f"The fixtures do not fit the rows already in the database ({_one_line(error)}). "
