@@ -36,7 +36,7 @@ def today():
 
 @pytest.fixture
 def measure(db):
-    plan, measures = make_plan_with_measures(priorities=1, measures_each=2)
+    _plan, measures = make_plan_with_measures(priorities=1, measures_each=2)
     OutcomeMeasure.objects.filter(pk=measures[0].pk).update(desired_direction="increase")
     return OutcomeMeasure.objects.get(pk=measures[0].pk)
 
@@ -315,7 +315,7 @@ def test_the_countdown_ends_when_the_quarter_is_locked(client_for, quarter, toda
 def test_the_quarter_page_runs_the_same_queries_with_ten_times_the_leads(
     client_for, make_user, quarter, today, role
 ):
-    plan, _measures, period = quarter
+    plan, _measures, _period = quarter
     client = client_for(role)
     before = count_queries(client, quarter_url(plan))
     for _ in range(10):
