@@ -38,7 +38,7 @@ PAGES = {
     "panel": PUBLIC + ACCOUNT,
     "staff": PUBLIC + ACCOUNT + RECOVERY_CODES + STAFF,
     "approver": PUBLIC + ACCOUNT + RECOVERY_CODES + STAFF
-    + ["/reports/2/publish/", "/reports/2/withdraw/"],
+    + ["/reports/2/publish/", "/reports/2/withdraw/", "/plan/2021-2025/measures/1/edit/"],
 }  # fmt: skip
 SERIOUS = {"serious", "critical"}
 
