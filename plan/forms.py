@@ -179,6 +179,7 @@ class QuarterReviewForm(forms.Form):
     def __init__(self, *args, updates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.updates = list(updates)
+        self.out_of_date = []
         for update in self.updates:
             name = update.measure.short_label
             self.fields[f"decision_{update.pk}"] = forms.ChoiceField(
@@ -222,8 +223,32 @@ class QuarterReviewForm(forms.Form):
             return "approve"
         return decision
 
+    OUT_OF_DATE = (
+        "This page is out of date for {name}, so nothing was saved: it is shown again as it "
+        "is saved now. Check it and choose again"
+    )
+
+    def _out_of_date(self) -> list:
+        """Rows whose version the page did not send back readable (altered, or missing from a
+        row given a decision): their decision cannot be checked against what was shown."""
+        rows = []
+        for update in self.updates:
+            key = f"version_{update.pk}"
+            chosen = self.data.get(f"decision_{update.pk}", self.LEAVE) != self.LEAVE
+            if key in self._errors or (chosen and self.data.get(key) in (None, "")):
+                rows.append(update)
+        return rows
+
     def clean(self):
         cleaned = super().clean()
+        self.out_of_date = self._out_of_date()
+        for update in self.out_of_date:
+            self._errors.pop(f"version_{update.pk}", None)  # hidden: said on the decision
+            self.add_error(
+                f"decision_{update.pk}", self.OUT_OF_DATE.format(name=update.measure.short_label)
+            )
+        if self.out_of_date:
+            return cleaned
         for update in self.updates:
             reason = (cleaned.get(f"reason_{update.pk}") or "").strip()
             if self._decision(update.pk) == "return" and not reason:

@@ -7,7 +7,6 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from pcc_portal.numbers import format_number
 from pcc_portal.people import display_name
 from pcc_portal.slots import Part, Task, tasks_part
 from pcc_portal.templatetags.portal import long_date
@@ -348,6 +347,15 @@ class ReviewRow:
     previous: MeasureUpdate | None  # last quarter's approved update of the measure
     changes: list[Change]
     warnings: list[str]
+    comparator: str = ""  # "Same quarter last year: 95%", with the measure's unit
+
+
+def _comparator(update: MeasureUpdate) -> str:
+    """The update's comparator with its label and the measure's unit; blank without one."""
+    if update.comparator_value is None:
+        return ""
+    label = update.comparator_label or "Comparator"
+    return f"{label}: {update.measure.figure(update.comparator_value)}"
 
 
 @dataclass
@@ -359,8 +367,7 @@ class ReviewGroup:
 def _figure(update: MeasureUpdate) -> str:
     if update.value is None:
         return "No value"
-    unit = update.measure.unit
-    return f"{format_number(update.value)}{'' if unit in ('', '%') else ' '}{unit}"
+    return update.measure.figure(update.value)
 
 
 def update_changes(update: MeasureUpdate, previous: MeasureUpdate | None) -> list[Change]:
@@ -443,11 +450,24 @@ def quarter_review(plan: Plan, period: ReportingPeriod | None, user) -> list[Rev
         if before is not None:
             before.measure = update.measure  # for its unit, without another query
         row = ReviewRow(
-            update, before, update_changes(update, before), update_warnings(update, before)
-        )
+            update, before, update_changes(update, before), update_warnings(update, before),
+            _comparator(update),
+        )  # fmt: skip
         priority = update.measure.priority
         groups.setdefault(priority.pk, ReviewGroup(priority, [])).rows.append(row)
     return list(groups.values())
+
+
+def quarter_awaits_review(plan: Plan, period: ReportingPeriod | None) -> bool:
+    """Whether any update of the plan in the quarter is still submitted, waiting for an
+    approver's decision. One query."""
+    if period is None or not period.pk:
+        return False
+    return (
+        MeasureUpdate.objects.for_period(period)
+        .filter(status=MeasureUpdate.Status.SUBMITTED, measure__priority__plan=plan)
+        .exists()
+    )
 
 
 CHART_QUARTERS = 8  # a measure's trend chart shows this many quarters

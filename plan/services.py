@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from pcc_portal.people import display_name
 from pcc_portal.services import StaleRecord, record_save
+from pcc_portal.templatetags.portal import long_date
 from plan.models import MeasureUpdate, OutcomeMeasure, Plan, ReportingPeriod
 from plan.notifications import (
     plan_of,
@@ -176,7 +177,9 @@ def _transition(
 def measure_update_submit(*, update: MeasureUpdate, user, expected_version: int) -> MeasureUpdate:
     """Draft or returned -> submitted, by staff; the approvers are emailed. A rating that differs
     from the one the measure's target suggests needs a sentence saying why (ValidationError
-    without one)."""
+    without one). A returned update is submitted even if nobody changed it since its return:
+    the person chose this one update (perhaps having answered the reason elsewhere), unlike
+    "Submit all for approval", which leaves such updates out (`quarter_updates_submit`)."""
     submitted = _submit(update, user, expected_version)
     updates_submitted_notify(plan=plan_of(submitted), period=submitted.period, count=1, user=user)
     return submitted
@@ -437,6 +440,44 @@ def update_incomplete_reason(update: MeasureUpdate) -> str | None:
     return None
 
 
+def returned_unchanged(updates) -> set[int]:
+    """The pks of those of `updates` that were returned and that nobody has saved since.
+
+    Read from the history, one query: an update is unchanged since its return when its present
+    version is the one the return made (that version is returned, the one before it submitted);
+    any save after the return, in the grid or on the update's own form, makes a newer version.
+    An update with no history of its present version (loaded as data) is judged by its times:
+    unchanged when it was last saved no later than it was returned.
+    """
+    returned = [u for u in updates if u.status == Status.RETURNED]
+    if not returned:
+        return set()
+    statuses = {
+        (pk, version): status
+        for pk, version, status in MeasureUpdate.history.filter(
+            id__in=[u.pk for u in returned]
+        ).values_list("id", "version", "status")
+    }
+    unchanged = set()
+    for update in returned:
+        now = statuses.get((update.pk, update.version))
+        if now is None:
+            same = update.returned_at is not None and update.updated_at <= update.returned_at
+        else:
+            same = now == Status.RETURNED and (
+                statuses.get((update.pk, update.version - 1)) == Status.SUBMITTED
+            )
+        if same:
+            unchanged.add(update.pk)
+    return unchanged
+
+
+def returned_unchanged_reason(update: MeasureUpdate) -> str:
+    """Why submitting all left out a returned update nobody changed since."""
+    when = f" on {long_date(update.returned_at)}" if update.returned_at else ""
+    return f"returned{when} and not changed since: {update.return_reason or 'no reason given'}"
+
+
 @transaction.atomic
 def quarter_updates_save(*, plan, period: ReportingPeriod, user, rows: list[GridRow]) -> GridSaved:
     """Saves the rows the user changed in the quarter's grid as drafts, in one transaction.
@@ -536,7 +577,12 @@ def quarter_updates_copy_forward(*, plan, period: ReportingPeriod, user) -> list
 def quarter_updates_submit(*, plan, period: ReportingPeriod, user) -> GridSubmitted:
     """Submits for approval every complete draft or returned update of the plan's measures
     this quarter, in one transaction, and says of every other measure not yet submitted or
-    approved why it was not submitted (not started, or what it lacks)."""
+    approved why it was not submitted (not started, or what it lacks).
+
+    A returned update that nobody changed since it was returned (`returned_unchanged`) is not
+    resubmitted: sending it back as it was would ignore the approver's reason, so it is listed
+    with the date and reason of its return. Its own page's "Submit" still submits it, because
+    there the person chose that one update (`measure_update_submit`)."""
     period = _grid_period(period, user)
     measures = _plan_measures(plan)
     updates = {
@@ -545,6 +591,7 @@ def quarter_updates_submit(*, plan, period: ReportingPeriod, user) -> GridSubmit
             "period__locked_by"
         )
     }
+    unchanged = returned_unchanged(updates.values())
     result = GridSubmitted()
     for measure in measures:
         update = updates.get(measure.pk)
@@ -554,6 +601,9 @@ def quarter_updates_submit(*, plan, period: ReportingPeriod, user) -> GridSubmit
         update.measure = measure  # for its target, without another query
         if update.status not in (Status.DRAFT, Status.RETURNED):
             continue  # already submitted or approved
+        if update.pk in unchanged:
+            result.not_submitted.append((measure, returned_unchanged_reason(update)))
+            continue
         if reason := update_incomplete_reason(update):
             result.not_submitted.append((measure, reason))
             continue

@@ -1,5 +1,6 @@
 """The quarter in one screen: saving changed rows, copying last quarter forward, submitting all."""
 
+import datetime
 import time
 from decimal import Decimal
 
@@ -8,7 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from pcc_portal.templatetags.portal import long_date
 from plan import services
 from plan.forms import row_fingerprint
 from plan.models import MeasureUpdate
@@ -19,6 +22,7 @@ from plan.tests.factories import (
     make_priority,
     make_update,
 )
+from tests.helpers import soup, text
 
 ROW = {
     "rag": "amber",
@@ -227,6 +231,93 @@ def test_submit_all_submits_complete_drafts_and_says_why_the_others_were_not(
     assert approved.status == "approved"
 
 
+def returned(measure, period, make_user, reason="Add the quarter's figures"):
+    """An update submitted, then returned by an approver with `reason`."""
+    update = make_update(measure, period, status="submitted", rag="amber", direction="stable")
+    return services.measure_update_return(
+        update=update, user=make_user("approver"), reason=reason,
+        expected_version=update.version,
+    )  # fmt: skip
+
+
+def test_submit_all_leaves_out_a_returned_update_nobody_changed_since(
+    make_user, plan_and_measures, period
+):
+    plan, measures = plan_and_measures
+    update = returned(measures[0], period, make_user)
+    ready = make_update(measures[1], period, rag="green", direction="stable")
+    result = services.quarter_updates_submit(plan=plan, period=period, user=make_user("staff"))
+    assert [u.pk for u in result.submitted] == [ready.pk]
+    reasons = {m.pk: why for m, why in result.not_submitted}
+    assert reasons[measures[0].pk] == (
+        f"returned on {long_date(update.returned_at)} and not changed since: "
+        "Add the quarter's figures"
+    )
+    update.refresh_from_db()
+    assert update.status == "returned"
+
+
+@pytest.mark.parametrize("where", ["grid", "own form"])
+def test_a_returned_update_saved_since_its_return_is_submitted_by_submit_all(
+    where, make_user, plan_and_measures, period
+):
+    plan, measures = plan_and_measures
+    staff = make_user("staff")
+    update = returned(measures[0], period, make_user)
+    if where == "grid":
+        services.quarter_updates_save(
+            plan=plan, period=period, user=staff,
+            rows=[row(measures[0], update, commentary="Figures added.")],
+        )  # fmt: skip
+    else:
+        services.measure_update_save(
+            measure=measures[0], period=period, user=staff, data={"commentary": "Figures added."},
+            update=update, expected_version=update.version,
+        )  # fmt: skip
+    result = services.quarter_updates_submit(plan=plan, period=period, user=staff)
+    assert [u.pk for u in result.submitted] == [update.pk]
+
+
+def test_a_grid_save_that_changes_nothing_does_not_count_as_a_change(
+    make_user, plan_and_measures, period
+):
+    plan, measures = plan_and_measures
+    staff = make_user("staff")
+    update = returned(measures[0], period, make_user)
+    same = {name: getattr(update, name) for name in ROW}
+    services.quarter_updates_save(
+        plan=plan, period=period, user=staff, rows=[row(measures[0], update, **same)]
+    )
+    result = services.quarter_updates_submit(plan=plan, period=period, user=staff)
+    assert not result.submitted
+
+
+def test_the_update_own_submit_still_submits_a_returned_update_unchanged_since(
+    make_user, plan_and_measures, period
+):
+    _, measures = plan_and_measures
+    update = returned(measures[0], period, make_user)
+    submitted = services.measure_update_submit(
+        update=update, user=make_user("staff"), expected_version=update.version
+    )
+    assert submitted.status == "submitted"
+
+
+@pytest.mark.parametrize("saved_later, submitted", [(False, False), (True, True)])
+def test_a_returned_update_loaded_without_history_is_judged_by_its_times(
+    saved_later, submitted, make_user, plan_and_measures, period
+):
+    plan, measures = plan_and_measures
+    when = timezone.now() - datetime.timedelta(days=3)
+    update = make_update(measures[0], period, status="returned", return_reason="Add figures")
+    update.history.all().delete()
+    MeasureUpdate.objects.filter(pk=update.pk).update(
+        returned_at=when, updated_at=when + datetime.timedelta(hours=saved_later)
+    )
+    result = services.quarter_updates_submit(plan=plan, period=period, user=make_user("staff"))
+    assert bool(result.submitted) is submitted
+
+
 # --- The page ------------------------------------------------------------------------------
 
 
@@ -392,10 +483,47 @@ def test_copy_forward_and_submit_all_from_the_page(
     response = client.post(grid_url(plan), {**data, "action": "submit"}, follow=True)
     page = response.content.decode()
     assert "2 updates submitted for approval" in page
-    assert (
-        "2 not submitted" in page and f"{measures[2].short_label}: it has not been started" in page
-    )
     assert MeasureUpdate.objects.filter(period=period, status="submitted").count() == 2
+    banner = soup(response).select_one(".govuk-notification-banner:has(.portal-not-submitted)")
+    assert text(banner.select_one("h3")) == "2 updates were not submitted"
+    items = banner.select(".portal-not-submitted li")
+    assert [" ".join(li.get_text().split()) for li in items] == [
+        f"{m.short_label}: it has not been started" for m in measures[2:]
+    ]
+    assert [li.a["href"] for li in items] == [f"#row-{m.pk}" for m in measures[2:]]
+    assert all(soup(response).find(id=f"row-{m.pk}") for m in measures[2:])
+    # Said once: the page opened again does not repeat it.
+    assert "not submitted" not in client.get(grid_url(plan)).content.decode()
+
+
+def test_one_update_not_submitted_is_said_in_the_singular_with_its_return(
+    client_for, make_user, plan_and_measures, period
+):
+    plan, measures = plan_and_measures
+    client = client_for("staff")
+    update = returned(measures[0], period, make_user)
+    for measure in measures[1:]:
+        make_update(measure, period, status="approved")
+    page = client.get(grid_url(plan)).content.decode()
+    assert "Not ready to submit: returned on" in page
+    data = form_data(client, grid_url(plan))
+    response = client.post(grid_url(plan), {**data, "action": "submit"}, follow=True)
+    banner = soup(response).select_one(".govuk-notification-banner:has(.portal-not-submitted)")
+    assert text(banner.select_one("h3")) == "1 update was not submitted"
+    assert " ".join(banner.select_one("li").get_text().split()) == (
+        f"{measures[0].short_label}: returned on {long_date(update.returned_at)} and not "
+        "changed since: Add the quarter's figures"
+    )
+
+
+def test_the_grid_shows_the_deadline_and_days_left(client_for, plan_and_measures, period):
+    plan, _ = plan_and_measures
+    client = client_for("staff")
+    assert "Updates are due" not in text(soup(client.get(grid_url(plan))).find("main"))
+    period.updates_due = timezone.localdate() + datetime.timedelta(days=5)
+    period.save()
+    main = soup(client.get(grid_url(plan))).find("main")
+    assert f"Updates are due by {long_date(period.updates_due)}: 5 days left." in text(main)
 
 
 def test_a_locked_quarter_is_shown_read_only(client_for, plan_and_measures, period):
@@ -426,32 +554,59 @@ def test_a_post_to_a_quarter_locked_since_opening_keeps_what_was_typed(
 # --- Queries and speed ---------------------------------------------------------------------
 
 
-def grow(plan, period, last_quarter, priorities, measures_each):
+def grow(plan, period, last_quarter, priorities, measures_each, approver=None):
     for _ in range(priorities):
         priority = make_priority(plan)
         for _ in range(measures_each):
             measure = make_measure(priority, unit="%")
             make_update(measure, last_quarter, status="approved", commentary="Before.")
             make_update(measure, period, status="draft", commentary="Now.")
+        if approver is not None:  # and one returned, unchanged since
+            returned(make_measure(priority, unit="%"), period, lambda role: approver)
+
+
+def test_the_grid_runs_the_same_queries_with_ten_times_the_measures(
+    client_for, make_user, period, last_quarter, db
+):
+    period.updates_due = datetime.date(2021, 10, 20)
+    period.save()
+    plan, _ = make_plan_with_measures(priorities=0)
+    client = client_for("staff")
+    approver = make_user("approver")
+    grow(plan, period, last_quarter, priorities=1, measures_each=3, approver=approver)
+    before = count_queries(client, grid_url(plan))
+    grow(plan, period, last_quarter, priorities=9, measures_each=3, approver=approver)
+    after = count_queries(client, grid_url(plan))
+    print(f"grid queries: {before} with 4 measures, {after} with 40")
+    assert before == after
+    page = client.get(grid_url(plan)).content.decode()
+    assert page.count("and not changed since") == 10 and "Updates are due by" in page
+
+
+def test_the_grid_after_submit_all_runs_the_same_queries_with_ten_times_the_measures(
+    client_for, make_user, period, last_quarter, db
+):
+    plan, _ = make_plan_with_measures(priorities=0)
+    client = client_for("staff")
+
+    def after_submit_all() -> int:
+        data = form_data(client, grid_url(plan))
+        client.post(grid_url(plan), {**data, "action": "submit"})
+        return count_queries(client, grid_url(plan))
+
+    approver = make_user("approver")
+    grow(plan, period, last_quarter, priorities=1, measures_each=3, approver=approver)
+    before = after_submit_all()
+    grow(plan, period, last_quarter, priorities=9, measures_each=3, approver=approver)
+    after = after_submit_all()
+    print(f"grid queries after submit all: {before} with 4 measures, {after} with 40")
+    assert before == after
 
 
 def count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
-
-
-def test_the_grid_runs_the_same_queries_with_ten_times_the_measures(
-    client_for, period, last_quarter, db
-):
-    plan, _ = make_plan_with_measures(priorities=0)
-    client = client_for("staff")
-    grow(plan, period, last_quarter, priorities=1, measures_each=3)
-    before = count_queries(client, grid_url(plan))
-    grow(plan, period, last_quarter, priorities=9, measures_each=3)
-    after = count_queries(client, grid_url(plan))
-    print(f"grid queries: {before} with 3 measures, {after} with 30")
-    assert before == after
 
 
 def test_the_grid_renders_35_measures_well_under_a_second(client_for, period, last_quarter, db):

@@ -295,6 +295,22 @@ def test_the_page_shows_each_submitted_update_with_its_changes_warnings_and_comm
     assert len(rows) == 5
 
 
+def test_the_page_shows_last_quarters_commentary_and_units_with_every_figure(client_for, quarter):
+    plan, _, updates = quarter
+    measure = updates[0].measure
+    measure.unit = "offences"
+    measure.save()
+    MeasureUpdate.objects.filter(pk=updates[0].pk).update(
+        comparator_value=Decimal("1250"), comparator_label="Same quarter last year"
+    )
+    row = soup(client_for("approver").get(review_url(plan))).find(id=f"row-{updates[0].pk}")
+    details = row.select_one("details.portal-previous-commentary")
+    assert "Last quarter's commentary" in text(details.summary)
+    assert f"Last quarter's words on {measure.short_label}." in text(details)
+    assert "100 offences last quarter, 110 offences now" in text(row)
+    assert "Compared with Same quarter last year: 1,250 offences" in text(row)
+
+
 def test_the_quarter_page_links_approvers_to_the_review(client_for, quarter):
     plan, _, _ = quarter
     url = reverse("plan:quarter", kwargs={"plan": plan.slug, "quarter": "2021-q3"})
@@ -322,6 +338,46 @@ def test_one_post_approves_and_returns_and_says_how_many(client_for, quarter):
     # Staff see the reason on the update.
     staff_page = soup(client_for("staff").get(updates[0].get_absolute_url()))
     assert "Add figures" in text(staff_page.select_one(".govuk-warning-text"))
+
+
+def test_deciding_some_returns_to_the_review_for_the_rest(client_for, quarter):
+    plan, _, updates = quarter
+    client = client_for("approver")
+    data = post_data(updates, {updates[0]: ("approve", "")})
+    response = client.post(review_url(plan), data, follow=True)
+    assert response.redirect_chain == [(review_url(plan), 302)]
+    page = soup(response)
+    assert "You approved 1 update." in text(page.find("main"))
+    assert [r["id"] for r in page.select("section.portal-review-row")] == [
+        f"row-{u.pk}" for u in updates[1:]
+    ]
+
+
+@pytest.mark.parametrize("version", ["abc", "", None])
+def test_an_altered_or_missing_version_says_the_page_is_out_of_date(client_for, quarter, version):
+    plan, _, updates = quarter
+    client = client_for("approver")
+    data = post_data(updates, dict.fromkeys(updates[:2], ("approve", "")))
+    if version is None:
+        del data[f"version_{updates[0].pk}"]
+    else:
+        data[f"version_{updates[0].pk}"] = version
+    response = client.post(review_url(plan), data)
+    assert response.status_code == 400
+    assert statuses(updates) == ["submitted"] * 5  # nothing was done
+    page = soup(response)
+    summary = page.select_one(".govuk-error-summary")
+    links = summary.select("li a")
+    assert [a["href"] for a in links] == [f"#id_decision_{updates[0].pk}"]
+    assert text(links[0]).startswith(
+        f"This page is out of date for {updates[0].measure.short_label}, so nothing was saved"
+    )
+    # Shown again at the version saved now, its decision cleared; the other row's kept.
+    assert page.find("input", attrs={"name": f"version_{updates[0].pk}"})["value"] == "1"
+    checked = page.find("input", attrs={"name": f"decision_{updates[0].pk}", "checked": True})
+    assert checked["value"] == "leave"
+    checked = page.find("input", attrs={"name": f"decision_{updates[1].pk}", "checked": True})
+    assert checked["value"] == "approve"
 
 
 def test_approve_all_shown_approves_every_row_shown(client_for, quarter):
@@ -427,7 +483,10 @@ def grow(plan, period, previous, *, priorities: int, measures_each: int):
         for _ in range(measures_each):
             measure = make_measure(priority, desired_direction="increase", unit="%")
             make_update(measure, previous, status="approved", value=Decimal(5), commentary="A")
-            make_update(measure, period, status="submitted", value=Decimal(4), rag="red")
+            make_update(
+                measure, period, status="submitted", value=Decimal(4), rag="red",
+                comparator_value=Decimal(6), comparator_label="Same quarter last year",
+            )  # fmt: skip
 
 
 def test_the_review_page_runs_the_same_queries_with_ten_times_the_measures(client_for, db):
@@ -450,3 +509,6 @@ def test_the_review_page_runs_the_same_queries_with_ten_times_the_measures(clien
     print(f"review page queries: {once} at 3 measures, {tenfold} at 30")
     assert once == tenfold
     assert tenfold <= 12
+    page = client.get(url).content.decode()
+    assert page.count("portal-previous-commentary") == 30
+    assert page.count("Same quarter last year: 6%") == 30

@@ -16,11 +16,13 @@ from pcc_portal.mixins import PermissionMixin
 from plan import selectors, services
 from plan.forms import GRID_ROW_FIELDS, QuarterUpdateRowForm, row_fields, row_fingerprint
 from plan.models import MeasureUpdate, OutcomeMeasure
+from plan.periods import days_left
 from plan.permissions import CHANGE_MEASUREUPDATE
 from plan.views.quarters import QuarterMixin
 
 Status = MeasureUpdate.Status
 EDITABLE = (Status.DRAFT, Status.RETURNED)
+NOT_SUBMITTED_KEY = "plan_quarter_not_submitted"
 
 
 @dataclass
@@ -86,6 +88,9 @@ class QuarterUpdatesView(PermissionMixin, QuarterMixin, TemplateView):
         user, period = self.request.user, self.get_period()
         grid = selectors.quarter_grid(self.get_plan(), period, user)
         previous = self.previous_approved()
+        unchanged = services.returned_unchanged(
+            [row.update for group in grid.groups for row in group.rows if row.update is not None]
+        )
         groups = []
         for group in grid.groups:
             rows = []
@@ -109,11 +114,20 @@ class QuarterUpdatesView(PermissionMixin, QuarterMixin, TemplateView):
                     )
                 if update is None:
                     row.not_ready = "it has not been started"
+                elif update.pk in unchanged:
+                    row.not_ready = services.returned_unchanged_reason(update)
                 elif update.status in EDITABLE:
                     row.not_ready = services.update_incomplete_reason(update) or ""
                 rows.append(row)
             groups.append((group.priority, rows))
         return groups
+
+    @staticmethod
+    def deadline(period) -> str:
+        """The days left to the quarter's deadline, in words ("" without one, or locked)."""
+        if period.updates_due is None or period.locked:
+            return ""
+        return days_left(period.updates_due, timezone.localdate())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -138,6 +152,8 @@ class QuarterUpdatesView(PermissionMixin, QuarterMixin, TemplateView):
             errors=kwargs.get("errors", []),
             error_intro=kwargs.get("error_intro", ""),
             locked_refusal=services.locked_refusal(period),
+            not_submitted=[] if kwargs.get("errors") else self.not_submitted(),
+            deadline=self.deadline(period),
         )
         return context
 
@@ -289,15 +305,18 @@ class QuarterUpdatesView(PermissionMixin, QuarterMixin, TemplateView):
                 f"{count} update{'s' if count != 1 else ''} submitted for approval. "
                 "An approver can now review them.",
             )
-        if result.not_submitted:
-            reasons = "; ".join(f"{m.short_label}: {why}" for m, why in result.not_submitted)
-            messages.warning(
-                self.request,
-                f"{len(result.not_submitted)} not submitted. {reasons}. Complete them, then "
-                "choose “Submit all for approval” again.",
-            )
-        elif not count:
+        # Shown once, as a list linking to each row, by the page the user is sent back to.
+        self.request.session[NOT_SUBMITTED_KEY] = [
+            (measure.pk, measure.short_label, why) for measure, why in result.not_submitted
+        ]
+        if not count and not result.not_submitted:
             messages.info(self.request, "There was nothing to submit.")
+
+    def not_submitted(self) -> list[tuple[str, str, str]]:
+        """What the last "Submit all for approval" left out, once: (link to the row, the
+        measure, why), for the rows still on the page."""
+        rows = self.request.session.pop(NOT_SUBMITTED_KEY, None) or []
+        return [(f"#row-{pk}", label, why) for pk, label, why in rows]
 
     def render_page(self, groups, errors, intro, status=200):
         context = self.get_context_data(groups=groups, errors=errors, error_intro=intro)

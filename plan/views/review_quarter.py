@@ -2,7 +2,7 @@
 returned many at a time."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect
 from django.utils.text import get_text_list
 from django.views.generic import TemplateView
@@ -68,6 +68,8 @@ class QuarterReviewView(PermissionMixin, QuarterMixin, TemplateView):
             request.POST, updates=[row.update for group in groups for row in group.rows]
         )
         if not form.is_valid():
+            if form.out_of_date:
+                return self.reopen(groups, form)
             return self.render_review(groups, form, status=400)
         try:
             outcome = services.quarter_updates_review(
@@ -82,9 +84,30 @@ class QuarterReviewView(PermissionMixin, QuarterMixin, TemplateView):
             return self.render_review(groups, form, status=400)
         if message := done_message(outcome):
             messages.success(request, message)
-        if not outcome.stale:
-            return redirect(self.quarter_url())
-        return self.stale(outcome.stale)
+        if outcome.stale:
+            return self.stale(outcome.stale)
+        if selectors.quarter_awaits_review(self.get_plan(), self.get_period()):
+            return redirect(self.request.path)  # the undecided updates, to decide next
+        return redirect(self.quarter_url())
+
+    def reopen(self, groups, form):
+        """Nothing was done: the rows whose version came back altered or missing are shown
+        again at the version saved now, their decision cleared (their reason kept) and the
+        error on each; the other rows keep what was chosen."""
+        data = self.request.POST.copy()
+        data.pop(QuarterReviewForm.APPROVE_ALL, None)
+        for update in form.out_of_date:
+            data[f"version_{update.pk}"] = str(update.version)
+            data[f"decision_{update.pk}"] = QuarterReviewForm.LEAVE
+        again = QuarterReviewForm(data, updates=form.updates)
+        again.is_valid()
+        again.errors.pop(NON_FIELD_ERRORS, None)  # "choose at least one": not the problem here
+        for update in form.out_of_date:
+            again.add_error(
+                f"decision_{update.pk}",
+                QuarterReviewForm.OUT_OF_DATE.format(name=update.measure.short_label),
+            )
+        return self.render_review(groups, again, status=400)
 
     def stale(self, stale):
         """Show the quarter's waiting updates again; the rows that changed since the page was
