@@ -2,12 +2,15 @@
 legend's size) leaks into the HTML as an attribute of an input."""
 
 import datetime
+import re
+import subprocess
 
 import pytest
 import time_machine
 from django.urls import reverse
 
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
+from plan.tests.test_charts import nu_checker
 from scrutiny.tests.factories import make_panel_meeting
 
 TODAY = datetime.datetime(2022, 1, 10, 12, 0, tzinfo=datetime.UTC)
@@ -63,3 +66,18 @@ def test_the_deadlines_date_input_has_a_small_legend(client_for, cycle):
     html = pages_of_the_cycle(client_for, cycle)["quarter_deadline (approver)"]
     assert 'class="govuk-fieldset__legend govuk-fieldset__legend--s"' in html
     assert 'name="updates_due_0"' in html
+
+
+@pytest.mark.skipif(nu_checker() is None, reason="the Nu HTML checker is not installed")
+def test_the_pages_of_the_cycle_are_valid_html(client_for, cycle, tmp_path):
+    files = []
+    for name, html in pages_of_the_cycle(client_for, cycle).items():
+        files.append(tmp_path / (re.sub(r"\W+", "-", name).strip("-") + ".html"))
+        files[-1].write_text(html)
+    result = subprocess.run(
+        [*nu_checker(), "--errors-only", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
