@@ -7,6 +7,9 @@ from django.utils import timezone
 # Longer search text finds nothing more, and SQLite refuses a LIKE pattern past 50,000 bytes.
 TEXT_MAX_LENGTH = 200
 FIRST_YEAR_LISTED = 2016  # the portal's records start with the 2016 plan
+# The classes themselves: a bare size ("s") in the context would render as class="s".
+SMALL_LABEL = Size.for_label(Size.SMALL)
+SMALL_LEGEND = Size.for_legend(Size.SMALL)
 
 
 def calendar_year_choices() -> list[tuple[str, str]]:
@@ -31,7 +34,7 @@ class FilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             *[
-                Field(name, context={"label_size": Size.SMALL, "legend_size": Size.SMALL})
+                Field(name, context={"label_size": SMALL_LABEL, "legend_size": SMALL_LEGEND})
                 for name in self.fields
             ],
             Submit("filter", "Apply filters"),

@@ -13,6 +13,8 @@ switched off, lost their email address or the kind's permission is left out.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email import charset as email_charset
+from email import policy as email_policy
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,6 +24,13 @@ from django.tasks import task
 from django.urls import reverse
 
 from pcc_portal.models import EmailOptOut
+
+# UTF-8 text written out as a string (Message.as_string()) stays 8-bit text rather than being
+# turned into base64, as Django itself once registered it.
+email_charset.add_charset("utf-8", email_charset.SHORTEST, None, "utf-8")
+
+# The longest line SMTP carries (RFC 5322: 998 characters, without the line break).
+SMTP_LINE_LIMIT = 998
 
 # Django's own backend, which reads permissions from groups and the user's own; the sign-in
 # throttling backend listed first grants none.
@@ -123,6 +132,21 @@ def _footer(kind: EmailKind) -> str:
     )
 
 
+class PlainTextEmail(EmailMessage):
+    """A plain-text email whose body travels as 8-bit UTF-8, so it reads as written wherever
+    the raw message is shown (`make run`'s console, a mail client's source). Python would
+    otherwise quote-print any body with a line over 78 characters (“ becomes =E2=80=9C). A
+    body with a line too long for SMTP keeps Python's choice."""
+
+    def message(self, *, policy=email_policy.default):
+        msg = super().message(policy=policy)
+        body = self.body or ""
+        lines_fit = all(len(line.encode()) <= SMTP_LINE_LIMIT for line in body.splitlines())
+        if not msg.is_multipart() and lines_fit:
+            msg.set_content(body, subtype=self.content_subtype, charset="utf-8", cte="8bit")
+        return msg
+
+
 @task
 def email_send(*, kind: str, user_ids: list[int], subject: str, body: str) -> int:
     """Sends one plain-text message to each user who should get this kind of email (so nobody
@@ -130,7 +154,7 @@ def email_send(*, kind: str, user_ids: list[int], subject: str, body: str) -> in
     email = email_kind(kind)
     text = body.rstrip() + _footer(email)
     messages = [
-        EmailMessage(subject, text, to=[address]) for address in recipients(email, user_ids)
+        PlainTextEmail(subject, text, to=[address]) for address in recipients(email, user_ids)
     ]
     if not messages:
         return 0

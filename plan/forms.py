@@ -498,7 +498,7 @@ class QuarterDeadlineForm(forms.Form):
         self.helper.form_tag = True
         self.helper.layout = Layout(
             "version",
-            Field("updates_due", legend_size=Size.SMALL),
+            Field("updates_due", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Submit("save_deadline", "Save the deadline"),
             Submit("clear_deadline", "Clear the deadline", css_class="govuk-button--secondary"),
         )

@@ -63,7 +63,10 @@ def home_panel_tasks(*, user) -> Part | None:
     """For panel members: the next panel meeting with its published papers, and what changed
     since the last meeting: measures whose approved rating worsened, actions that became
     overdue and papers published since. Everything through the models' `visible_to(user)`, so
-    exempt (Part II) papers only for those who may see them. Eight queries at most."""
+    exempt (Part II) papers only for those who may see them. A paper is new since the last
+    meeting when it was first published after it and is for a later meeting: a late paper for
+    that meeting or an earlier one (the demo publishes every paper as it loads) is not news.
+    Eight queries at most."""
     if not user.is_authenticated or not user.groups.filter(name=PANEL_MEMBER).exists():
         return None
     now = timezone.now()
@@ -87,7 +90,10 @@ def home_panel_tasks(*, user) -> Part | None:
             overdue=actions_overdue_since(last.date, user, timezone.localdate()),
             new_papers=list(
                 papers.annotate(first_published=Min("publications__published_at"))
-                .filter(first_published__gte=last.starts_at)
+                .filter(
+                    first_published__gte=last.starts_at,
+                    panel_meeting__starts_at__gt=last.starts_at,
+                )
                 .select_related("panel_meeting")
                 .order_by("-first_published", "pk")
             ),

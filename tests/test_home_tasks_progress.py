@@ -101,7 +101,7 @@ def panel(db):
     """The last panel meeting 12 October 2021; the next one next year (and an unpublished one
     before it); papers, ratings and actions on both sides of the last meeting."""
     next_year = TODAY.year + 1
-    make_panel_meeting("2021-06-01")
+    earlier = make_panel_meeting("2021-06-01")
     last = make_panel_meeting("2021-10-12")
     make_panel_meeting(f"{next_year}-03-01", published=False)
     upcoming = make_panel_meeting(f"{next_year}-06-01")
@@ -109,9 +109,12 @@ def panel(db):
     make_report(upcoming, title="Exempt paper for next", status="published", is_exempt=True)
     make_report(upcoming, title="Draft paper for next")
     after = at("2021-11-01")
-    published_on(make_report(last, title="New open paper"), after)
-    published_on(make_report(last, title="New exempt paper", is_exempt=True), after)
+    published_on(make_report(upcoming, title="New open paper"), after)
+    published_on(make_report(upcoming, title="New exempt paper", is_exempt=True), after)
     published_on(make_report(last, title="Old paper"), at("2021-09-01"))
+    # First published after the last meeting, but for it or an earlier one: not new.
+    published_on(make_report(last, title="Late paper for the last meeting"), after)
+    published_on(make_report(earlier, title="Paper for an earlier meeting"), after)
 
     _plan, measures = make_plan_with_measures(priorities=1, measures_each=5)
     q1, q2 = make_period(2021, 1), make_period(2021, 2)
@@ -169,6 +172,8 @@ def test_a_panel_member_sees_what_changed_since_the_last_meeting(client_for, pan
     assert "Unpublished action" not in words
     assert "New open paper" in words and "New exempt paper" in words
     assert "Old paper" not in words
+    assert "Late paper for the last meeting" not in words
+    assert "Paper for an earlier meeting" not in words
     links = [a["href"] for a in since_item("a")]
     assert last.get_absolute_url() in links
     assert f"{measures[0].priority.get_absolute_url()}#measure-{measures[0].pk}" in links
@@ -216,7 +221,8 @@ def grow_panel(n: int) -> None:
     last = last or make_panel_meeting("2021-10-12")
     for _ in range(n):
         make_report(upcoming, status="published")
-        published_on(make_report(last), at("2021-11-01"))
+        published_on(make_report(upcoming), at("2021-11-01"))
+        published_on(make_report(last), at("2021-11-01"))  # not new: for the last meeting
         _plan, measures = make_plan_with_measures(priorities=1, measures_each=2)
         for measure in measures:
             make_update(measure, make_period(2021, 1), status="approved", rag="green",
@@ -235,10 +241,12 @@ def test_the_panel_members_home_page_runs_the_same_queries_with_ten_times_the_da
     with django_assert_num_queries(QUERIES_FOR_PANEL_MEMBER):
         page = text(soup(client.get("/")).main)
     assert page.count("rating worsened") == 2
+    assert page.count("paper published") == 1
     grow_panel(9)
     with django_assert_num_queries(QUERIES_FOR_PANEL_MEMBER):
         page = text(soup(client.get("/")).main)
     assert page.count("rating worsened") == 20
+    assert page.count("paper published") == 10
 
 
 def test_the_staff_home_page_runs_the_same_queries_with_ten_times_the_data(

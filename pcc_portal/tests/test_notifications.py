@@ -67,6 +67,30 @@ def test_each_recipient_gets_a_message_of_their_own_naming_nobody_else(kinds, ma
         assert "ann@" not in message.body and "bob@" not in message.body
 
 
+def test_the_message_reads_as_written_in_its_raw_form(kinds, make_user):
+    """Sent as 8-bit UTF-8, not quoted-printable: `make run`'s console prints it readably."""
+    ann = make_user("staff", email="ann@example.org")
+    body = "Q3 2021/22 was returned: “Say why the figure fell”, as the approver’s reason says."
+    send(users=[ann], body=body)
+    [message] = mail.outbox
+    assert message.body.startswith(body)
+    raw = message.message()
+    assert raw["Content-Transfer-Encoding"] == "8bit"
+    assert raw.get_content_charset() == "utf-8"
+    footer = "You get “Test news” emails from the portal."
+    for written in (raw.as_string(), raw.as_bytes().decode()):
+        assert body in written and footer in written
+        assert "=E2=80" not in written
+
+
+def test_a_line_too_long_for_smtp_is_left_to_pythons_encoding(kinds, make_user):
+    ann = make_user("staff", email="ann@example.org")
+    send(users=[ann], body="“" + "x" * 1000)
+    raw = mail.outbox[0].message()
+    assert raw["Content-Transfer-Encoding"] in ("quoted-printable", "base64")
+    assert raw.get_content().startswith("“" + "x" * 1000)
+
+
 def test_nobody_inactive_without_an_address_or_the_permission_is_sent_it(kinds, make_user):
     approver = make_user("approver", email="approver@example.org")
     inactive = make_user("approver", email="gone@example.org", is_active=False)
