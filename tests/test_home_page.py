@@ -140,3 +140,20 @@ def test_the_home_page_runs_a_fixed_number_of_queries_for_an_approver(
 
 # The same whatever the number of updates, actions and papers waiting.
 QUERIES_FOR_APPROVER = 16
+
+
+def test_a_superuser_without_a_role_is_told_what_they_see(client, db, login_verified):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw-long-1234")
+    login_verified(admin)
+    page = text(soup(client.get("/")).main)
+    assert "no role yet" not in page and "what the public sees" not in page
+    assert "superuser" in page and "drafts" in page and "lock" in page
+    assert "administration pages" in page
+
+
+def test_a_signed_in_user_without_a_role_sees_what_the_public_sees(client, db, make_user):
+    client.force_login(make_user("nobody"))
+    page = text(soup(client.get("/")).main)
+    assert "Your account has no role yet, so you see what the public sees" in page
