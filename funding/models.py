@@ -2,12 +2,13 @@
 funds. Every total is computed from awards in the database, never typed."""
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, IntegerField, Q, Sum, When
+from django.db.models import Case, Count, IntegerField, Q, Sum, When
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.text import slugify
@@ -161,6 +162,34 @@ class AwardQuerySet(models.QuerySet):
     def total(self) -> Decimal:
         """The sum of the amounts, in the database, as a Decimal (0 when there are none)."""
         return self.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+    def totals_by_direction(self) -> list["DirectionTotal"]:
+        """The amounts summed apart for each direction (money secured, the Commissioner's own
+        grants), never added together: one query. Directions without awards are left out."""
+        aggregates = {}
+        for direction in Fund.Direction:
+            only = Q(fund__direction=direction)
+            aggregates[f"{direction}_total"] = Sum("amount", filter=only)
+            aggregates[f"{direction}_count"] = Count("pk", filter=only)
+        row = self.aggregate(**aggregates)
+        return [
+            DirectionTotal(
+                direction=direction.value,
+                label=direction.label,
+                total=row[f"{direction}_total"] or Decimal("0"),
+                count=row[f"{direction}_count"],
+            )
+            for direction in Fund.Direction
+            if row[f"{direction}_count"]
+        ]
+
+
+@dataclass(frozen=True)
+class DirectionTotal:
+    direction: str
+    label: str
+    total: Decimal
+    count: int
 
 
 class Award(VersionedModel, TimeStampedModel):

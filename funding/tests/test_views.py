@@ -137,24 +137,33 @@ def test_nonsense_filters_give_a_message_and_the_rest_still_filter(
     )
     assert response.status_code == 200
     assert message in text(soup(response).find(class_="govuk-error-summary"))
-    assert response.context["filtered_total"] == Decimal("5568897")
+    assert by_direction(response) == {"incoming": Decimal("5568897")}
+
+
+def by_direction(response):
+    """The list's totals, direction by direction."""
+    return {row.direction: row.total for row in response.context["filtered_totals"]}
 
 
 def test_filters_and_the_filtered_total(client, lancashire):
     cases = [
-        ({"fund": "street-pastors-fund"}, Decimal("45490"), 5),
-        ({"year": "2019", "direction": "incoming"}, Decimal("313500"), 1),
-        ({"area": "114", "status": "awarded"}, Decimal("748500"), 2),
-        ({"amount_min": "1000000", "amount_max": "1200000"}, Decimal("2280000"), 2),
-        ({"q": "street pastors"}, Decimal("45490"), 5),
-        ({"q": "ormskirk"}, Decimal("3000"), 1),
-        ({"status": "expression_of_interest"}, Decimal("0"), 3),
-        ({"organisation": "2", "priority": "7"}, Decimal("1180000"), 1),
+        ({"fund": "street-pastors-fund"}, {"outgoing": Decimal("45490")}, 5),
+        ({"year": "2019", "direction": "incoming"}, {"incoming": Decimal("313500")}, 1),
+        (
+            {"area": "114", "status": "awarded"},
+            {"incoming": Decimal("745000"), "outgoing": Decimal("3500")},
+            2,
+        ),
+        ({"amount_min": "1000000", "amount_max": "1200000"}, {"incoming": Decimal("2280000")}, 2),
+        ({"q": "street pastors"}, {"outgoing": Decimal("45490")}, 5),
+        ({"q": "ormskirk"}, {"outgoing": Decimal("3000")}, 1),
+        ({"status": "expression_of_interest"}, {"incoming": Decimal("0")}, 3),
+        ({"organisation": "2", "priority": "7"}, {"incoming": Decimal("1180000")}, 1),
     ]
-    for query, total, count in cases:
+    for query, totals, count in cases:
         response = client.get("/funding/awards/", query)
-        assert (response.context["filtered_total"], response.context["paginator"].count) == (
-            total,
+        assert (by_direction(response), response.context["paginator"].count) == (
+            totals,
             count,
         ), query
 
@@ -174,7 +183,10 @@ def test_csv_applies_the_filter_and_round_trips(client, lancashire):
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     listed = client.get("/funding/awards/", query).context
     assert len(rows) == listed["paginator"].count == 10
-    assert sum(Decimal(r["amount"]) for r in rows) == listed["filtered_total"] == Decimal("5568897")
+    assert sum(Decimal(r["amount"]) for r in rows) == Decimal("5568897")
+    assert [(t.direction, t.total) for t in listed["filtered_totals"]] == [
+        ("incoming", Decimal("5568897"))
+    ]
     project_adder = next(r for r in rows if r["title"] == "Project ADDER: Blackpool")
     assert (
         project_adder["areas"] == "Blackpool"
@@ -303,7 +315,10 @@ def test_a_search_too_long_to_run_is_refused_in_words(client, lancashire):
     assert response.status_code == 200
     summary = text(soup(response).find(class_="govuk-error-summary"))
     assert "Search must be 200 characters or fewer" in summary
-    assert response.context["filtered_total"] == Award.objects.awarded().total()
+    assert by_direction(response) == {
+        "incoming": Award.objects.awarded().incoming().total(),
+        "outgoing": Award.objects.awarded().outgoing().total(),
+    }
 
 
 @pytest.mark.parametrize("fund", ["\x00", "a\x00b"])
@@ -322,3 +337,22 @@ def test_a_fund_cannot_take_the_web_address_of_the_add_page(client_for):
     )
     assert "That web address name is used by the portal itself" in text(soup(response).main)
     assert not Fund.objects.filter(slug="new").exists()
+
+
+def test_the_filtered_list_shows_money_secured_and_granted_apart_never_summed(client, lancashire):
+    from plan.models import Area
+
+    blackpool = Area.objects.get(name="Blackpool")
+    response = client.get("/funding/awards/", {"area": blackpool.pk, "year": "2020"})
+    status = text(soup(response).find(attrs={"role": "status"}))
+    assert "2 awards matching the filters" in status
+    assert "Funding secured by the Commissioner £1,275,000 in 1 award" in status
+    assert "The Commissioner's own grants £13,500 in 1 award" in status
+    assert "1,288,500" not in status
+
+
+def test_a_list_of_one_direction_shows_only_its_total(client, lancashire):
+    response = client.get("/funding/awards/", {"fund": "street-pastors-fund"})
+    status = text(soup(response).find(attrs={"role": "status"}))
+    assert "The Commissioner's own grants £45,490 in 5 awards" in status
+    assert "secured" not in status
