@@ -53,6 +53,15 @@ def test_the_8_march_2021_paper_computes_its_funding_table_totalling_5_568_897(l
     table = page.find("caption", string="External funding secured").find_parent("table")
     assert table.tfoot.get_text(" ", strip=True) == "Total £5,568,897"
     assert len(table.tbody.find_all("tr")) == 10
+    # The total row's header is one cell, so each cell has one column heading and one row
+    # heading: the amount is read as "Total, Amount" in the paper and its PDF alike.
+    total = table.tfoot.tr.find_all(["th", "td"])
+    assert [(c.name, c.get("scope"), c.get("colspan")) for c in total] == [
+        ("th", "row", None),
+        ("td", None, None),
+        ("td", None, None),
+    ]
+    assert not table.select("th[colspan], th[rowspan]")
     assert "This report covers Quarter 3 2020/21 (1 October to 31 December 2020)." in page.text
 
 

@@ -274,6 +274,10 @@ def test_a_funding_table_for_one_financial_year(client_for, papers):
     page = soup(client_for("staff").get(report.get_absolute_url()))
     table = page.find("caption", string="2020/21").find_parent("table")
     assert table.tfoot.get_text(" ", strip=True) == "Total £300"
+    columns = len(table.thead.find_all("th"))
+    total = table.tfoot.tr.find_all(["th", "td"])
+    assert len(total) == columns and not any(c.get("colspan") for c in total)
+    assert total[0].name == "th" and total[0]["scope"] == "row" and total[0].text == "Total"
 
 
 def test_a_paper_composed_with_no_agenda_order_goes_last_on_the_agenda(client_for, papers):
