@@ -26,7 +26,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "Scrutiny",
-        "scrutiny:meetings",
+        "scrutiny:index",
         "Strategic scrutiny meetings with the Chief "
         "Constable, the actions arising, panel meetings and task groups.",
     ),

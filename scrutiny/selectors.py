@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -130,3 +130,47 @@ def actions_overdue_since(day: datetime.date, user, today: datetime.date | None 
         .filter(due_date__gte=day)
         .order_by("due_date", "pk")
     )
+
+
+LANDING_LATEST = 3
+
+
+def scrutiny_overview(user, *, today: datetime.date | None = None) -> dict:
+    """The scrutiny landing page: a few of the newest meetings, open actions (soonest due
+    first), panel meetings and task groups the user may see, with how many there are of each,
+    and when the next panel meeting is. Eight queries, whatever there is."""
+    today = today or timezone.localdate()
+    meetings = ScrutinyMeeting.objects.visible_to(user).newest_first()
+    actions = Action.objects.visible_to(user)
+    open_actions = (
+        actions.still_open().select_related("meeting", "task_group").order_by("due_date", "pk")
+    )
+    panel_meetings = PanelMeeting.objects.visible_to(user).order_by("-starts_at")
+    task_groups = TaskGroup.objects.visible_to(user).order_by("-created_at", "-pk")
+    still_open = Q(status__in=Action.OPEN_STATUSES)
+    action_counts = actions.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=still_open),
+        overdue=Count("pk", filter=still_open & Q(due_date__lt=today)),
+    )
+    panel = panel_meetings.aggregate(
+        count=Count("pk"), next=Min("starts_at", filter=Q(starts_at__gte=timezone.now()))
+    )
+    next_panel_meeting = None
+    if panel["next"]:
+        day = timezone.localtime(panel["next"]).date()
+        next_panel_meeting = {
+            "starts_at": panel["next"],
+            "url": reverse("scrutiny:panel_meeting", kwargs={"date": day.isoformat()}),
+        }
+    return {
+        "meetings": list(meetings[:LANDING_LATEST]),
+        "meeting_count": meetings.count(),
+        "open_actions": list(open_actions[:LANDING_LATEST]),
+        "action_counts": action_counts,
+        "next_panel_meeting": next_panel_meeting,
+        "panel_meetings": list(panel_meetings[:LANDING_LATEST]),
+        "panel_meeting_count": panel["count"],
+        "task_groups": list(task_groups[:LANDING_LATEST]),
+        "task_group_count": task_groups.count(),
+    }

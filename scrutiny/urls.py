@@ -1,11 +1,12 @@
 from django.urls import path
 
 from scrutiny import calendar
-from scrutiny.views import actions, meetings, panel
+from scrutiny.views import actions, landing, meetings, panel
 
 app_name = "scrutiny"
 
 urlpatterns = [
+    path("", landing.ScrutinyIndexView.as_view(), name="index"),
     path("meetings/", meetings.MeetingListView.as_view(), name="meetings"),
     path("meetings/new/", meetings.MeetingCreateView.as_view(), name="meeting_create"),
     path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting"),

@@ -51,6 +51,7 @@ def pages(site) -> list[str]:
         "/",
         "/plan/",
         site["plan"].get_absolute_url(),
+        "/scrutiny/",
         "/scrutiny/meetings/",
         site["meeting"].get_absolute_url(),
         "/scrutiny/calendar.ics",

@@ -121,6 +121,7 @@ def test_scrutiny_pages_run_the_same_queries_with_ten_times_the_data(client_for,
     def pages():
         meeting = ScrutinyMeeting.objects.published().order_by("pk").first()
         return {
+            "landing": "/scrutiny/",
             "meetings": "/scrutiny/meetings/",
             "meeting": meeting.get_absolute_url(),
             "filtered": f"/scrutiny/meetings/?priority={priority.pk}&year=2021",
