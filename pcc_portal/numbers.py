@@ -21,3 +21,16 @@ def format_money(value) -> str:
     if amount == amount.to_integral_value():
         return f"{sign}£{amount:,.0f}"
     return f"{sign}£{amount:,.2f}"
+
+
+def format_file_size(size) -> str:
+    """A file's size as GOV.UK writes it beside a download: 212 KB, 1.4 MB, 800 bytes."""
+    if size is None or size == "":
+        return ""
+    size = int(size)
+    if size < 1024:
+        return f"{size} byte{'' if size == 1 else 's'}"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024):,} KB"
+    megabytes = Decimal(size) / (1024 * 1024)
+    return f"{megabytes.quantize(Decimal('0.1')).normalize():f} MB"

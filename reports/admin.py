@@ -33,4 +33,4 @@ class PublicationAdmin(ReadOnlyAdmin):
     list_display = ["report", "revision", "published_at", "published_by", "sha256"]
     search_fields = ["report__title", "sha256"]
     readonly_fields = ["report", "revision", "published_at", "published_by", "html", "pdf",
-                       "sha256", "page_count"]  # fmt: skip
+                       "sha256", "page_count", "pdf_size"]  # fmt: skip

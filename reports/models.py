@@ -4,7 +4,7 @@ revisions (HTML and an accessible PDF, with a SHA-256)."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -19,6 +19,15 @@ from scrutiny.models import PanelMeeting
 class ReportQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Report.Status.PUBLISHED)
+
+    def with_latest_pdf(self):
+        """Annotates `pdf_size` and `pdf_page_count`: those of the latest revision's PDF, as
+        recorded when it was written (None for a paper never published). No file is read."""
+        latest = Publication.objects.filter(report=OuterRef("pk")).order_by("-revision")
+        return self.annotate(
+            pdf_size=Subquery(latest.values("pdf_size")[:1]),
+            pdf_page_count=Subquery(latest.values("page_count")[:1]),
+        )
 
     def visible_to(self, user):
         """Editors see every paper; others see published ones, the public none that is exempt."""
@@ -143,6 +152,9 @@ class Publication(models.Model):
     pdf = models.FileField(upload_to="reports/")
     sha256 = models.CharField(max_length=64)
     page_count = models.PositiveIntegerField(default=0)
+    pdf_size = models.PositiveBigIntegerField(
+        "size of the PDF in bytes", default=0, help_text="Recorded when the PDF is written."
+    )
 
     class Meta:
         ordering = ["report", "-revision"]

@@ -18,7 +18,7 @@ from scrutiny.selectors import actions_overdue_since
 def panel_meeting_papers(meeting, *, user) -> Part:
     """The meeting's papers the visitor may see, in agenda order, and whether it has a pack."""
     papers = (
-        Report.objects.visible_to(user).filter(panel_meeting=meeting)
+        Report.objects.visible_to(user).filter(panel_meeting=meeting).with_latest_pdf()
         .order_by("agenda_order", "pk")
     )  # fmt: skip
     return Part(

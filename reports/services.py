@@ -119,6 +119,7 @@ def _publish_revision(report: Report, user) -> tuple[Publication, bytes]:
         pdf=f"reports/{report.pk}/revision-{revision}-{sha256[:16]}.pdf",
         sha256=sha256,
         page_count=_page_count(pdf),
+        pdf_size=len(pdf),
     )
     report.status = Report.Status.PUBLISHED
     record_save(instance=report, user=user, reason=f"Published revision {revision}", gate=False)

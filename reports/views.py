@@ -40,6 +40,7 @@ class ReportListView(FilteredListMixin, PageMixin, FilterView):
         return (
             Report.objects.visible_to(self.request.user)
             .select_related("panel_meeting")
+            .with_latest_pdf()
             .order_by("-panel_meeting__starts_at", "agenda_order", "pk")
         )
 

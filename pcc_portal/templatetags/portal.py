@@ -8,7 +8,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 
 from pcc_portal.markdown import render_markdown
-from pcc_portal.numbers import format_money, format_number
+from pcc_portal.numbers import format_file_size, format_money, format_number
 from pcc_portal.people import display_name
 
 register = template.Library()
@@ -95,3 +95,9 @@ def number(value) -> str:
 def money(value) -> str:
     """£1,275,000, or £13,500.50."""
     return format_money(value)
+
+
+@register.filter
+def file_size(value) -> str:
+    """212 KB, 1.4 MB: a download's size in bytes as people read it."""
+    return format_file_size(value)
