@@ -5,6 +5,7 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -189,8 +190,26 @@ class EmailPreferencesForm(forms.Form):
         )
 
 
+class DateWidget(DateInputWidget):
+    """The GOV.UK date input, without an empty `aria-describedby` on a day, month or year.
+
+    crispy-forms-gds blanks the attribute on every part of a date with an error and then adds
+    the ids of the part's own errors only: a part without one would be rendered with
+    `aria-describedby=""`, which is not valid HTML. The error is read out from the fieldset.
+    """
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget in context["widget"]["subwidgets"]:
+            if not subwidget["attrs"].get("aria-describedby", True):
+                del subwidget["attrs"]["aria-describedby"]
+        return context
+
+
 class DateField(DateInputField):
     """The GOV.UK date input (day, month, year), with messages that name the field."""
+
+    widget = DateWidget
 
     def __init__(self, *, label: str, required: bool = True, **kwargs):
         super().__init__(label=label, required=required, **kwargs)

@@ -159,6 +159,19 @@ class ReturnForm(forms.Form):
             Submit("return", "Return to staff", css_class="govuk-button--warning"),
         )
 
+    def send_with(self, page_form, *, action: str) -> None:
+        """Send the reason with the update's form shown above (HTML's `form` attribute), so
+        that what was typed there comes back on an error page rather than being lost."""
+        form_id = page_form.helper.form_id = page_form.helper.form_id or "update-form"
+        self.fields["reason"].widget.attrs["form"] = form_id
+        self.helper.layout = Layout(
+            Field.textarea("reason", label_size=Size.SMALL),
+            Submit(
+                "return", "Return to staff", css_class="govuk-button--warning",
+                form=form_id, formaction=action, formnovalidate="formnovalidate",
+            ),
+        )  # fmt: skip
+
 
 class QuarterReviewForm(forms.Form):
     """The approver's decisions on a quarter's submitted updates, one row per update: approve,
