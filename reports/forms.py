@@ -49,6 +49,7 @@ class ReportForm(forms.ModelForm):
         self.fields["agenda_order"].required = False
         if self.instance.period_id:
             self.initial.setdefault("quarter", self.instance.period.slug)
+            self.fields["quarter"].offer(self.instance.period)
         if not self.instance.pk:
             office = OfficeProfile.load()
             self.initial.update(
