@@ -6,6 +6,7 @@ from pcc_portal.models import OfficeProfile
 from plan.fields import QuarterField
 from reports.models import Report, ReportSection
 from reports.sections import section_kind
+from reports.selectors import next_agenda_order
 from scrutiny.models import PanelMeeting
 
 
@@ -47,6 +48,11 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agenda_order"].required = False
+        if not self.instance.pk:
+            # Not the model's 1: the next free place on the chosen meeting's agenda, or blank
+            # (last on the agenda) while no meeting is chosen.
+            meeting = self.initial.get("panel_meeting") or self.instance.panel_meeting_id
+            self.initial["agenda_order"] = next_agenda_order(meeting) if meeting else None
         if self.instance.period_id:
             self.initial.setdefault("quarter", self.instance.period.slug)
             self.fields["quarter"].offer(self.instance.period)
