@@ -342,7 +342,8 @@ def select_prompt(label: str) -> str:
 def prompt_selects(form) -> None:
     """Give every single-choice select of the form a real prompt in place of Django's generic
     blank choice ("Choose a panel meeting"), and radios no generic blank choice; a field that
-    names its own (`empty_label`, or a labelled blank choice) keeps it. Record forms get this from `RecordFormMixin`; other forms call it themselves."""
+    names its own (`empty_label`, or a labelled blank choice) keeps it. Record forms get this
+    from `RecordFormMixin`; other forms call it themselves."""
     for field in form.fields.values():
         if isinstance(field.widget, forms.RadioSelect) and isinstance(field, forms.ChoiceField):
             choices = list(field.choices)

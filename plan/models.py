@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.models import TimeStampedModel, VersionedModel
 from pcc_portal.numbers import format_number
 from pcc_portal.roles import OPCC_APPROVER, OPCC_STAFF
@@ -55,7 +56,7 @@ class Plan(TimeStampedModel):
     )
     commissioner = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    introduction = models.TextField(blank=True, help_text="Markdown.")
+    introduction = models.TextField(blank=True, help_text=MARKDOWN_HINT)
 
     objects = PlanQuerySet.as_manager()
 
@@ -117,7 +118,7 @@ class Priority(TimeStampedModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LOCAL)
-    summary = models.TextField(blank=True, help_text="Why is this important? Markdown.")
+    summary = models.TextField(blank=True, help_text=f"Why is this important? {MARKDOWN_HINT}")
 
     objects = PriorityQuerySet.as_manager()
 
@@ -506,7 +507,7 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
         max_length=100, blank=True, help_text="For example: same quarter last year."
     )
     commentary = models.TextField(
-        blank=True, validators=[MaxLengthValidator(COMMENTARY_MAX_LENGTH)], help_text="Markdown."
+        blank=True, validators=[MaxLengthValidator(COMMENTARY_MAX_LENGTH)], help_text=MARKDOWN_HINT
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     return_reason = models.TextField(blank=True)

@@ -2,6 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
+from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.models import OfficeProfile
 from plan.fields import QuarterField
 from reports.models import Report, ReportSection
@@ -89,8 +90,8 @@ class SectionForm(forms.ModelForm):
         fields = ["heading", "body"]
         labels = {"body": "Text"}
         help_texts = {
-            "body": "Markdown. Each paragraph is numbered in the paper; headings (##) and "
-            "bullet lists (*) are not. Typed HTML is shown as text."
+            "body": f"{MARKDOWN_HINT} Each paragraph is numbered in the paper; headings and "
+            "lists are not. Typed HTML is shown as text."
         }
         widgets = {"body": forms.Textarea(attrs={"rows": 12})}
 
