@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.models import TimeStampedModel, VersionedModel
 from plan.models import Area, Priority
 
@@ -83,7 +84,7 @@ class Fund(VersionedModel, TimeStampedModel):
         related_name="funds",
         help_text="Who the money comes from (for funding secured by the Commissioner).",
     )
-    description = models.TextField(blank=True, help_text="Markdown.")
+    description = models.TextField(blank=True, help_text=MARKDOWN_HINT)
     priorities = models.ManyToManyField(Priority, blank=True, related_name="funds")
     opens_on = models.DateField(null=True, blank=True)
     closes_on = models.DateField(null=True, blank=True)
@@ -221,7 +222,7 @@ class Award(VersionedModel, TimeStampedModel):
         "the Constabulary or the Violence Reduction Network.",
     )
     title = models.CharField(max_length=200)
-    purpose = models.TextField(blank=True, help_text="Markdown.")
+    purpose = models.TextField(blank=True, help_text=MARKDOWN_HINT)
     amount = models.DecimalField(
         max_digits=12,
         decimal_places=2,

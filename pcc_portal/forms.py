@@ -5,6 +5,7 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -12,6 +13,7 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.utils import timezone
 
 
@@ -189,8 +191,26 @@ class EmailPreferencesForm(forms.Form):
         )
 
 
+class DateWidget(DateInputWidget):
+    """The GOV.UK date input, without an empty `aria-describedby` on a day, month or year.
+
+    crispy-forms-gds blanks the attribute on every part of a date with an error and then adds
+    the ids of the part's own errors only: a part without one would be rendered with
+    `aria-describedby=""`, which is not valid HTML. The error is read out from the fieldset.
+    """
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget in context["widget"]["subwidgets"]:
+            if not subwidget["attrs"].get("aria-describedby", True):
+                del subwidget["attrs"]["aria-describedby"]
+        return context
+
+
 class DateField(DateInputField):
     """The GOV.UK date input (day, month, year), with messages that name the field."""
+
+    widget = DateWidget
 
     def __init__(self, *, label: str, required: bool = True, **kwargs):
         super().__init__(label=label, required=required, **kwargs)
@@ -305,3 +325,41 @@ class PublicationForm(forms.Form):
         if self.has_error("action"):
             raise forms.ValidationError(self.CHOOSE)
         return super().clean()
+
+
+# The blank choice Django puts first in a select ("- Select an option -", or "---------").
+GENERIC_BLANKS = {"", "---------", str(BLANK_CHOICE_LABEL)}
+
+
+def select_prompt(label: str) -> str:
+    """A select's first choice in words: "Panel meeting (optional)" -> "Choose a panel meeting"."""
+    what = str(label).removesuffix("(optional)").strip().rstrip("?:.")
+    what = what[:1].lower() + what[1:] if what[1:2].islower() else what
+    article = "an" if what[:1].lower() in "aeiou" else "a"
+    return f"Choose {article} {what}"
+
+
+def prompt_selects(form) -> None:
+    """Give every single-choice select of the form a real prompt in place of Django's generic
+    blank choice ("Choose a panel meeting"), and radios no generic blank choice; a field that
+    names its own (`empty_label`, or a labelled blank choice) keeps it. Record forms get this
+    from `RecordFormMixin`; other forms call it themselves."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.RadioSelect) and isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] in ("", None) and str(choices[0][1]) in GENERIC_BLANKS:
+                # A radio needs no blank choice: a required one has none, an optional "None".
+                field.choices = choices[1:] if field.required else [("", "None"), *choices[1:]]
+            continue
+        if not isinstance(field.widget, forms.Select) or isinstance(
+            field.widget, forms.SelectMultiple
+        ):
+            continue
+        prompt = select_prompt(field.label or "")
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None and str(field.empty_label) in GENERIC_BLANKS:
+                field.empty_label = prompt
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] in ("", None) and str(choices[0][1]) in GENERIC_BLANKS:
+                field.choices = [("", prompt), *choices[1:]]

@@ -15,6 +15,11 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+# The hint of every field written in Markdown: what a person may type, not the format's name.
+MARKDOWN_HINT = (
+    "You can use headings (#), lists (- or 1.), links ([text](https://...)) and bold (**text**)."
+)
+
 ALLOWED_TAGS = {
     "p",
     "br",

@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 
 from pcc_portal import publication
 from pcc_portal.conflicts import conflict_form
-from pcc_portal.forms import PublicationForm, add_version_field
+from pcc_portal.forms import PublicationForm, add_version_field, prompt_selects
 from pcc_portal.publication import held_root, pending_apply, pending_file, pending_summary
 from pcc_portal.services import StaleRecord, record_delete, record_save
 
@@ -78,6 +78,7 @@ class RecordFormMixin(PermissionMixin, PageMixin):
         form = super().get_form(form_class)
         if hasattr(form.instance, "version"):
             add_version_field(form)
+        prompt_selects(form)
         return form
 
     def save_options(self, form) -> dict:

@@ -26,14 +26,27 @@ class PrioritiesChoiceField(forms.ModelMultipleChoiceField):
 
 
 class QuarterField(forms.TypedChoiceField):
-    """A quarter chosen from 2016/17 to a year ahead; cleans to (financial year, quarter),
-    or None when none is chosen."""
+    """A quarter of the plans, up to the next one; cleans to (financial year, quarter), or
+    None when none is chosen. A record's own quarter is offered too (`offer`), even one from
+    before the plans, so that editing the record keeps it."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(
             choices=quarter_choices, coerce=quarter_from_slug, empty_value=None, **kwargs
         )
+
+    def offer(self, period) -> None:
+        """Offer this quarter (a ReportingPeriod) as well, in its place, if not already."""
+        choices = list(self.choices)
+        if period is None or period.slug in dict(choices):
+            return
+        key = (period.financial_year, period.quarter)
+        at = next(
+            (i for i, (slug, _) in enumerate(choices) if slug and quarter_from_slug(slug) < key),
+            len(choices),
+        )
+        self.choices = [*choices[:at], (period.slug, period.label), *choices[at:]]
 
     def prepare_value(self, value):
         # Initial values may be given as (year, quarter) as well as 2021-q2.

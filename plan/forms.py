@@ -9,6 +9,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
 from pcc_portal.forms import DateField, NumberField, VersionField
+from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.people import display_name
 from plan.models import COMMENTARY_MAX_LENGTH, MeasureUpdate, OutcomeMeasure
 
@@ -49,8 +50,7 @@ class MeasureUpdateForm(forms.ModelForm):
         }
         help_texts = {
             "comparator_label": "For example: same quarter last year.",
-            "commentary": "What happened, why, and what is being done. You can use Markdown: "
-            "a blank line between paragraphs, * for bullets.",
+            "commentary": f"What happened, why, and what is being done. {MARKDOWN_HINT}",
         }
         # Text inputs for figures (GOV.UK's advice), reading 1,250 as 1250.
         field_classes = {"value": NumberField, "comparator_value": NumberField}
@@ -158,6 +158,19 @@ class ReturnForm(forms.Form):
             "version",
             Submit("return", "Return to staff", css_class="govuk-button--warning"),
         )
+
+    def send_with(self, page_form, *, action: str) -> None:
+        """Send the reason with the update's form shown above (HTML's `form` attribute), so
+        that what was typed there comes back on an error page rather than being lost."""
+        form_id = page_form.helper.form_id = page_form.helper.form_id or "update-form"
+        self.fields["reason"].widget.attrs["form"] = form_id
+        self.helper.layout = Layout(
+            Field.textarea("reason", label_size=Size.SMALL),
+            Submit(
+                "return", "Return to staff", css_class="govuk-button--warning",
+                form=form_id, formaction=action, formnovalidate="formnovalidate",
+            ),
+        )  # fmt: skip
 
 
 class QuarterReviewForm(forms.Form):

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.models import TimeStampedModel, VersionedModel
 from pcc_portal.numbers import format_number
 from pcc_portal.roles import OPCC_APPROVER, OPCC_STAFF
-from plan.periods import FIRST_QUARTER_YEAR_OFFERED, financial_year_label, quarter_of, quarter_slug
+from plan.periods import financial_year_label, quarter_of, quarter_slug
 from plan.permissions import VIEW_DRAFTS
 
 COMMENTARY_MAX_LENGTH = 10_000
@@ -55,7 +56,7 @@ class Plan(TimeStampedModel):
     )
     commissioner = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    introduction = models.TextField(blank=True, help_text="Markdown.")
+    introduction = models.TextField(blank=True, help_text=MARKDOWN_HINT)
 
     objects = PlanQuerySet.as_manager()
 
@@ -117,7 +118,7 @@ class Priority(TimeStampedModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LOCAL)
-    summary = models.TextField(blank=True, help_text="Why is this important? Markdown.")
+    summary = models.TextField(blank=True, help_text=f"Why is this important? {MARKDOWN_HINT}")
 
     objects = PriorityQuerySet.as_manager()
 
@@ -506,7 +507,7 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
         max_length=100, blank=True, help_text="For example: same quarter last year."
     )
     commentary = models.TextField(
-        blank=True, validators=[MaxLengthValidator(COMMENTARY_MAX_LENGTH)], help_text="Markdown."
+        blank=True, validators=[MaxLengthValidator(COMMENTARY_MAX_LENGTH)], help_text=MARKDOWN_HINT
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     return_reason = models.TextField(blank=True)
@@ -591,13 +592,16 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
 
 
 def quarter_choices(now=None) -> list[tuple[str, str]]:
-    """Quarters from 2016/17 to the same quarter next year, newest first, as 2021-q2 -> label
-    (a meeting may be planned, or a paper written, a year ahead)."""
+    """The quarters of the plans, newest first, as 2021-q2 -> label: from the first quarter of
+    the earliest plan to the quarter after today's (a meeting may be planned, or a paper
+    written, a little ahead). Without a plan, from this financial year's first quarter."""
     this_year, this_quarter = quarter_of(timezone.localdate(now))
+    last = ReportingPeriod(financial_year=this_year, quarter=this_quarter).following()
+    first_year = Plan.objects.aggregate(first=models.Min("start_year"))["first"] or this_year
     choices = [("", "Not about a particular quarter")]
-    for year in range(this_year + 1, FIRST_QUARTER_YEAR_OFFERED - 1, -1):
+    for year in range(last[0], min(first_year, last[0]) - 1, -1):
         for quarter in (4, 3, 2, 1):
-            if (year, quarter) <= (this_year + 1, this_quarter):
+            if (year, quarter) <= last:
                 period = ReportingPeriod(financial_year=year, quarter=quarter)
                 choices.append((period.slug, period.label))
     return choices

@@ -23,6 +23,7 @@ from reports.permissions import (
 )
 from reports.sections import kind_choices, section_errors, section_kind
 from reports.services import paper_save, section_add, section_move, section_remove
+from scrutiny.models import PanelMeeting
 
 PAPERS = ("Papers", reverse_lazy("reports:papers"))
 
@@ -54,6 +55,14 @@ class ReportCreateView(ReportFormMixin, CreateView):
     page_title = "Compose a paper"
     success_message = "Paper saved as a draft. Now add its sections."
     cancel_url = reverse_lazy("reports:papers")
+
+    def get_initial(self):
+        """`?panel_meeting=<id>` chooses the meeting, and so the paper's place on its agenda."""
+        initial = super().get_initial()
+        meeting = self.request.GET.get("panel_meeting", "")
+        if meeting.isdigit() and len(meeting) < 10:
+            initial["panel_meeting"] = PanelMeeting.objects.filter(pk=meeting).first()
+        return initial
 
 
 class ReportUpdateView(ReportFormMixin, UpdateView):

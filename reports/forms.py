@@ -2,10 +2,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
+from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.models import OfficeProfile
 from plan.fields import QuarterField
 from reports.models import Report, ReportSection
 from reports.sections import section_kind
+from reports.selectors import next_agenda_order
 from scrutiny.models import PanelMeeting
 
 
@@ -47,8 +49,14 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agenda_order"].required = False
+        if not self.instance.pk:
+            # Not the model's 1: the next free place on the chosen meeting's agenda, or blank
+            # (last on the agenda) while no meeting is chosen.
+            meeting = self.initial.get("panel_meeting") or self.instance.panel_meeting_id
+            self.initial["agenda_order"] = next_agenda_order(meeting) if meeting else None
         if self.instance.period_id:
             self.initial.setdefault("quarter", self.instance.period.slug)
+            self.fields["quarter"].offer(self.instance.period)
         if not self.instance.pk:
             office = OfficeProfile.load()
             self.initial.update(
@@ -82,8 +90,8 @@ class SectionForm(forms.ModelForm):
         fields = ["heading", "body"]
         labels = {"body": "Text"}
         help_texts = {
-            "body": "Markdown. Each paragraph is numbered in the paper; headings (##) and "
-            "bullet lists (*) are not. Typed HTML is shown as text."
+            "body": f"{MARKDOWN_HINT} Each paragraph is numbered in the paper; headings and "
+            "lists are not. Typed HTML is shown as text."
         }
         widgets = {"body": forms.Textarea(attrs={"rows": 12})}
 

@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.models import TimeStampedModel, VersionedModel
 from pcc_portal.permissions import VIEW_EXEMPT
 from plan.models import ReportingPeriod
@@ -72,8 +73,8 @@ class Report(VersionedModel, TimeStampedModel):
     contact_name = models.CharField("contact officer", max_length=100)
     contact_phone = models.CharField(max_length=40, blank=True)
     contact_email = models.EmailField(blank=True)
-    executive_summary = models.TextField(help_text="Markdown.")
-    recommendation = models.TextField(help_text="Markdown.")
+    executive_summary = models.TextField(help_text=MARKDOWN_HINT)
+    recommendation = models.TextField(help_text=MARKDOWN_HINT)
     signatory_name = models.CharField(max_length=100)
     signatory_title = models.CharField(max_length=100)
     is_exempt = models.BooleanField(
@@ -122,7 +123,7 @@ class ReportSection(VersionedModel, TimeStampedModel):
     order = models.PositiveSmallIntegerField()
     heading = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=kind_choices, default="text")
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(blank=True, help_text=MARKDOWN_HINT)
     params = models.JSONField(default=dict, blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"])

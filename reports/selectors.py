@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from pcc_portal.models import PendingChange
 from pcc_portal.roles import PANEL_MEMBER
+from pcc_portal.sequences import next_number
 from pcc_portal.slots import Part, Task, tasks_part
 from plan.selectors import ratings_worsened_since
 from reports.models import Report
@@ -13,6 +14,12 @@ from reports.packs import pack_papers
 from reports.permissions import PUBLISH_REPORT
 from scrutiny.models import PanelMeeting
 from scrutiny.selectors import actions_overdue_since
+
+
+def next_agenda_order(meeting_id, *, exclude: int | None = None) -> int:
+    """The next free place on a panel meeting's agenda: after its last paper (1 if none)."""
+    papers = Report.objects.filter(panel_meeting=meeting_id).exclude(pk=exclude)
+    return next_number(papers, "agenda_order")
 
 
 def panel_meeting_papers(meeting, *, user) -> Part:

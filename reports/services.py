@@ -18,6 +18,7 @@ from reports import rendering
 from reports.models import Publication, Report, ReportSection
 from reports.permissions import DELETE_SECTION, PUBLISH_REPORT
 from reports.sections import section_publish_problems
+from reports.selectors import next_agenda_order
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +29,7 @@ def paper_save(*, report: Report, user, quarter: tuple[int, int] | None, **optio
     agenda goes last. `options` are `record_save`'s (reason, expected_version)."""
     report.period = ReportingPeriod.for_quarter(quarter)
     if report.agenda_order is None:
-        others = Report.objects.filter(panel_meeting=report.panel_meeting_id).exclude(pk=report.pk)
-        report.agenda_order = next_number(others, "agenda_order")
+        report.agenda_order = next_agenda_order(report.panel_meeting_id, exclude=report.pk)
     return record_save(instance=report, user=user, **options)
 
 

@@ -77,8 +77,10 @@ class ScrutinyMeetingForm(MeetingTimeMixin, forms.ModelForm):
         self.init_starts_at()
         if self.instance.period_id:
             self.initial.setdefault("quarter", self.instance.period.slug)
+            self.fields["quarter"].offer(self.instance.period)
         later = ScrutinyMeeting.objects.exclude(pk=self.instance.pk).newest_first()
         self.fields["rescheduled_to"].queryset = later
+        self.fields["rescheduled_to"].empty_label = "Choose the new meeting, if rescheduled"
         self.fields[
             "rescheduled_to"
         ].help_text = (

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.models import Publishable, PublishableQuerySet, TimeStampedModel, VersionedModel
 from pcc_portal.uploads import GeneratedName
 from plan.models import Priority, ReportingPeriod
@@ -66,7 +67,7 @@ class ScrutinyMeeting(Publishable, VersionedModel, TimeStampedModel):
     )
     chair = models.CharField(max_length=200, blank=True)
     attendees = models.TextField(blank=True, help_text="One person or role per line.")
-    note = models.TextField("note of the meeting", blank=True, help_text="Markdown.")
+    note = models.TextField("note of the meeting", blank=True, help_text=MARKDOWN_HINT)
 
     history = HistoricalRecords(excluded_fields=["created_at"])
     objects = ScrutinyMeetingQuerySet.as_manager()
@@ -114,7 +115,9 @@ class ScrutinyTopic(VersionedModel, TimeStampedModel):
     order = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(max_length=200)
     priorities = models.ManyToManyField(Priority, blank=True, related_name="scrutiny_topics")
-    summary = models.TextField(blank=True, help_text="What was examined and concluded. Markdown.")
+    summary = models.TextField(
+        blank=True, help_text=f"What was examined and concluded. {MARKDOWN_HINT}"
+    )
 
     history = HistoricalRecords(excluded_fields=["created_at"])
 
@@ -226,13 +229,13 @@ class TaskGroup(Publishable, VersionedModel, TimeStampedModel):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
-    reason = models.TextField("reason for the task group", blank=True, help_text="Markdown.")
+    reason = models.TextField("reason for the task group", blank=True, help_text=MARKDOWN_HINT)
     chair = models.CharField(max_length=200, blank=True)
     members = models.TextField(blank=True, help_text="One member per line.")
     meeting_dates = models.TextField(
         blank=True, help_text="The dates the group met, one per line, as 2022-02-09."
     )
-    findings = models.TextField(blank=True, help_text="Markdown.")
+    findings = models.TextField(blank=True, help_text=MARKDOWN_HINT)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     follow_up_date = models.DateField(null=True, blank=True)
 

@@ -314,6 +314,12 @@ class Sent:
     reads: frozenset = frozenset()  # the query parameters the view read ("*": all)
 
 
+# Every page, with good input and bad, is checked for these too: an ARIA reference to
+# nothing, and a select starting with Django's generic blank choice rather than a prompt.
+EMPTY_DESCRIBEDBY = b'aria-describedby=""'
+GENERIC_BLANKS = (b"- Select an option -", b">---------<")
+
+
 def send(site, role, method, path, data, what, records=()) -> tuple[Sent, object]:
     """One request, rolled back afterwards; a 5xx, or a refused POST that wrote, is an error."""
     client = site.clients[role]
@@ -330,6 +336,10 @@ def send(site, role, method, path, data, what, records=()) -> tuple[Sent, object
             sent.error = f"{type(exc).__name__}: {str(exc)[:200]}" if exc else "a 5xx answer"
         elif method == "post" and refused(response):
             sent.error = half_saved(site, records)
+        if not sent.error and EMPTY_DESCRIBEDBY in getattr(response, "content", b""):
+            sent.error = 'an empty aria-describedby="" (invalid HTML)'
+        if not sent.error and any(b in getattr(response, "content", b"") for b in GENERIC_BLANKS):
+            sent.error = 'a select starting "- Select an option -", not a prompt'
         transaction.set_rollback(True)
     client.cookies = cookies  # a sign-out, rolled back, must not sign the client out
     return sent, response

@@ -6,12 +6,28 @@ from django import forms
 
 from pcc_portal.display import value_display
 from plan.fields import PrioritiesChoiceField, PriorityChoiceField, QuarterField
-from plan.models import Priority
+from plan.models import Priority, ReportingPeriod
 from plan.tests.factories import make_plan, make_priority
 
 
 class QuarterForm(forms.Form):
     quarter = QuarterField(label="Quarter")
+
+
+@pytest.fixture(autouse=True)
+def a_plan_from_2021(db):
+    """The quarters offered are the plans' (from the first plan's start)."""
+    make_plan(start_year=2021, end_year=2025)
+
+
+def test_a_records_own_quarter_is_offered_in_its_place_though_before_the_plans():
+    field = QuarterForm().fields["quarter"]
+    assert "2018-q2" not in dict(field.choices)
+    field.offer(ReportingPeriod(financial_year=2018, quarter=2))
+    slugs = [slug for slug, _ in field.choices]
+    assert slugs[-2:] == ["2021-q1", "2018-q2"]
+    field.offer(ReportingPeriod(financial_year=2018, quarter=2))  # once only
+    assert [slug for slug, _ in field.choices] == slugs
 
 
 def test_a_chosen_quarter_cleans_to_its_financial_year_and_number():

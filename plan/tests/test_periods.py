@@ -14,6 +14,7 @@ from plan.periods import (
     quarter_of,
     quarter_slug,
 )
+from plan.tests.factories import make_plan
 
 
 @pytest.mark.parametrize(
@@ -77,11 +78,24 @@ def test_financial_year_choices_run_from_this_year_back_to_2010(monkeypatch):
     assert financial_year_choices(blank="Any year") == [("", "Any year"), *choices]
 
 
-def test_quarter_choices_run_from_a_year_ahead_back_to_2016():
+def test_quarter_choices_are_the_plans_quarters_up_to_the_next_one(db):
+    make_plan(start_year=2020, end_year=2021)
+    make_plan(start_year=2021, end_year=2025)
     choices = quarter_choices(timezone.make_aware(datetime.datetime(2022, 2, 10, 12, 0)))
     assert choices[0] == ("", "Not about a particular quarter")
-    # In Q4 2021/22 the newest choice is the same quarter a year on.
-    assert choices[1][0] == "2022-q4"
-    assert choices[1][1] == "Quarter 4 2022/23 (1 January to 31 March 2023)"
-    assert choices[-1] == ("2016-q1", "Quarter 1 2016/17 (1 April to 30 June 2016)")
-    assert len(choices) == 1 + 4 * 7
+    # In Q4 2021/22 the newest choice is the next quarter, Q1 2022/23.
+    assert choices[1] == ("2022-q1", "Quarter 1 2022/23 (1 April to 30 June 2022)")
+    assert choices[-1] == ("2020-q1", "Quarter 1 2020/21 (1 April to 30 June 2020)")
+    assert len(choices) == 1 + 1 + 4 * 2
+
+
+def test_without_a_plan_the_quarters_start_with_this_financial_year(db):
+    choices = quarter_choices(timezone.make_aware(datetime.datetime(2022, 2, 10, 12, 0)))
+    assert [slug for slug, _ in choices] == [
+        "",
+        "2022-q1",
+        "2021-q4",
+        "2021-q3",
+        "2021-q2",
+        "2021-q1",
+    ]

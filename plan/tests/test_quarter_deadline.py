@@ -294,3 +294,21 @@ def test_the_quarter_and_deadline_pages_run_the_same_queries_with_ten_times_the_
     after = [count_queries(client, url) for url in pages]
     print(f"{role}: quarter page and deadline page queries {before} at 1x, {after} at 10x")
     assert before == after
+
+
+def test_a_refused_deadline_keeps_what_was_typed_and_both_buttons(client_for, quarter):
+    """The deadline's form has a second action (Clear): its error page keeps the typed parts,
+    posts to the same place and offers both buttons again."""
+    plan, _measures, period = quarter
+    form = date_form(None, period.version)
+    form.update(updates_due_0="31", updates_due_1="2", updates_due_2="2022")
+    response = client_for("approver").post(deadline_url(plan), form)
+    page = soup(response)
+    assert "must be a real date" in text(page.find(class_="govuk-error-summary"))
+    typed = [page.find("input", attrs={"name": f"updates_due_{i}"})["value"] for i in range(3)]
+    assert typed == ["31", "2", "2022"]
+    posted = page.find("input", attrs={"name": "updates_due_0"}).find_parent("form")
+    assert posted["action"] == deadline_url(plan)
+    buttons = [b["value"] for b in posted.find_all("input", type="submit")]
+    assert buttons == ["Save the deadline", "Clear the deadline"]
+    assert ReportingPeriod.objects.get(pk=period.pk).updates_due is None

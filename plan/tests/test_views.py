@@ -400,3 +400,41 @@ def test_an_approver_sees_the_commentary_as_it_will_be_published(client_for, set
     page = soup(client_for("approver").get(submitted.get_absolute_url()))
     preview = page.find("h2", string="The commentary as it will be published").find_next("div")
     assert preview.find("strong", string="bold") is not None
+
+
+def test_a_return_without_a_reason_keeps_the_update_page_and_what_was_typed(client_for, setup):
+    """The reason and the Return button belong to the update's form (the `form` attribute):
+    a return without a reason shows the update's own page, with the changed rating kept, the
+    page's buttons, and a form that saves to the page."""
+    _plan, _measures, _, updates = setup
+    client = client_for("approver")
+    submitted = updates["submitted"]
+    page = soup(client.get(submitted.get_absolute_url()))
+    update_form = page.find("form", id="update-form")
+    assert update_form["action"] == submitted.get_absolute_url()
+    reason = page.find("textarea", attrs={"name": "reason"})
+    button = page.find("input", attrs={"type": "submit", "name": "return"})
+    assert reason["form"] == button["form"] == "update-form"
+    assert button["formaction"] == reverse("plan:update_return", args=[submitted.pk])
+
+    typed = {**FORM, "rag": "red", "commentary": "Rewritten.", "version": 1, "reason": ""}
+    response = client.post(button["formaction"], typed)
+    assert response.status_code == 400
+    page = soup(response)
+    assert "Enter why the update is being returned" in text(page.find(class_="govuk-error-summary"))
+    form = page.find("form", id="update-form")
+    assert form["action"] == submitted.get_absolute_url()
+    assert form.find("input", attrs={"name": "rag", "value": "red"}).has_attr("checked")
+    assert form.find("textarea", attrs={"name": "commentary"}).text.strip() == "Rewritten."
+    buttons = [b["value"] for b in page.find_all("input", type="submit", form=False)]
+    assert buttons == ["Save changes"]  # the page's buttons, not "Save draft" and "Submit"
+    returning = page.find("input", attrs={"type": "submit", "name": "return"})
+    assert returning["value"] == "Return to staff" and returning["form"] == "update-form"
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.rag, submitted.version) == ("submitted", "green", 1)
+
+    # Saving from the error page saves the change, to the update's page.
+    saved = client.post(form["action"], {**typed, "save": "Save changes"})
+    assert saved.status_code == 302
+    submitted.refresh_from_db()
+    assert (submitted.rag, submitted.commentary) == ("red", "Rewritten.")

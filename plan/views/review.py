@@ -10,7 +10,7 @@ from pcc_portal.mixins import PermissionMixin
 from pcc_portal.people import display_name
 from pcc_portal.services import StaleRecord
 from plan import services
-from plan.forms import MeasureUpdateForm, ReturnForm
+from plan.forms import ReturnForm
 from plan.models import MeasureUpdate
 from plan.permissions import APPROVE_MEASUREUPDATE, VIEW_DRAFTS
 from plan.views.updates import UpdateEditView
@@ -88,9 +88,12 @@ class UpdateReturnView(UpdateEditView):
             return redirect(update.get_absolute_url())
         if not request.user.has_perm(APPROVE_MEASUREUPDATE):
             raise PermissionDenied("Only an approver can return an update.")
-        form = MeasureUpdateForm(
-            instance=update, initial={"version": update.version}, measure=update.measure
-        )
+        # The page's own form, with its buttons, posting to the page: whatever of it came with
+        # the return is kept as typed, and nothing is saved.
+        typed = set(request.POST) & set(self.update_form(update).fields) - {"version"}
+        form = self.update_form(update, request.POST if typed else None)
+        if typed:
+            form.is_valid()
         return self.render_update(
             form, update, return_form=return_form, error_form=return_form, status=400
         )

@@ -115,6 +115,9 @@ class UpdateFormMixin:
 
     def render_form(self, form, *, update, measure, period, status=200, **extra):
         context = self.form_context(form, update=update, measure=measure, period=period, **extra)
+        return_form = context.get("return_form")
+        if return_form is not None and (context["actions"].get("edit") or form.errors):
+            return_form.send_with(form, action=reverse("plan:update_return", args=[update.pk]))
         return self.response_class(
             request=self.request, template=[self.template_name], context=context, status=status
         )
@@ -181,11 +184,14 @@ class UpdateEditView(PermissionMixin, UpdateFormMixin, TemplateView):
     def update_form(self, update, data=None):
         """The form, with the buttons that make sense for the update's state."""
         submitted = update.status == MeasureUpdate.Status.SUBMITTED
-        return MeasureUpdateForm(
+        form = MeasureUpdateForm(
             data, instance=update, initial={"version": update.version}, measure=update.measure,
             submit_label=None if submitted else "Submit for approval",
             save_label="Save changes" if submitted else "Save draft",
         )  # fmt: skip
+        # Posts to the update's page even when drawn by another route (a refused return).
+        form.helper.form_action = update.get_absolute_url()
+        return form
 
     def get(self, request, *args, **kwargs):
         update = self.get_update()

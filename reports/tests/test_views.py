@@ -288,3 +288,18 @@ def test_a_paper_composed_with_no_agenda_order_goes_last_on_the_agenda(client_fo
         "signatory_name": "Angela Harrison", "signatory_title": "Director", "agenda_order": "",
     })  # fmt: skip
     assert Report.objects.get(title="Late paper").agenda_order == 5
+
+
+def test_a_new_papers_place_on_the_agenda_is_the_next_free_one_not_1(client_for, papers):
+    """The meeting holds papers 1 to 4: a paper composed for it is offered place 5; with no
+    meeting chosen yet the place is left blank, which puts the paper last when saved."""
+    client = client_for("staff")
+    meeting = papers["meeting"]
+    page = soup(client.get(f"/reports/new/?panel_meeting={meeting.pk}"))
+    assert page.find("input", attrs={"name": "agenda_order"})["value"] == "5"
+    chosen = page.find("select", attrs={"name": "panel_meeting"}).find("option", selected=True)
+    assert chosen["value"] == str(meeting.pk)
+    blank = soup(client.get("/reports/new/")).find("input", attrs={"name": "agenda_order"})
+    assert not blank.get("value")
+    for nonsense in ("x", "99999", "1" * 30):
+        assert client.get(f"/reports/new/?panel_meeting={nonsense}").status_code == 200

@@ -25,7 +25,7 @@ def test_the_action_form_offers_staff_draft_plan_priorities(client_for, prioriti
     page = soup(client_for("staff").get(f"/scrutiny/meetings/{make_meeting().pk}/actions/new/"))
     options = [text(option) for option in page.select("select[name=priority] option")]
     assert options == [
-        "- Select an option -",
+        "Choose a priority",
         "Draft priority (2025-2029)",
         "Safer streets (2021-2025)",
     ]

@@ -523,3 +523,25 @@ def test_a_date_part_too_large_for_any_date_is_refused_in_words(client_for, data
     assert response.status_code == 200
     summary = text(soup(response).find(class_="govuk-error-summary"))
     assert "The date of the meeting must be a real date" in summary
+
+
+def test_a_refused_progress_note_keeps_the_action_page_and_what_was_typed(client_for, data):
+    """The note form shares the action's page but posts to its own route: its error page is
+    the action's page, with the date and text typed and the form still posting to the note."""
+    action = data["published"].actions.get()
+    url = f"/scrutiny/actions/{action.pk}/notes/"
+    typed = {"written_on_0": "31", "written_on_1": "2", "written_on_2": "2021", "text": "Begun"}
+    response = client_for("staff").post(url, typed)
+    assert response.status_code == 400
+    page = soup(response)
+    assert "must be a real date" in text(page.find(class_="govuk-error-summary"))
+    assert text(page.find("h1")) == text(
+        soup(client_for("staff").get(action.get_absolute_url())).find("h1")
+    )
+    form = page.find("textarea", attrs={"name": "text"}).find_parent("form")
+    assert form["action"] == url
+    assert form.find("textarea", attrs={"name": "text"}).text.strip() == "Begun"
+    parts = [form.find("input", attrs={"name": f"written_on_{i}"})["value"] for i in range(3)]
+    assert parts == ["31", "2", "2021"]
+    assert [b["value"] for b in form.find_all("input", type="submit")] == ["Add the note"]
+    assert not action.notes.exists()
