@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0003_section_kinds_registered"),
+        ("reports", "0004_publication_pdf_size"),
     ]
 
     operations = [
