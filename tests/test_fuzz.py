@@ -419,9 +419,11 @@ class Page:
     records: tuple
     forms: list[PageForm]
     links: list[str]  # the page's links that carry a query string
+    descriptions: list[str] | None = None  # its <meta name="description">s, if it is HTML
 
 
 LINK_WITH_QUERY = re.compile(rb'href="(/[^"?#]*\?[^"#]*)"')
+META_DESCRIPTION = re.compile(rb'<meta name="description" content="([^"]*)"')
 
 
 def crawl(site) -> dict[str, list[Page]]:
@@ -448,14 +450,15 @@ def open_page(site, role, name, path, records) -> list[Page]:
         site.crawl_failures.append(sent)
     if response.status_code != 200:
         return []
-    forms, links = [], []
+    forms, links, descriptions = [], [], None
     if response.get("Content-Type", "").startswith("text/html"):
         forms = page_forms(response.content, path)
+        descriptions = [d.decode() for d in META_DESCRIPTION.findall(response.content)]
         links = [
             link.decode().replace("&amp;", "&")
             for link in LINK_WITH_QUERY.findall(response.content)
         ]
-    return [Page(name, path, records, forms, links)]
+    return [Page(name, path, records, forms, links, descriptions)]
 
 
 def follow(site, role, form) -> list[Page]:
@@ -477,6 +480,21 @@ def test_every_page_opens_as_every_role_without_server_error(site, capsys):
     say(capsys, site, before, f"every page as each role ({opened} answered 200)",
         site.crawl_failures)  # fmt: skip
     assert not site.crawl_failures, report(site.crawl_failures)
+
+
+def test_every_page_has_one_meta_description(site):
+    """Search engines and shared links show it: one, saying something, on every HTML page."""
+    pages = crawl(site)
+    wrong = sorted(
+        {
+            f"{page.path} ({role}): {page.descriptions or 'none'}"
+            for role, found in pages.items()
+            for page in found
+            if page.descriptions is not None
+            and (len(page.descriptions) != 1 or not page.descriptions[0].strip())
+        }
+    )
+    assert not wrong, "\n".join(wrong)
 
 
 # --- Query parameters ---------------------------------------------------------------------
