@@ -64,6 +64,20 @@ def test_every_scrutiny_page_opens_for_every_role(client_for, data, role):
         assert client.get(url).status_code == 200, url
 
 
+@pytest.mark.parametrize(
+    ("title", "caption"),
+    [
+        ("Strategic Scrutiny meeting, March 2021", "Scrutiny"),
+        ("Quarter 3 review", "Strategic Scrutiny meeting"),
+    ],
+)
+def test_a_meetings_caption_does_not_repeat_its_title(client_for, title, caption):
+    meeting = make_meeting(title=title)
+    page = soup(client_for("anonymous").get(meeting.get_absolute_url()))
+    assert text(page.select_one("main .govuk-caption-l")) == caption
+    assert text(page.select_one("main h1")) == title
+
+
 @pytest.mark.parametrize("role", ["anonymous", "panel member"])
 def test_unpublished_meetings_are_404_and_never_listed_for_the_public(client_for, data, role):
     client = client_for(role)
