@@ -12,6 +12,7 @@ from pcc_portal.forms import DateField, NumberField, VersionField
 from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.people import display_name
 from plan.models import COMMENTARY_MAX_LENGTH, MeasureUpdate, OutcomeMeasure
+from plan.services import GRID_FIELDS
 
 NUMBER_ERROR = "Enter a number, like 1250 or 12.5"
 
@@ -314,7 +315,7 @@ def row_fingerprint(values: dict) -> str:
     """A short digest of a grid row's values, so a saved page can tell which rows were changed
     since it was opened (values as the form cleans them, or as an update holds them)."""
     parts = []
-    for name in GRID_ROW_FIELDS:
+    for name in GRID_FIELDS:
         value = values.get(name)
         if isinstance(value, Decimal):
             value = format(value.normalize(), "f")
@@ -322,23 +323,14 @@ def row_fingerprint(values: dict) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
-GRID_ROW_FIELDS = (
-    "rag",
-    "direction",
-    "value",
-    "comparator_value",
-    "comparator_label",
-    "commentary",
-    "rating_explanation",  # only in rows of measures with a target
-)
 BLANK_ROW = {"rag": MeasureUpdate.Rag.NOT_RATED, "direction": ""}
 
 
 def row_fields(measure) -> tuple[str, ...]:
     """The fields of a measure's row in the grid: the explanation only with a target."""
     if measure.has_target:
-        return GRID_ROW_FIELDS
-    return tuple(name for name in GRID_ROW_FIELDS if name != "rating_explanation")
+        return GRID_FIELDS
+    return tuple(name for name in GRID_FIELDS if name != "rating_explanation")
 
 
 class GridWidgetRenderer(BaseRenderer):
@@ -438,7 +430,7 @@ class QuarterUpdateRowForm(forms.Form):
     def full_clean(self):
         super().full_clean()
         for name in self.errors:  # GOV.UK's red border on each field in error
-            if name in GRID_ROW_FIELDS:
+            if name in GRID_FIELDS:
                 widget = self.fields[name].widget
                 base = widget.attrs.get("class", "").split(" ")[0]
                 widget.attrs["class"] += f" {base}--error"
@@ -479,7 +471,7 @@ class QuarterUpdateRowForm(forms.Form):
         return self.cleaned_data["rating_explanation"].replace("\r\n", "\n").strip()
 
     def row_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in GRID_ROW_FIELDS if name in self.fields}
+        return {name: self.cleaned_data[name] for name in GRID_FIELDS if name in self.fields}
 
     def row_changed(self) -> bool:
         """Whether the user changed the row since opening the page."""

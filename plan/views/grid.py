@@ -14,7 +14,7 @@ from pcc_portal.conflicts import last_changed_by
 from pcc_portal.display import value_display
 from pcc_portal.mixins import PermissionMixin
 from plan import selectors, services
-from plan.forms import GRID_ROW_FIELDS, QuarterUpdateRowForm, row_fields, row_fingerprint
+from plan.forms import QuarterUpdateRowForm, row_fields, row_fingerprint
 from plan.models import MeasureUpdate, OutcomeMeasure
 from plan.periods import days_left
 from plan.permissions import CHANGE_MEASUREUPDATE
@@ -215,7 +215,7 @@ class QuarterUpdatesView(PermissionMixin, QuarterMixin, TemplateView):
                 if not row.editable or row.form.is_valid():
                     continue
                 for name, field_errors in row.form.errors.items():
-                    target = name if name in GRID_ROW_FIELDS else "rag"
+                    target = name if name in services.GRID_FIELDS else "rag"
                     href = f"#{row.form[target].auto_id}"
                     errors += [(href, f"{row.measure.short_label}: {e}") for e in field_errors]
         return errors
