@@ -248,6 +248,43 @@ def _return(update: MeasureUpdate, user, reason: str, expected_version: int) -> 
     )
 
 
+SIGN_OFF_DECISIONS = ("approve", "return")
+
+
+@transaction.atomic
+def measure_update_sign_off(
+    *,
+    update: MeasureUpdate,
+    user,
+    decision: str,
+    data: dict[str, Any],
+    expected_version: int | None,
+    reason: str = "",
+) -> MeasureUpdate:
+    """An approver's decision on a submitted update ("approve", or "return" with a reason)
+    taken with the changes they made on its page: the changes are saved first (only if there
+    are any), then the decision, in one transaction, so a refused decision saves nothing.
+
+    Raises what `measure_update_save` and the decision raise: PermissionDenied, StaleRecord,
+    ValidationError (a return without a reason).
+    """
+    if decision not in SIGN_OFF_DECISIONS:
+        raise ValueError(f"Unknown decision {decision!r}")
+    if decision == "return" and not reason.strip():
+        raise ValidationError({"reason": "Enter why the update is being returned"})
+    current = MeasureUpdate.objects.select_related("measure", "period").get(pk=update.pk)
+    version = -1 if expected_version is None else expected_version
+    if not _same_values(current, data):
+        current = measure_update_save(
+            measure=current.measure, period=current.period, user=user, data=data,
+            update=current, expected_version=version,
+        )  # fmt: skip
+        version = current.version
+    if decision == "approve":
+        return measure_update_approve(update=current, user=user, expected_version=version)
+    return measure_update_return(update=current, user=user, reason=reason, expected_version=version)
+
+
 def measure_update_reopen(*, update: MeasureUpdate, user, expected_version: int) -> MeasureUpdate:
     """Approved -> draft, by an approver, so that staff can correct it. Recorded in history."""
     return _transition(

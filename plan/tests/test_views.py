@@ -438,3 +438,70 @@ def test_a_return_without_a_reason_keeps_the_update_page_and_what_was_typed(clie
     assert saved.status_code == 302
     submitted.refresh_from_db()
     assert (submitted.rag, submitted.commentary) == ("red", "Rewritten.")
+
+
+def test_approving_saves_the_changes_made_on_the_page_with_the_approval(client_for, setup):
+    """The Approve button belongs to the update's form: what the approver changed is saved and
+    the update approved; an invalid change shows the page again with everything kept."""
+    submitted = setup[3]["submitted"]
+    client = client_for("approver")
+    page = soup(client.get(submitted.get_absolute_url()))
+    approve = page.find("button", attrs={"name": "approve"})
+    assert approve["form"] == "update-form"
+    assert approve["formaction"] == submitted.get_absolute_url()
+
+    typed = {**FORM, "rag": "red", "commentary": "Tightened.", "version": 1, "approve": "approve"}
+    bad = client.post(approve["formaction"], {**typed, "value": "lots"})
+    assert bad.status_code == 200
+    page = soup(bad)
+    assert "Enter a number" in text(page.find(class_="govuk-error-summary"))
+    assert page.find("input", attrs={"name": "rag", "value": "red"}).has_attr("checked")
+    assert page.find("textarea", attrs={"name": "commentary"}).text.strip() == "Tightened."
+    assert page.find("button", attrs={"name": "approve"})["form"] == "update-form"
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.rag) == ("submitted", "green")
+
+    assert client.post(approve["formaction"], typed).status_code == 302
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.rag, submitted.commentary) == (
+        "approved",
+        "red",
+        "Tightened.",
+    )
+
+
+def test_returning_saves_the_changes_made_on_the_page_with_the_return(client_for, setup):
+    submitted = setup[3]["submitted"]
+    client = client_for("approver")
+    typed = {**FORM, "rag": "red", "version": 1, "reason": "Check the figures"}
+    response = client.post(reverse("plan:update_return", args=[submitted.pk]), typed)
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.rag, submitted.return_reason) == (
+        "returned",
+        "red",
+        "Check the figures",
+    )
+
+
+def test_approving_unchanged_adds_no_save_to_the_history(client_for, setup):
+    submitted = setup[3]["submitted"]
+    client = client_for("approver")
+    unchanged = {
+        "rag": submitted.rag, "direction": submitted.direction, "value": "",
+        "comparator_value": "", "comparator_label": "", "commentary": submitted.commentary,
+        "version": submitted.version, "approve": "approve",
+    }  # fmt: skip
+    client.post(submitted.get_absolute_url(), unchanged)
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.version) == ("approved", 2)
+
+
+def test_staff_cannot_approve_through_the_page_form(client_for, setup):
+    draft = setup[3]["draft"]
+    response = client_for("staff").post(
+        draft.get_absolute_url(), {**FORM, "version": 1, "approve": "approve"}
+    )
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.commentary == "The draft one."

@@ -64,12 +64,19 @@ class UpdateReopenView(UpdateTransitionView):
 
 
 class UpdateReturnView(UpdateEditView):
-    """Returning needs a reason: a bad one shows the update page again with the error."""
+    """Returning needs a reason. With the update's form (the Return button belongs to it), the
+    changes made on the page are saved with the return, and a missing reason shows the page
+    again with everything typed; a reason sent alone just returns the update."""
 
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         update = self.get_update()
+        typed = set(request.POST) & set(self.update_form(update).fields) - {"version"}
+        if typed:
+            request.POST = request.POST.copy()
+            request.POST["return"] = "Return to staff"
+            return super().post(request, *args, **kwargs)
         return_form = ReturnForm(request.POST)
         if return_form.is_valid():
             try:
@@ -88,12 +95,7 @@ class UpdateReturnView(UpdateEditView):
             return redirect(update.get_absolute_url())
         if not request.user.has_perm(APPROVE_MEASUREUPDATE):
             raise PermissionDenied("Only an approver can return an update.")
-        # The page's own form, with its buttons, posting to the page: whatever of it came with
-        # the return is kept as typed, and nothing is saved.
-        typed = set(request.POST) & set(self.update_form(update).fields) - {"version"}
-        form = self.update_form(update, request.POST if typed else None)
-        if typed:
-            form.is_valid()
         return self.render_update(
-            form, update, return_form=return_form, error_form=return_form, status=400
-        )
+            self.update_form(update), update, return_form=return_form, error_form=return_form,
+            status=400,
+        )  # fmt: skip

@@ -118,6 +118,8 @@ class UpdateFormMixin:
         return_form = context.get("return_form")
         if return_form is not None and (context["actions"].get("edit") or form.errors):
             return_form.send_with(form, action=reverse("plan:update_return", args=[update.pk]))
+            # Approving sends the page's form too: its changes are saved with the approval.
+            context["sign_off_form_id"] = form.helper.form_id
         return self.response_class(
             request=self.request, template=[self.template_name], context=context, status=status
         )
@@ -211,11 +213,53 @@ class UpdateEditView(PermissionMixin, UpdateFormMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         update = self.get_update()
         form = self.update_form(update, request.POST)
-        if refusal := services.edit_refusal(update=update, period=update.period, user=request.user):
+        decision = next((d for d in services.SIGN_OFF_DECISIONS if d in request.POST), None)
+        if decision is None and (
+            refusal := services.edit_refusal(update=update, period=update.period, user=request.user)
+        ):
             # Say why, and keep what was typed so nothing is lost.
             form.is_valid()
             form.add_error(None, refusal)
             return self.render_update(form, update, status=403)
-        if not form.is_valid():
-            return self.render_update(form, update)
+        return_form = ReturnForm(request.POST) if decision == "return" else None
+        form_valid = form.is_valid()
+        if return_form is not None and not return_form.is_valid():
+            # The page's own form and buttons, with what was typed in it; nothing is saved.
+            summary = {} if form.errors else {"error_form": return_form}
+            return self.render_update(form, update, return_form=return_form, status=400, **summary)
+        if not form_valid:
+            return self.render_update(
+                form, update, **({"return_form": return_form} if return_form else {})
+            )
+        if decision:
+            return self.sign_off(form, update, decision, return_form)
         return self.save(form, measure=update.measure, period=update.period, update=update)
+
+    def sign_off(self, form, update, decision, return_form):
+        """Approving or returning with the changes made on the page, saved together."""
+        request = self.request
+        try:
+            services.measure_update_sign_off(
+                update=update,
+                user=request.user,
+                decision=decision,
+                data={name: form.cleaned_data[name] for name in form.update_fields},
+                expected_version=form.cleaned_data.get("version"),
+                reason=return_form.cleaned_data["reason"] if return_form else "",
+            )
+        except StaleRecord as stale:
+            return self.stale(form, stale.current, measure=update.measure, period=update.period)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(
+                None, error.messages if isinstance(error, ValidationError) else str(error)
+            )
+            status = 403 if isinstance(error, PermissionDenied) else 200
+            extra = {"return_form": return_form} if return_form else {}
+            return self.render_update(form, update, status=status, **extra)
+        messages.success(
+            request,
+            "Update approved. Panel members and the public can see it."
+            if decision == "approve"
+            else "Update returned to staff with your reason.",
+        )
+        return redirect(update.get_absolute_url())
