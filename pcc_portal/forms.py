@@ -17,6 +17,16 @@ from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.utils import timezone
 
 
+def checkbox_fieldset(name: str, *, legend: str, item_label: str) -> Field:
+    """A yes-or-no checkbox laid out as GOV.UK's checkboxes with a question: a fieldset whose
+    legend is `legend`, the field's hint under it, then the checkbox labelled `item_label`."""
+    return Field(
+        name,
+        template="components/_checkbox_fieldset.html",
+        context={"legend": legend, "item_label": item_label},
+    )
+
+
 class SignInForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,

@@ -2,6 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
+from pcc_portal.forms import checkbox_fieldset
 from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.models import OfficeProfile
 from plan.fields import QuarterField
@@ -77,7 +78,10 @@ class ReportForm(forms.ModelForm):
             Field.textarea("executive_summary"), Field.textarea("recommendation"),
             Field.text("signatory_name", field_width=Fluid.TWO_THIRDS),
             Field.text("signatory_title", field_width=Fluid.TWO_THIRDS),
-            Field.checkbox("is_exempt"), Field.text("agenda_order", field_width=Fixed.TWO),
+            checkbox_fieldset(
+                "is_exempt", legend="Exempt (Part II)",
+                item_label="This paper is exempt: for panel members only",
+            ), Field.text("agenda_order", field_width=Fixed.TWO),
             Submit("save", "Save the paper"),
         )  # fmt: skip
 

@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
-from pcc_portal.forms import DateField, TimeField, combine_date_time
+from pcc_portal.forms import DateField, TimeField, checkbox_fieldset, combine_date_time
 from pcc_portal.publication import held_new_values
 from plan.fields import PrioritiesChoiceField, PriorityChoiceField, QuarterField
 from plan.models import Priority
@@ -128,7 +128,7 @@ class ScrutinyTopicForm(forms.ModelForm):
         self.helper = _helper(
             Field.text("title"),
             Field.text("order", field_width=3),
-            Field.checkboxes("priorities", legend_size=Size.SMALL, small=True),
+            Field.checkboxes("priorities", legend_size=Size.SMALL),
             Field.textarea("summary"),
         )
 
@@ -227,7 +227,11 @@ class PanelMeetingForm(MeetingTimeMixin, forms.ModelForm):
             Field.text("time", field_width=5),
             Field.text("venue"),
             Field.radios("status", legend_size=Size.SMALL),
-            Field.checkbox("has_exempt_items"),
+            checkbox_fieldset(
+                "has_exempt_items",
+                legend="Exempt (Part II) items",
+                item_label="The agenda has exempt items",
+            ),
         )
 
     def _post_clean(self):

@@ -55,7 +55,7 @@ class FundingTable(SectionKind):
         if name == "direction":
             return Field.radios(name, legend_size=Size.SMALL)
         if name == "funds":
-            return Field.checkboxes(name, legend_size=Size.SMALL, small=True)
+            return Field.checkboxes(name, legend_size=Size.SMALL)
         if name == "financial_year":
             return Field.select(name)
         return name

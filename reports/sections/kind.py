@@ -64,7 +64,7 @@ class ChoosesPriorities(SectionKind):
         }  # fmt: skip
 
     def layout_for(self, name: str):
-        return Field.checkboxes(name, legend_size=Size.SMALL, small=True)
+        return Field.checkboxes(name, legend_size=Size.SMALL)
 
     def params_from(self, cleaned: dict) -> dict:
         ids = [priority.pk for priority in cleaned.get("priorities") or []]
