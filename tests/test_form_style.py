@@ -72,3 +72,16 @@ def test_the_lock_hint_comes_before_its_button_and_describes_it(client_for):
     hint = page.find(id=button["aria-describedby"])
     assert "Locking stops" in text(hint)
     assert button.find_previous_sibling("p") == hint
+
+
+def test_tags_together_sit_in_one_group(client_for):
+    from reports.models import Report
+
+    report = make_report(is_exempt=True)
+    assert report.status == Report.Status.DRAFT
+    page = soup(client_for("staff").get(reverse("reports:papers")))
+    group = page.find(class_="portal-tags")
+    assert [text(tag) for tag in group.find_all(class_="govuk-tag")] == [
+        report.get_status_display(),
+        "Exempt (Part II)",
+    ]
