@@ -11,7 +11,7 @@ from pcc_portal.slots import Part, Task, tasks_part
 from plan.selectors import ratings_worsened_since
 from reports.models import Report
 from reports.packs import pack_papers
-from reports.permissions import PUBLISH_REPORT
+from reports.permissions import ADD_REPORT, PUBLISH_REPORT
 from scrutiny.models import PanelMeeting
 from scrutiny.selectors import actions_overdue_since
 
@@ -23,7 +23,8 @@ def next_agenda_order(meeting_id, *, exclude: int | None = None) -> int:
 
 
 def panel_meeting_papers(meeting, *, user) -> Part:
-    """The meeting's papers the visitor may see, in agenda order, and whether it has a pack."""
+    """The meeting's papers the visitor may see, in agenda order, whether it has a pack, and
+    whether the visitor may add a paper to it."""
     papers = (
         Report.objects.visible_to(user).filter(panel_meeting=meeting).with_latest_pdf()
         .order_by("agenda_order", "pk")
@@ -34,6 +35,7 @@ def panel_meeting_papers(meeting, *, user) -> Part:
             "meeting": meeting,
             "papers": list(papers),
             "has_pack": bool(pack_papers(meeting, user)),
+            "can_add": user.has_perm(ADD_REPORT),
         },
     )
 

@@ -303,3 +303,22 @@ def test_a_new_papers_place_on_the_agenda_is_the_next_free_one_not_1(client_for,
     assert not blank.get("value")
     for nonsense in ("x", "99999", "1" * 30):
         assert client.get(f"/reports/new/?panel_meeting={nonsense}").status_code == 200
+
+
+def test_staff_add_a_paper_from_its_panel_meetings_page(client_for, papers):
+    """The meeting's page links to composing a paper for it, with the meeting chosen and the
+    next place on its agenda; only for those who may compose papers."""
+    meeting = papers["meeting"]
+    url = reverse("scrutiny:panel_meeting", kwargs={"date": meeting.starts_at.date()})
+    client = client_for("staff")
+    link = soup(client.get(url)).find("a", string="Add a paper to this meeting")
+    assert link["href"] == f"{reverse('reports:paper_create')}?panel_meeting={meeting.pk}"
+    form = soup(client.get(link["href"]))
+    assert form.find("input", attrs={"name": "agenda_order"})["value"] == "5"
+    assert form.find("select", attrs={"name": "panel_meeting"}).find("option", selected=True)[
+        "value"
+    ] == str(meeting.pk)
+    for role in ("anonymous", "panel member"):
+        client.logout()
+        page = soup(client_for(role).get(url))
+        assert page.find("a", string="Add a paper to this meeting") is None, role
