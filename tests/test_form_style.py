@@ -85,3 +85,25 @@ def test_tags_together_sit_in_one_group(client_for):
         report.get_status_display(),
         "Exempt (Part II)",
     ]
+
+
+def test_editing_a_record_from_before_the_plans_keeps_its_quarter_offered(client_for):
+    """Older papers and meetings may report on a quarter before the first plan's: their edit
+    pages still offer it, chosen, and no quarter before the plans besides."""
+    from plan.models import ReportingPeriod
+    from plan.tests.factories import make_plan
+    from scrutiny.tests.factories import make_meeting
+
+    make_plan(start_year=2021, end_year=2025)
+    old = ReportingPeriod.get_or_create_for(2018, 2)
+    report = make_report(period=old)
+    meeting = make_meeting(period=old)
+    client = client_for("staff")
+    for url in (
+        reverse("reports:paper_edit", args=[report.pk]),
+        reverse("scrutiny:meeting_edit", args=[meeting.pk]),
+    ):
+        select = soup(client.get(url)).find("select", attrs={"name": "quarter"})
+        chosen = select.find("option", selected=True)
+        assert chosen is not None and chosen["value"] == "2018-q2", url
+        assert "2018-q1" not in [option["value"] for option in select.find_all("option")]
