@@ -12,7 +12,7 @@ BUILD := static/build
 CSS := $(BUILD)/portal.css
 GOVUK_JS := $(BUILD)/govuk/govuk-frontend.min.js
 
-.PHONY: run test test-e2e test-fuzz test-postgres lint format assets check-deploy clean help
+.PHONY: run test audit test-e2e test-fuzz test-postgres lint format assets check-deploy clean help
 
 help:
 	@echo "make run            serve the portal with demo data at http://127.0.0.1:$(PORT)/"
@@ -20,6 +20,7 @@ help:
 	@echo "make test-postgres  run the test suite on a throwaway PostgreSQL cluster"
 	@echo "make test-fuzz      bad input in every field as every role (several minutes)"
 	@echo "make test-e2e       browser journeys and accessibility checks in Chromium"
+	@echo "make audit          Lighthouse, pa11y and the Nu checker on the ten main pages"
 	@echo "make lint           ruff (lint and formatting), then the import contracts"
 	@echo "make assets         compile the stylesheet and copy GOV.UK Frontend's script"
 
@@ -82,6 +83,19 @@ test-e2e: $(VENV)/.installed-e2e assets
 	@test -x $(CHROMIUM) || { echo "The browser tests need Chromium: apt-get install chromium" >&2; exit 1; }
 	CHROMIUM=$(CHROMIUM) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest e2e -p no:cacheprovider $(PYTEST_ARGS)
 
+# Lighthouse, pa11y and (where VNU_JAR names its jar) the Nu HTML Checker on the ten main
+# pages as the public, against the demo data on a throwaway SQLite database. The tools come
+# from audit/package-lock.json, apart from the stylesheet's; no browser is downloaded.
+audit/node_modules/.package-lock.json: audit/package.json audit/package-lock.json
+	@command -v npm >/dev/null || { echo "The audit needs Node.js and npm: apt-get install nodejs npm" >&2; exit 1; }
+	cd audit && PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
+		npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+audit: $(VENV)/.installed assets audit/node_modules/.package-lock.json
+	@test -x $(CHROMIUM) || { echo "The audit needs Chromium: apt-get install chromium" >&2; exit 1; }
+	CHROMIUM=$(CHROMIUM) $(PY) scripts/audit_pages.py
+
 # The fuzz test in full: every value of its corpus as every role, and each value alone in a
 # form otherwise correct. `make test` runs it with the roles taking turns.
 test-fuzz: $(VENV)/.installed-dev
@@ -111,4 +125,4 @@ check-deploy: $(VENV)/.installed assets
 		$(PY) manage.py collectstatic --noinput --verbosity 0 && echo "collectstatic: hashed static files built"
 
 clean:
-	rm -rf $(VENV) node_modules $(BUILD) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules audit/node_modules $(BUILD) staticfiles .pytest_cache .ruff_cache
