@@ -63,8 +63,12 @@ def shots(request):
     folder = RESULTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     folder.mkdir(parents=True, exist_ok=True)
 
-    def shot(page, name: str):
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    def shot(page, name: str, part=None):
+        """The whole page, or only `part` (a locator) of it."""
+        if part is not None:
+            part.screenshot(path=str(folder / f"{name}.png"))
+        else:
+            page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
     return shot
 

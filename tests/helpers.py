@@ -8,7 +8,12 @@ ROLES = tuple(ROLE_GROUPS)
 
 
 def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content, "html.parser")
+    """The page as a wide screen shows it: without the column labels that a record table's
+    cells repeat for phones (`{% cell_label %}`, hidden from screen readers)."""
+    page = BeautifulSoup(response.content, "html.parser")
+    for label in page.select(".portal-table__label"):
+        label.decompose()
+    return page
 
 
 def text(element) -> str:

@@ -3,9 +3,11 @@
 import datetime
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from pcc_portal.markdown import render_markdown
 from pcc_portal.numbers import format_file_size, format_money, format_number
@@ -101,3 +103,44 @@ def money(value) -> str:
 def file_size(value) -> str:
     """212 KB, 1.4 MB: a download's size in bytes as people read it."""
     return format_file_size(value)
+
+
+@register.simple_tag
+def cell_label(label: str, unit: str = ""):
+    """A record table's column label inside a cell, shown only where the rows stack (phones).
+
+    Hidden from screen readers, which announce the cell's column header instead. With a unit,
+    "Value (%)", as the column's header says.
+    """
+    if unit:
+        label = f"{label} ({unit})"
+    return format_html('<span class="portal-table__label" aria-hidden="true">{}</span>', label)
+
+
+class WideTableNode(template.Node):
+    def __init__(self, label, nodelist):
+        self.label = label
+        self.nodelist = nodelist
+
+    def render(self, context):
+        return render_to_string(
+            "components/_wide_table.html",
+            {
+                "label": self.label.resolve(context),
+                "table": mark_safe(self.nodelist.render(context)),
+            },
+        )
+
+
+@register.tag
+def wide_table(parser, token):
+    """{% wide_table caption %}<table>...</table>{% endwide_table %}: a table that must keep its
+    columns (figures side by side) scrolls sideways in a region of its own on a narrow screen,
+    with a visible cue, its first column kept in view, and the region reachable by keyboard.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("wide_table takes one argument: the table's caption")
+    nodelist = parser.parse(("endwide_table",))
+    parser.delete_first_token()
+    return WideTableNode(parser.compile_filter(bits[1]), nodelist)
