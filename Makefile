@@ -83,7 +83,7 @@ test-e2e: $(VENV)/.installed-e2e assets
 	@test -x $(CHROMIUM) || { echo "The browser tests need Chromium: apt-get install chromium" >&2; exit 1; }
 	CHROMIUM=$(CHROMIUM) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest e2e -p no:cacheprovider $(PYTEST_ARGS)
 
-# Lighthouse, pa11y and (where VNU_JAR names its jar) the Nu HTML Checker on the ten main
+# Lighthouse, pa11y and (where Java runs it) the Nu HTML Checker on the ten main
 # pages as the public, against the demo data on a throwaway SQLite database. The tools come
 # from audit/package-lock.json, apart from the stylesheet's; no browser is downloaded.
 audit/node_modules/.package-lock.json: audit/package.json audit/package-lock.json

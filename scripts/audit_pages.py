@@ -1,10 +1,11 @@
 """Audits the portal's main pages as the public sees them: Lighthouse, pa11y and the Nu HTML
 Checker, against the demo data on a throwaway SQLite database.
 
-Run by `make audit`, which installs Lighthouse and pa11y from audit/package-lock.json first.
-Prints one table and exits non-zero if a page scores below 100 for accessibility or SEO, or
-pa11y or the Nu checker reports an error. The browser is Debian's Chromium (CHROMIUM); the Nu
-checker runs where `vnu` is installed or VNU_JAR names its jar, and is skipped otherwise.
+Run by `make audit`, which installs Lighthouse, pa11y and the Nu checker's jar from
+audit/package-lock.json first. Prints one table and exits non-zero if a page scores below 100 for
+accessibility or SEO, or pa11y or the Nu checker reports an error. The browser is Debian's
+Chromium (CHROMIUM); the Nu checker is `vnu` where installed, else the jar VNU_JAR names or the
+one the audit installed, and is skipped where there is no Java to run it.
 """
 
 import json
@@ -182,11 +183,15 @@ def pa11y(url: str, config: Path) -> tuple[int | None, list[str]]:
     ]
 
 
+# The checker's jar comes pinned with the audit's own npm packages (vnu-jar); it needs Java.
+BUNDLED_VNU_JAR = ROOT / "audit" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
 def nu_checker() -> list[str] | None:
     if shutil.which("vnu"):
         return ["vnu"]
-    jar = os.environ.get("VNU_JAR")
-    if jar and shutil.which("java") and os.path.exists(jar):
+    jar = os.environ.get("VNU_JAR") or str(BUNDLED_VNU_JAR)
+    if shutil.which("java") and os.path.exists(jar):
         return ["java", "-jar", jar]
     return None
 

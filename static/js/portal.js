@@ -2,6 +2,20 @@ import { initAll } from "../build/govuk/govuk-frontend.min.js";
 
 initAll();
 
+// A stacked record table is display: block on a phone, and some browsers then stop reading it
+// as a table: name each part's role so screen readers keep rows, headers and cells.
+const TABLE_ROLES = {
+  TABLE: "table", THEAD: "rowgroup", TBODY: "rowgroup", TFOOT: "rowgroup", TR: "row", TD: "cell",
+};
+for (const table of document.querySelectorAll(".portal-table--stack")) {
+  for (const part of [table, ...table.querySelectorAll("thead, tbody, tfoot, tr, th, td")]) {
+    const role = part.tagName === "TH"
+      ? (part.getAttribute("scope") === "row" ? "rowheader" : "columnheader")
+      : TABLE_ROLES[part.tagName];
+    part.setAttribute("role", role);
+  }
+}
+
 // A wide table's "Scroll sideways" cue shows only while its table is wider than the screen.
 // Without the script the cue shows on every narrow screen.
 const scrollers = document.querySelectorAll(".portal-table-scroll");
