@@ -8,6 +8,8 @@ from pcc_portal.publication import held_new_values
 from plan.fields import PrioritiesChoiceField, PriorityChoiceField, QuarterField
 from plan.models import Priority
 from scrutiny.models import (
+    LONGEST_MEETING,
+    SHORTEST_MEETING,
     Action,
     ActionNote,
     PanelMeeting,
@@ -19,6 +21,14 @@ from scrutiny.models import (
 )
 from scrutiny.validators import validate_pdf
 
+_LENGTH_RANGE = f"from {SHORTEST_MEETING} to {LONGEST_MEETING}"
+LENGTH_ERRORS = {
+    "required": "Enter how many minutes the meeting is expected to last",
+    "invalid": f"Enter the expected length as a whole number of minutes, {_LENGTH_RANGE}",
+    "min_value": f"The expected length must be {_LENGTH_RANGE} minutes",
+    "max_value": f"The expected length must be {_LENGTH_RANGE} minutes",
+}
+
 
 def _helper(*fields, submit="Save") -> FormHelper:
     helper = FormHelper()
@@ -27,7 +37,19 @@ def _helper(*fields, submit="Save") -> FormHelper:
 
 
 class MeetingTimeMixin:
-    """A date and a time on the form, one `starts_at` on the model."""
+    """A date and a time on the form, one `starts_at` on the model; and the expected length,
+    which is the kind of meeting's default when left blank."""
+
+    def init_expected_length(self):
+        field = self.fields["expected_length"]
+        field.required = False
+        field.help_text = (
+            f"{field.help_text} Leave blank for {self._meta.model.DEFAULT_LENGTH} minutes."
+        )
+
+    def clean_expected_length(self):
+        length = self.cleaned_data.get("expected_length")
+        return self._meta.model.DEFAULT_LENGTH if length is None else length
 
     def init_starts_at(self):
         if self.instance.pk and self.instance.starts_at:
@@ -56,6 +78,8 @@ class ScrutinyMeetingForm(MeetingTimeMixin, forms.ModelForm):
         fields = [
             "kind",
             "title",
+            "expected_length",
+            "location",
             "status",
             "reschedule_reason",
             "rescheduled_to",
@@ -69,12 +93,17 @@ class ScrutinyMeetingForm(MeetingTimeMixin, forms.ModelForm):
             "reschedule_reason": forms.Textarea(attrs={"rows": 2}),
             "attendees": forms.Textarea(attrs={"rows": 4}),
             "note": forms.Textarea(attrs={"rows": 10}),
+            "expected_length": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
-        error_messages = {"title": {"required": "Enter the meeting's title"}}
+        error_messages = {
+            "title": {"required": "Enter the meeting's title"},
+            "expected_length": LENGTH_ERRORS,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.init_starts_at()
+        self.init_expected_length()
         if self.instance.period_id:
             self.initial.setdefault("quarter", self.instance.period.slug)
             self.fields["quarter"].offer(self.instance.period)
@@ -91,6 +120,8 @@ class ScrutinyMeetingForm(MeetingTimeMixin, forms.ModelForm):
             Field.text("title"),
             "date",
             Field.text("time", field_width=5),
+            Field.text("expected_length", field_width=5),
+            Field.text("location"),
             Field.select("quarter"),
             Field.radios("status", legend_size=Size.SMALL),
             Field.textarea("reschedule_reason"),
@@ -215,16 +246,24 @@ class PanelMeetingForm(MeetingTimeMixin, forms.ModelForm):
 
     class Meta:
         model = PanelMeeting
-        fields = ["venue", "status", "has_exempt_items"]
-        widgets = {"status": forms.RadioSelect}
-        error_messages = {"venue": {"required": "Enter where the meeting is held"}}
+        fields = ["venue", "expected_length", "status", "has_exempt_items"]
+        widgets = {
+            "status": forms.RadioSelect,
+            "expected_length": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+        error_messages = {
+            "venue": {"required": "Enter where the meeting is held"},
+            "expected_length": LENGTH_ERRORS,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.init_starts_at()
+        self.init_expected_length()
         self.helper = _helper(
             "date",
             Field.text("time", field_width=5),
+            Field.text("expected_length", field_width=5),
             Field.text("venue"),
             Field.radios("status", legend_size=Size.SMALL),
             checkbox_fieldset(

@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,15 +24,36 @@ from scrutiny.permissions import (
 )
 from scrutiny.validators import validate_pdf
 
+# A meeting's expected length, in minutes: what calendars show as its end. Each kind of meeting
+# has a default, which staff change per meeting on its form.
+SHORTEST_MEETING = 15
+LONGEST_MEETING = 12 * 60
+
+
+def expected_length_field(default: int) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        "expected length, in minutes",
+        default=default,
+        validators=[MinValueValidator(SHORTEST_MEETING), MaxValueValidator(LONGEST_MEETING)],
+        help_text="How long the meeting is expected to last: calendars show it as the end time.",
+    )
+
+
+class MeetingLengthMixin:
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.expected_length)
+
 
 class ScrutinyMeetingQuerySet(PublishableQuerySet):
     def newest_first(self):
         return self.order_by("-starts_at", "-pk")
 
 
-class ScrutinyMeeting(Publishable, VersionedModel, TimeStampedModel):
+class ScrutinyMeeting(MeetingLengthMixin, Publishable, VersionedModel, TimeStampedModel):
     VIEW_UNPUBLISHED = VIEW_UNPUBLISHED
     PUBLISH = PUBLISH_SCRUTINYMEETING
+    DEFAULT_LENGTH = 120
 
     class Kind(models.TextChoices):
         STRATEGIC_SCRUTINY = "strategic_scrutiny", "Strategic Scrutiny meeting"
@@ -47,6 +69,10 @@ class ScrutinyMeeting(Publishable, VersionedModel, TimeStampedModel):
     kind = models.CharField(max_length=25, choices=Kind.choices, default=Kind.STRATEGIC_SCRUTINY)
     title = models.CharField(max_length=200)
     starts_at = models.DateTimeField("date and time")
+    expected_length = expected_length_field(DEFAULT_LENGTH)
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Where the meeting is held, if it is to be public."
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
     reschedule_reason = models.TextField("reason for rescheduling", blank=True)
     rescheduled_to = models.ForeignKey(
@@ -166,11 +192,12 @@ class PanelMeetingQuerySet(PublishableQuerySet):
         return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at")
 
 
-class PanelMeeting(Publishable, VersionedModel, TimeStampedModel):
+class PanelMeeting(MeetingLengthMixin, Publishable, VersionedModel, TimeStampedModel):
     """A meeting of the Police and Crime Panel: what papers are written for."""
 
     VIEW_UNPUBLISHED = VIEW_UNPUBLISHED
     PUBLISH = PUBLISH_PANELMEETING
+    DEFAULT_LENGTH = 150
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
@@ -179,6 +206,7 @@ class PanelMeeting(Publishable, VersionedModel, TimeStampedModel):
 
     starts_at = models.DateTimeField("date and time", unique=True)
     venue = models.CharField(max_length=200)
+    expected_length = expected_length_field(DEFAULT_LENGTH)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     has_exempt_items = models.BooleanField(
         "exempt items", default=False, help_text="Whether the agenda has exempt (Part II) items."

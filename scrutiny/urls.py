@@ -8,6 +8,7 @@ app_name = "scrutiny"
 urlpatterns = [
     path("", landing.ScrutinyIndexView.as_view(), name="index"),
     path("meetings/", meetings.MeetingListView.as_view(), name="meetings"),
+    path("meetings/calendar.ics", calendar.scrutiny_calendar_feed, name="meetings_calendar"),
     path("meetings/new/", meetings.MeetingCreateView.as_view(), name="meeting_create"),
     path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting"),
     path("meetings/<int:pk>/edit/", meetings.MeetingUpdateView.as_view(), name="meeting_edit"),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("actions/<int:pk>/edit/", actions.ActionUpdateView.as_view(), name="action_edit"),
     path("actions/<int:pk>/notes/", actions.ActionNoteCreateView.as_view(), name="action_note"),
     path("panel/", panel.PanelMeetingListView.as_view(), name="panel_meetings"),
+    path("panel/calendar.ics", calendar.panel_calendar_feed, name="panel_calendar"),
     path("panel/new/", panel.PanelMeetingCreateView.as_view(), name="panel_meeting_create"),
     path("panel/<isodate:date>/", panel.PanelMeetingDetailView.as_view(), name="panel_meeting"),
     path(

@@ -189,6 +189,21 @@ def test_the_plan_as_a_pdf(client, db):
     assert "Appendix: outcome measures" in text_all
 
 
+def test_the_plan_pdf_carries_its_title_and_the_national_measures_flow(client, db):
+    from django.core.management import call_command
+
+    for name in ("020_areas_lancashire", "030_plan_lancashire_2021_2025"):
+        call_command("loaddata", f"fixtures/{name}.json", verbosity=0)
+    pages = PdfReader(BytesIO(client.get("/plan/2021-2025.pdf").content)).pages
+    texts = [" ".join(page.extract_text().split()) for page in pages]
+    assert all("Leading the Fight Against Crime" in t for t in texts)
+    assert not any("Meeting of" in t for t in texts)
+    # Five local priorities a page each; the six national measures share one page (it was 14).
+    national = [t for t in texts if "National Crime and Policing Measure:" in t]
+    assert len(national) == 1 and national[0].count("National Crime and Policing Measure:") == 6
+    assert len(pages) <= 9
+
+
 def test_staff_compose_a_paper_with_a_text_section_and_a_funding_table(client_for, papers):
     client = client_for("staff")
     meeting = papers["meeting"]
