@@ -50,6 +50,7 @@ def paper_context(report: Report, *, draft: bool = False) -> dict:
         "sections": body,
         "appendices": appendices,
         "draft": draft,
+        "as_at": report.figures_as_at,
         "paragraph_count": number - 1,
     }
 

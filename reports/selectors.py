@@ -11,7 +11,7 @@ from pcc_portal.slots import Part, Task, tasks_part
 from plan.selectors import ratings_worsened_since
 from reports.models import Report
 from reports.packs import pack_papers
-from reports.permissions import PUBLISH_REPORT
+from reports.permissions import CHANGE_REPORT, PUBLISH_REPORT
 from scrutiny.models import PanelMeeting
 from scrutiny.selectors import actions_overdue_since
 
@@ -50,20 +50,33 @@ def home_latest_papers(*, user) -> Part | None:
 
 
 def home_paper_tasks(*, user) -> Part | None:
-    """For approvers: papers whose changes wait for publication. Two queries at most."""
-    if not user.has_perm(PUBLISH_REPORT):
-        return None
-    held = PendingChange.objects.filter(content_type=ContentType.objects.get_for_model(Report))
-    papers = Report.objects.filter(pk__in=held.values("object_id")).order_by("pk")
-    return tasks_part(
-        [
+    """For approvers: papers waiting for approval, and papers whose changes wait for
+    publication; for staff: papers returned to them, with the reason, until they submit them
+    again. Three queries at most."""
+    tasks = []
+    if user.has_perm(CHANGE_REPORT):
+        returned = Report.objects.filter(status=Report.Status.RETURNED).order_by("pk")
+        tasks += [
+            Task(f"“{paper.title}” was returned to you", paper.get_absolute_url(),
+                 detail=f"Reason: {paper.return_reason}")
+            for paper in returned
+        ]  # fmt: skip
+    if user.has_perm(PUBLISH_REPORT):
+        waiting = Report.objects.filter(status=Report.Status.SUBMITTED).order_by("pk")
+        tasks += [
+            Task(f"“{paper.title}” waits for your approval", paper.get_absolute_url())
+            for paper in waiting
+        ]
+        held = PendingChange.objects.filter(content_type=ContentType.objects.get_for_model(Report))
+        papers = Report.objects.filter(pk__in=held.values("object_id")).order_by("pk")
+        tasks += [
             Task(
                 f"Changes to “{paper.title}” wait for you to publish them",
                 paper.get_publication_url(),
             )
             for paper in papers
         ]
-    )
+    return tasks_part(tasks)
 
 
 def home_panel_tasks(*, user) -> Part | None:
