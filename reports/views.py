@@ -61,11 +61,14 @@ class ReportDetailView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         report = visible_report(self.request.user, self.kwargs["pk"])
         publication = report.latest_publication() if report.is_published else None
+        empty_sections = []
         if publication:
             paper = mark_safe(publication.html)  # rendered and sanitised when it was published
         else:
             draft = pending_apply(report)  # as it would be published
-            paper = rendering.paper_fragment(rendering.paper_context(draft, draft=True))
+            paper_context = rendering.paper_context(draft, draft=True)
+            paper = rendering.paper_fragment(paper_context)
+            empty_sections = paper_context["empty_sections"]
         context = super().get_context_data(**kwargs)
         context.update(
             report=report, publication=publication, paper=paper,
@@ -73,6 +76,7 @@ class ReportDetailView(PageMixin, TemplateView):
             can_edit=self.request.user.has_perm(CHANGE_REPORT),
             can_publish=self.request.user.has_perm(PUBLISH_REPORT),
             actions=services.allowed_actions(report=report, user=self.request.user),
+            empty_sections=empty_sections,
             returned_by=display_name(report.returned_by) if report.returned_by_id else "",
             **publication_context(report, self.request.user),
         )  # fmt: skip
@@ -136,6 +140,9 @@ class PublishView(PermissionMixin, PageMixin, TemplateView):
             if self.action == "publish"
             else [],
             revision=services.report_next_revision(report),
+            empty_sections=rendering.paper_context(report)["empty_sections"]
+            if self.action == "publish"
+            else [],
             page_title=f"{'Publish' if self.action == 'publish' else 'Withdraw'} “{report.title}”",
         )  # fmt: skip
         return context
