@@ -161,6 +161,12 @@ class PriorityUpdates:
     updates: list[MeasureUpdate] = field(default_factory=list)
 
 
+def approved_before_q(instant) -> Q:
+    """Updates approved before `instant`; an approval with no recorded time (older data)
+    counts as made before any."""
+    return Q(approved_at__lt=instant) | Q(approved_at__isnull=True)
+
+
 def approved_updates_by_priority(
     period, priority_ids=(), *, approved_before=None
 ) -> list[PriorityUpdates]:
@@ -170,7 +176,7 @@ def approved_updates_by_priority(
     One query."""
     approved = MeasureUpdate.objects.approved()
     if approved_before is not None:
-        approved = approved.filter(approved_at__lt=approved_before)
+        approved = approved.filter(approved_before_q(approved_before))
     updates = (
         approved.for_period(period)
         .select_related("measure__priority")
@@ -191,7 +197,7 @@ def measures_not_reported(period, priority_ids=(), *, approved_before=None) -> l
     reported". One query."""
     approved = MeasureUpdate.objects.approved().for_period(period)
     if approved_before is not None:
-        approved = approved.filter(approved_at__lt=approved_before)
+        approved = approved.filter(approved_before_q(approved_before))
     measures = OutcomeMeasure.objects.active().exclude(pk__in=approved.values("measure_id"))
     if priority_ids:
         measures = measures.filter(priority__in=priority_ids)
@@ -508,7 +514,7 @@ def measures_chart_history(
     index = F("period__financial_year") * 4 + F("period__quarter")
     approved = MeasureUpdate.objects.approved().filter(measure_id__in=list(measure_ids))
     if approved_before is not None:  # a paper's figures as at a date
-        approved = approved.filter(approved_at__lt=approved_before)
+        approved = approved.filter(approved_before_q(approved_before))
     if up_to is not None:
         approved = approved.filter(
             Q(period__financial_year__lt=up_to.financial_year)
