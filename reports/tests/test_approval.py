@@ -221,3 +221,29 @@ def test_the_paper_page_shows_the_reason_to_staff_and_the_buttons_by_status(
     assert "Submit for approval" in page
     assert "Return to staff" not in page
     assert "Figures as at 8 March 2021" in page
+
+
+def test_papers_tasks_and_the_return_page_run_a_fixed_number_of_queries(people, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meeting = make_panel_meeting("2021-03-08")
+
+    def counts(n):
+        for _ in range(n):
+            submit(make_report(meeting), people["staff"])
+            give_back(submit(make_report(meeting), people["staff"]), people["approver"])
+        with CaptureQueriesContext(connection) as tasks_approver:
+            fill(HOME_TASKS, user=people["approver"])
+        with CaptureQueriesContext(connection) as tasks_staff:
+            fill(HOME_TASKS, user=people["staff"])
+        return len(tasks_approver), len(tasks_staff)
+
+    once = counts(1)
+    assert counts(9) == once  # 10 of each in all
+    client = client_for("approver")
+    paper = Report.objects.filter(status=Report.Status.SUBMITTED).first()
+    url = reverse("reports:paper_return", args=[paper.pk])
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(url).status_code == 200
+    print(f"home tasks (approver, staff): {once} queries at 1x and 10x; return page: {len(page)}")
