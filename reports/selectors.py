@@ -1,7 +1,7 @@
 """Reads that gather the papers' parts of other apps' pages (fixed queries)."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from pcc_portal.models import PendingChange
@@ -52,31 +52,35 @@ def home_latest_papers(*, user) -> Part | None:
 def home_paper_tasks(*, user) -> Part | None:
     """For approvers: papers waiting for approval, and papers whose changes wait for
     publication; for staff: papers returned to them, with the reason, until they submit them
-    again. Three queries at most."""
-    tasks = []
+    again. One query."""
+    wanted = Q(pk__in=[])
     if user.has_perm(CHANGE_REPORT):
-        returned = Report.objects.filter(status=Report.Status.RETURNED).order_by("pk")
-        tasks += [
+        wanted |= Q(status=Report.Status.RETURNED)
+    if user.has_perm(PUBLISH_REPORT):
+        held = PendingChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Report)
+        ).values("object_id")
+        wanted |= Q(status=Report.Status.SUBMITTED) | Q(pk__in=held)
+    else:
+        held = None
+    if held is None and not user.has_perm(CHANGE_REPORT):
+        return None
+    papers = list(Report.objects.filter(wanted).order_by("pk"))
+    returned = [p for p in papers if p.status == Report.Status.RETURNED]
+    waiting = [p for p in papers if p.status == Report.Status.SUBMITTED and held is not None]
+    changed = [p for p in papers if p not in returned and p not in waiting]
+    return tasks_part(
+        [
             Task(f"“{paper.title}” was returned to you", paper.get_absolute_url(),
                  detail=f"Reason: {paper.return_reason}")
             for paper in returned
-        ]  # fmt: skip
-    if user.has_perm(PUBLISH_REPORT):
-        waiting = Report.objects.filter(status=Report.Status.SUBMITTED).order_by("pk")
-        tasks += [
-            Task(f"“{paper.title}” waits for your approval", paper.get_absolute_url())
-            for paper in waiting
         ]
-        held = PendingChange.objects.filter(content_type=ContentType.objects.get_for_model(Report))
-        papers = Report.objects.filter(pk__in=held.values("object_id")).order_by("pk")
-        tasks += [
-            Task(
-                f"Changes to “{paper.title}” wait for you to publish them",
-                paper.get_publication_url(),
-            )
-            for paper in papers
-        ]
-    return tasks_part(tasks)
+        + [Task(f"“{paper.title}” waits for your approval", paper.get_absolute_url())
+           for paper in waiting]
+        + [Task(f"Changes to “{paper.title}” wait for you to publish them",
+                paper.get_publication_url())
+           for paper in changed]
+    )  # fmt: skip
 
 
 def home_panel_tasks(*, user) -> Part | None:

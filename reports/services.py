@@ -54,11 +54,12 @@ def _check_editable(report: Report, user) -> None:
 def paper_save(*, report: Report, user, quarter: tuple[int, int] | None, **options) -> Report:
     """Saves a paper and the quarter it reports on (`(financial_year, quarter)` or None),
     making the quarter's reporting period if it has none yet; a paper with no place on the
-    agenda goes last, and one with no "as at" date takes its meeting's. `options` are
+    agenda goes last, and a new one with no "as at" date takes its meeting's (an older one
+    reads its meeting's date: `Report.figures_as_at`). `options` are
     `record_save`'s (reason, expected_version)."""
     _check_editable(report, user)
     report.period = ReportingPeriod.for_quarter(quarter)
-    if report.as_at is None:
+    if report.pk is None and report.as_at is None:
         report.as_at = report.panel_meeting.date
     if report.agenda_order is None:
         report.agenda_order = next_agenda_order(report.panel_meeting_id, exclude=report.pk)

@@ -52,7 +52,7 @@ def world(db, make_user):
 
 def test_a_paper_takes_its_meetings_date_and_says_so_in_its_heading(world):
     report = Report.objects.get(pk=world["report"].pk)
-    assert report.as_at == datetime.date(2021, 3, 8)
+    assert report.figures_as_at == datetime.date(2021, 3, 8)
     assert "Figures as at 8 March 2021" in text(report)
 
 
