@@ -45,7 +45,8 @@ PAGES = {
     "panel": PUBLIC + ACCOUNT,
     "staff": PUBLIC + ACCOUNT + RECOVERY_CODES + STAFF + STAFF_QUARTER,
     "approver": PUBLIC + ACCOUNT + RECOVERY_CODES + STAFF
-    + ["/reports/2/publish/", "/reports/2/withdraw/", "/plan/2021-2025/measures/1/edit/"]
+    + ["/reports/2/publish/", "/reports/2/withdraw/", "/reports/2/return/"]
+    + ["/plan/2021-2025/measures/1/edit/"]
     + APPROVER_QUARTER,
 }  # fmt: skip
 SERIOUS = {"serious", "critical"}

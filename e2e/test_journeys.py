@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from e2e.test_publication import no_serious_axe_violations
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 QUARTER = "/plan/2021-2025/quarters/2021-q2/"
@@ -150,9 +152,32 @@ def test_compose_publish_and_download_a_paper_and_the_agenda_pack(open_as, shots
     staff.get_by_role("link", name="Preview the paper").click()
     expect(staff.locator("main")).to_contain_text("DRAFT")
     expect(staff.locator("#p2")).to_contain_text("2. It is set out below.")
+    expect(staff.locator("main")).to_contain_text("Figures as at 12 October 2021")
     paper_url = staff.url
+    staff.get_by_role("button", name="Submit for approval").click()
+    expect(staff.locator("main")).to_contain_text("Waiting for approval")
 
     approver = open_as("approver")
+    approver.goto("/")
+    approver.get_by_role(
+        "link", name="“Funding update for the panel” waits for your approval"
+    ).click()
+    approver.get_by_role("link", name="Return to staff").click()
+    approver.get_by_role("button", name="Return to staff").click()  # no reason: refused
+    expect(approver.locator(".govuk-error-summary")).to_contain_text(
+        "Enter why the paper is being returned"
+    )
+    no_serious_axe_violations(approver)
+    approver.fill("#id_reason", "Say what the funding is for.")
+    approver.get_by_role("button", name="Return to staff").click()
+    expect(approver.locator(".govuk-notification-banner")).to_contain_text("returned to staff")
+
+    staff.goto("/")
+    staff.get_by_role("link", name="“Funding update for the panel” was returned to you").click()
+    expect(staff.locator("main")).to_contain_text("Reason: Say what the funding is for.")
+    staff.get_by_role("button", name="Submit for approval").click()
+    expect(staff.locator("main")).to_contain_text("Waiting for approval")
+
     approver.goto(paper_url)
     approver.get_by_role("link", name="Publish", exact=True).click()
     approver.get_by_role("button", name="Publish the paper").click()

@@ -161,12 +161,24 @@ class PriorityUpdates:
     updates: list[MeasureUpdate] = field(default_factory=list)
 
 
-def approved_updates_by_priority(period, priority_ids=()) -> list[PriorityUpdates]:
+def approved_before_q(instant) -> Q:
+    """Updates approved before `instant`; an approval with no recorded time (older data)
+    counts as made before any."""
+    return Q(approved_at__lt=instant) | Q(approved_at__isnull=True)
+
+
+def approved_updates_by_priority(
+    period, priority_ids=(), *, approved_before=None
+) -> list[PriorityUpdates]:
     """A quarter's approved updates, grouped by priority (those of `priority_ids`, or all),
-    in the plan's order: what a performance paper shows. One query."""
+    in the plan's order: what a performance paper shows. With `approved_before` (an instant),
+    only those approved before it, so that a paper written as at a date keeps saying the same.
+    One query."""
+    approved = MeasureUpdate.objects.approved()
+    if approved_before is not None:
+        approved = approved.filter(approved_before_q(approved_before))
     updates = (
-        MeasureUpdate.objects.approved()
-        .for_period(period)
+        approved.for_period(period)
         .select_related("measure__priority")
         .order_by("measure__priority__kind", "measure__priority__order", "measure__order")
     )
@@ -177,6 +189,21 @@ def approved_updates_by_priority(period, priority_ids=()) -> list[PriorityUpdate
         priority = update.measure.priority
         groups.setdefault(priority.pk, PriorityUpdates(priority)).updates.append(update)
     return list(groups.values())
+
+
+def measures_not_reported(period, priority_ids=(), *, approved_before=None) -> list:
+    """The active outcome measures (of `priority_ids`, or all) with no update for the quarter
+    approved (before `approved_before`), in the plan's order: what a paper lists as "not
+    reported". One query."""
+    approved = MeasureUpdate.objects.approved().for_period(period)
+    if approved_before is not None:
+        approved = approved.filter(approved_before_q(approved_before))
+    measures = OutcomeMeasure.objects.active().exclude(pk__in=approved.values("measure_id"))
+    if priority_ids:
+        measures = measures.filter(priority__in=priority_ids)
+    return list(
+        measures.select_related("priority").order_by("priority__kind", "priority__order", "order")
+    )
 
 
 def priorities_missing(priority_ids) -> set[int]:
@@ -474,7 +501,11 @@ CHART_QUARTERS = 8  # a measure's trend chart shows this many quarters
 
 
 def measures_chart_history(
-    measure_ids, *, up_to: ReportingPeriod | None = None, quarters: int = CHART_QUARTERS
+    measure_ids,
+    *,
+    up_to: ReportingPeriod | None = None,
+    quarters: int = CHART_QUARTERS,
+    approved_before=None,
 ) -> dict[int, list[MeasureUpdate]]:
     """For each measure, its approved updates over the `quarters` quarters ending with its
     newest approved update at or before `up_to` (or its newest of all), oldest first, each with
@@ -482,6 +513,8 @@ def measures_chart_history(
     number of measures or quarters."""
     index = F("period__financial_year") * 4 + F("period__quarter")
     approved = MeasureUpdate.objects.approved().filter(measure_id__in=list(measure_ids))
+    if approved_before is not None:  # a paper's figures as at a date
+        approved = approved.filter(approved_before_q(approved_before))
     if up_to is not None:
         approved = approved.filter(
             Q(period__financial_year__lt=up_to.financial_year)
@@ -503,12 +536,18 @@ def measures_chart_history(
 
 
 def measure_charts(
-    measures, *, up_to: ReportingPeriod | None = None, id_prefix: str = "chart"
+    measures,
+    *,
+    up_to: ReportingPeriod | None = None,
+    id_prefix: str = "chart",
+    approved_before=None,
 ) -> dict[int, Chart]:
     """The trend chart of each of `measures` that has something to draw, by measure id, from
     its approved history (see measures_chart_history). One query."""
     measures = list(measures)
-    history = measures_chart_history([m.pk for m in measures], up_to=up_to)
+    history = measures_chart_history(
+        [m.pk for m in measures], up_to=up_to, approved_before=approved_before
+    )
     charts = {}
     for measure in measures:
         chart = measure_chart(

@@ -10,6 +10,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: the selectors import models, which must wait until apps are loaded.
+        from pcc_portal.notifications import register_email_kind
+        from reports.notifications import EMAIL_KINDS
         from reports.selectors import (
             home_latest_papers,
             home_panel_tasks,
@@ -17,6 +19,8 @@ class ReportsConfig(AppConfig):
             panel_meeting_papers,
         )
 
+        for kind in EMAIL_KINDS:
+            register_email_kind(kind)
         # A panel meeting's page (scrutiny's) lists the meeting's papers and its agenda pack.
         register(PANEL_MEETING_PAGE, panel_meeting_papers)
         register(HOME_NEWS, home_latest_papers)

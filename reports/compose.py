@@ -22,7 +22,13 @@ from reports.permissions import (
     DELETE_SECTION,
 )
 from reports.sections import kind_choices, section_errors, section_kind
-from reports.services import paper_save, section_add, section_move, section_remove
+from reports.services import (
+    paper_save,
+    section_add,
+    section_move,
+    section_remove,
+    section_save,
+)
 from scrutiny.models import PanelMeeting
 
 PAPERS = ("Papers", reverse_lazy("reports:papers"))
@@ -150,6 +156,10 @@ class SectionUpdateView(SectionFormMixin, UpdateView):
 
     def get_kind(self):
         return self.get_object().kind
+
+    def save(self, form):
+        return section_save(section=form.save(commit=False), user=self.request.user,
+                            **self.save_options(form))  # fmt: skip
 
 
 class SectionDeleteView(ConfirmDeleteMixin, DeleteView):

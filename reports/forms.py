@@ -2,7 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
-from pcc_portal.forms import checkbox_fieldset
+from pcc_portal.forms import DateField, checkbox_fieldset
 from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.models import OfficeProfile
 from plan.fields import QuarterField
@@ -24,12 +24,17 @@ class ReportForm(forms.ModelForm):
         error_messages={"required": "Select the panel meeting the paper is for"},
     )
     quarter = QuarterField(label="Quarter reported on")
+    as_at = DateField(
+        label="Figures as at", required=False,
+        help_text="The data sections show their figures as they stood on this date. "
+        "Leave blank for the panel meeting's date.",
+    )  # fmt: skip
 
     class Meta:
         model = Report
         fields = ["panel_meeting", "title", "kind", "contact_name", "contact_phone",
                   "contact_email", "executive_summary", "recommendation", "signatory_name",
-                  "signatory_title", "is_exempt", "agenda_order"]  # fmt: skip
+                  "signatory_title", "is_exempt", "agenda_order", "as_at"]  # fmt: skip
         labels = {"agenda_order": "Order on the agenda"}
         help_texts = {"agenda_order": "Leave blank to put the paper last on the agenda."}
         widgets = {
@@ -82,6 +87,7 @@ class ReportForm(forms.ModelForm):
                 "is_exempt", legend="Exempt (Part II)",
                 item_label="This paper is exempt: for panel members only",
             ), Field.text("agenda_order", field_width=Fixed.TWO),
+            "as_at",
             Submit("save", "Save the paper"),
         )  # fmt: skip
 
@@ -120,3 +126,26 @@ class SectionForm(forms.ModelForm):
         self.instance.kind = self.kind.value
         self.instance.params = self.kind.params_from(cleaned)
         return cleaned
+
+
+class ReturnForm(forms.Form):
+    """Returning a paper to staff: the reason is required."""
+
+    reason = forms.CharField(
+        label="Why is it being returned?",
+        help_text="Staff see this reason on the paper and in their tasks until they submit "
+        "it again.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Enter why the paper is being returned"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.textarea("reason", label_size=Size.SMALL),
+            "version",
+            Submit("return", "Return to staff", css_class="govuk-button--warning"),
+        )

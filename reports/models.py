@@ -54,6 +54,8 @@ class Report(VersionedModel, TimeStampedModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Waiting for approval"
+        RETURNED = "returned", "Returned"
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
@@ -84,6 +86,22 @@ class Report(VersionedModel, TimeStampedModel):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     agenda_order = models.PositiveSmallIntegerField(default=1)
+    as_at = models.DateField(
+        "figures as at",
+        null=True,
+        blank=True,
+        help_text="The data sections show their figures as they stood on this date. "
+        "Leave blank for the panel meeting's date.",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"])
     objects = ReportQuerySet.as_manager()
@@ -108,6 +126,11 @@ class Report(VersionedModel, TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def figures_as_at(self):
+        """The date the data sections take their figures as at: `as_at`, or the meeting's date."""
+        return self.as_at or self.panel_meeting.date
 
     def latest_publication(self) -> "Publication | None":
         return self.publications.order_by("-revision").first()

@@ -25,9 +25,10 @@ class RenderedSection:
 
 
 def paper_context(report: Report, *, draft: bool = False) -> dict:
-    """Everything the paper template shows, with paragraph numbers and appendix letters."""
+    """Everything the paper template shows, with paragraph numbers and appendix letters, and
+    the data sections that would show nothing (`empty_sections`), for the preview to warn."""
     number = 1
-    body, appendices = [], []
+    body, appendices, warnings = [], [], []
     for section in report.sections.all():
         kind = section_kind(section.kind)
         rendered = RenderedSection(section)
@@ -39,6 +40,8 @@ def paper_context(report: Report, *, draft: bool = False) -> dict:
         rendered.html, number = render_numbered_markdown(section.body, number)
         rendered.template = kind.template
         rendered.data = kind.data(section, report)
+        if empty := kind.shows_nothing(rendered.data):
+            warnings.append(f"{section}: {empty}")
         body.append(rendered)
     return {
         "report": report,
@@ -50,7 +53,9 @@ def paper_context(report: Report, *, draft: bool = False) -> dict:
         "sections": body,
         "appendices": appendices,
         "draft": draft,
+        "as_at": report.figures_as_at,
         "paragraph_count": number - 1,
+        "empty_sections": warnings,
     }
 
 

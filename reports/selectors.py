@@ -1,7 +1,7 @@
 """Reads that gather the papers' parts of other apps' pages (fixed queries)."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from pcc_portal.models import PendingChange
@@ -11,7 +11,7 @@ from pcc_portal.slots import Part, Task, tasks_part
 from plan.selectors import ratings_worsened_since
 from reports.models import Report
 from reports.packs import pack_papers
-from reports.permissions import ADD_REPORT, PUBLISH_REPORT
+from reports.permissions import ADD_REPORT, CHANGE_REPORT, PUBLISH_REPORT
 from scrutiny.models import PanelMeeting
 from scrutiny.selectors import actions_overdue_since
 
@@ -52,20 +52,37 @@ def home_latest_papers(*, user) -> Part | None:
 
 
 def home_paper_tasks(*, user) -> Part | None:
-    """For approvers: papers whose changes wait for publication. Two queries at most."""
-    if not user.has_perm(PUBLISH_REPORT):
+    """For approvers: papers waiting for approval, and papers whose changes wait for
+    publication; for staff: papers returned to them, with the reason, until they submit them
+    again. One query."""
+    wanted = Q(pk__in=[])
+    if user.has_perm(CHANGE_REPORT):
+        wanted |= Q(status=Report.Status.RETURNED)
+    if user.has_perm(PUBLISH_REPORT):
+        held = PendingChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Report)
+        ).values("object_id")
+        wanted |= Q(status=Report.Status.SUBMITTED) | Q(pk__in=held)
+    else:
+        held = None
+    if held is None and not user.has_perm(CHANGE_REPORT):
         return None
-    held = PendingChange.objects.filter(content_type=ContentType.objects.get_for_model(Report))
-    papers = Report.objects.filter(pk__in=held.values("object_id")).order_by("pk")
+    papers = list(Report.objects.filter(wanted).order_by("pk"))
+    returned = [p for p in papers if p.status == Report.Status.RETURNED]
+    waiting = [p for p in papers if p.status == Report.Status.SUBMITTED and held is not None]
+    changed = [p for p in papers if p not in returned and p not in waiting]
     return tasks_part(
         [
-            Task(
-                f"Changes to “{paper.title}” wait for you to publish them",
-                paper.get_publication_url(),
-            )
-            for paper in papers
+            Task(f"“{paper.title}” was returned to you", paper.get_absolute_url(),
+                 detail=f"Reason: {paper.return_reason}")
+            for paper in returned
         ]
-    )
+        + [Task(f"“{paper.title}” waits for your approval", paper.get_absolute_url())
+           for paper in waiting]
+        + [Task(f"Changes to “{paper.title}” wait for you to publish them",
+                paper.get_publication_url())
+           for paper in changed]
+    )  # fmt: skip
 
 
 def home_panel_tasks(*, user) -> Part | None:

@@ -8,6 +8,7 @@ from io import BytesIO
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from pypdf import PdfReader
 
 from pcc_portal.publication import pending_publish
@@ -16,18 +17,50 @@ from pcc_portal.services import record_delete, record_save
 from plan.models import ReportingPeriod
 from reports import rendering
 from reports.models import Publication, Report, ReportSection
-from reports.permissions import DELETE_SECTION, PUBLISH_REPORT
+from reports.notifications import paper_returned_notify, paper_submitted_notify
+from reports.permissions import CHANGE_REPORT, DELETE_SECTION, PUBLISH_REPORT
 from reports.sections import section_publish_problems
 from reports.selectors import next_agenda_order
 
 logger = logging.getLogger(__name__)
 
 
+Status = Report.Status
+
+
+def edit_refusal(*, report: Report, user) -> str | None:
+    """Why `user` may not change this paper or its sections now; None if they may. As with
+    quarterly updates, a paper waiting for approval is the approver's to change: staff wait
+    until it is published or returned to them."""
+    if not user.has_perm(CHANGE_REPORT):
+        return "Only office staff can change papers."
+    if report.status == Status.SUBMITTED and not user.has_perm(PUBLISH_REPORT):
+        return (
+            "This paper has been submitted for approval, so only an approver can change it "
+            "until it is published or returned."
+        )
+    return None
+
+
+def _check_editable(report: Report, user) -> None:
+    """Refuses the change when `user` may not make it, judged on the paper as saved now."""
+    if user is None or report.pk is None:
+        return
+    saved = Report.objects.only("status").get(pk=report.pk)
+    if refusal := edit_refusal(report=saved, user=user):
+        raise PermissionDenied(refusal)
+
+
 def paper_save(*, report: Report, user, quarter: tuple[int, int] | None, **options) -> Report:
     """Saves a paper and the quarter it reports on (`(financial_year, quarter)` or None),
     making the quarter's reporting period if it has none yet; a paper with no place on the
-    agenda goes last. `options` are `record_save`'s (reason, expected_version)."""
+    agenda goes last, and a new one with no "as at" date takes its meeting's (an older one
+    reads its meeting's date: `Report.figures_as_at`). `options` are
+    `record_save`'s (reason, expected_version)."""
+    _check_editable(report, user)
     report.period = ReportingPeriod.for_quarter(quarter)
+    if report.pk is None and report.as_at is None:
+        report.as_at = report.panel_meeting.date
     if report.agenda_order is None:
         report.agenda_order = next_agenda_order(report.panel_meeting_id, exclude=report.pk)
     return record_save(instance=report, user=user, **options)
@@ -35,6 +68,7 @@ def paper_save(*, report: Report, user, quarter: tuple[int, int] | None, **optio
 
 def section_add(*, section: ReportSection, user, **options) -> ReportSection:
     """Adds a section at the end of its paper."""
+    _check_editable(section.report, user)
     section.order = next_number(section.report.sections.all())
     return record_save(instance=section, user=user, **options)
 
@@ -43,6 +77,7 @@ def section_add(*, section: ReportSection, user, **options) -> ReportSection:
 def section_move(*, section: ReportSection, user, up: bool) -> bool:
     """Moves a section one place up or down, keeping the order 1, 2, 3 ... False when it
     is already first (or last)."""
+    _check_editable(section.report, user)
     sections = list(section.report.sections.select_for_update().order_by("order", "pk"))
     index = sections.index(section)
     target = index - 1 if up else index + 1
@@ -62,7 +97,81 @@ def section_remove(*, section: ReportSection, user) -> bool:
     approver (False). The sections after it keep their numbers: the order is what counts."""
     if not user.has_perm(DELETE_SECTION):
         raise PermissionDenied("Only office staff can remove a section.")
+    _check_editable(section.report, user)
     return record_delete(instance=section, user=user)
+
+
+def section_save(*, section: ReportSection, user, **options) -> ReportSection:
+    """Saves an edited section (`options` are `record_save`'s)."""
+    _check_editable(section.report, user)
+    return record_save(instance=section, user=user, **options)
+
+
+def _transition_refusal(report: Report, user, *, to: str) -> str | None:
+    allowed_from = {
+        Status.SUBMITTED: (Status.DRAFT, Status.RETURNED),
+        Status.RETURNED: (Status.SUBMITTED,),
+    }[to]
+    needs = CHANGE_REPORT if to == Status.SUBMITTED else PUBLISH_REPORT
+    if not user.has_perm(needs):
+        return (
+            "Only office staff can submit a paper for approval."
+            if to == Status.SUBMITTED
+            else "Only an approver can return a paper."
+        )
+    if report.status not in allowed_from:
+        return f"This paper is {report.get_status_display().lower()}, so that cannot be done now."
+    return None
+
+
+def allowed_actions(*, report: Report, user) -> dict[str, bool]:
+    """What the user may do with this paper now, for its page to offer."""
+    return {
+        "edit": edit_refusal(report=report, user=user) is None,
+        "submit": _transition_refusal(report, user, to=Status.SUBMITTED) is None,
+        "return": _transition_refusal(report, user, to=Status.RETURNED) is None,
+        "publish": user.has_perm(PUBLISH_REPORT),
+    }
+
+
+def _transition(*, report: Report, user, to: str, reason: str, expected_version, **fields):
+    report = Report.objects.select_for_update().select_related("panel_meeting").get(pk=report.pk)
+    if refusal := _transition_refusal(report, user, to=to):
+        raise PermissionDenied(refusal)
+    report.status = to
+    for name, value in fields.items():
+        setattr(report, name, value)
+    return record_save(
+        instance=report, user=user, reason=reason, gate=False,
+        expected_version=-1 if expected_version is None else expected_version,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def report_submit(*, report: Report, user, expected_version: int) -> Report:
+    """Draft or returned -> waiting for approval, by staff; the approvers are emailed. The
+    reason it was last returned stays on record in its history."""
+    submitted = _transition(
+        report=report, user=user, to=Status.SUBMITTED, reason="Submitted for approval",
+        expected_version=expected_version, submitted_by=user, submitted_at=timezone.now(),
+    )  # fmt: skip
+    paper_submitted_notify(report=submitted, user=user)
+    return submitted
+
+
+@transaction.atomic
+def report_return(*, report: Report, user, reason: str, expected_version: int) -> Report:
+    """Waiting for approval -> returned to staff with a reason (required), by an approver;
+    whoever submitted it is emailed the reason."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Enter why the paper is being returned"})
+    returned = _transition(
+        report=report, user=user, to=Status.RETURNED, reason=f"Returned: {reason.strip()}",
+        expected_version=expected_version, returned_by=user, returned_at=timezone.now(),
+        return_reason=reason.strip(),
+    )  # fmt: skip
+    paper_returned_notify(report=returned, user=user)
+    return returned
 
 
 def report_next_revision(report: Report) -> int:
@@ -122,6 +231,7 @@ def _publish_revision(report: Report, user) -> tuple[Publication, bytes]:
         pdf_size=len(pdf),
     )
     report.status = Report.Status.PUBLISHED
+    report.return_reason = ""
     record_save(instance=report, user=user, reason=f"Published revision {revision}", gate=False)
     return publication, pdf
 

@@ -1,19 +1,22 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from pcc_portal.mixins import FilteredListMixin, PageMixin, PermissionMixin
+from pcc_portal.people import display_name
 from pcc_portal.publication import pending_apply, pending_summary, publication_context
+from pcc_portal.services import StaleRecord
 from plan.models import Plan
 from reports import rendering, services
 from reports.filters import ReportFilter
+from reports.forms import ReturnForm
 from reports.models import Report
 from reports.packs import agenda_pack, plan_pdf
 from reports.permissions import ADD_REPORT, CHANGE_REPORT, PUBLISH_REPORT
@@ -58,17 +61,23 @@ class ReportDetailView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         report = visible_report(self.request.user, self.kwargs["pk"])
         publication = report.latest_publication() if report.is_published else None
+        empty_sections = []
         if publication:
             paper = mark_safe(publication.html)  # rendered and sanitised when it was published
         else:
             draft = pending_apply(report)  # as it would be published
-            paper = rendering.paper_fragment(rendering.paper_context(draft, draft=True))
+            paper_context = rendering.paper_context(draft, draft=True)
+            paper = rendering.paper_fragment(paper_context)
+            empty_sections = paper_context["empty_sections"]
         context = super().get_context_data(**kwargs)
         context.update(
             report=report, publication=publication, paper=paper,
             page_title=report.title,
             can_edit=self.request.user.has_perm(CHANGE_REPORT),
             can_publish=self.request.user.has_perm(PUBLISH_REPORT),
+            actions=services.allowed_actions(report=report, user=self.request.user),
+            empty_sections=empty_sections,
+            returned_by=display_name(report.returned_by) if report.returned_by_id else "",
             **publication_context(report, self.request.user),
         )  # fmt: skip
         return context
@@ -131,6 +140,9 @@ class PublishView(PermissionMixin, PageMixin, TemplateView):
             if self.action == "publish"
             else [],
             revision=services.report_next_revision(report),
+            empty_sections=rendering.paper_context(report)["empty_sections"]
+            if self.action == "publish"
+            else [],
             page_title=f"{'Publish' if self.action == 'publish' else 'Withdraw'} “{report.title}”",
         )  # fmt: skip
         return context
@@ -153,6 +165,83 @@ class PublishView(PermissionMixin, PageMixin, TemplateView):
 
 class WithdrawView(PublishView):
     action = "withdraw"
+
+
+def _stale_message(request, stale: StaleRecord) -> None:
+    messages.error(
+        request,
+        "This paper changed since you opened it, so nothing was done. Check it and try again.",
+    )
+
+
+class SubmitView(PermissionMixin, View):
+    """POST only: staff submit a draft or returned paper for approval."""
+
+    permission = CHANGE_REPORT
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        report = get_object_or_404(Report, pk=pk)
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        try:
+            services.report_submit(report=report, user=request.user, expected_version=version)
+        except StaleRecord as stale:
+            _stale_message(request, stale)
+        except PermissionDenied as refusal:
+            messages.error(request, str(refusal) or "That cannot be done now.")
+        else:
+            messages.success(request, "Paper submitted for approval. An approver will publish "
+                             "it or return it to you with a reason.")  # fmt: skip
+        return redirect(report.get_absolute_url())
+
+
+class ReturnView(PermissionMixin, PageMixin, FormView):
+    """An approver returns a paper waiting for approval to staff, with a reason (required)."""
+
+    permission = PUBLISH_REPORT
+    form_class = ReturnForm
+    template_name = "components/form_page.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.report = get_object_or_404(
+            Report.objects.select_related("panel_meeting"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"version": self.report.version}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            page_title=f"Return “{self.report.title}” to staff",
+            caption=f"Panel meeting of {self.report.panel_meeting.date:%-d %B %Y}",
+            cancel_url=self.report.get_absolute_url(),
+        )
+        return context
+
+    def get_breadcrumbs(self):
+        return [PAPERS, (self.report.title, self.report.get_absolute_url())]
+
+    def form_valid(self, form):
+        try:
+            services.report_return(
+                report=self.report, user=self.request.user,
+                reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except StaleRecord as stale:
+            _stale_message(self.request, stale)
+        except PermissionDenied as refusal:
+            messages.error(self.request, str(refusal) or "That cannot be done now.")
+        else:
+            messages.success(self.request, "Paper returned to staff with your reason.")
+        return redirect(self.report.get_absolute_url())
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class AgendaPackView(View):

@@ -88,6 +88,35 @@ def public_open_actions(priority_ids=()) -> list[Action]:
     return list(actions.select_related("meeting", "task_group").order_by("due_date", "pk"))
 
 
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first instant after `day`, in the portal's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) + (
+        datetime.timedelta(days=1)
+    )
+
+
+def public_actions_open_on(day: datetime.date, priority_ids=()) -> list[tuple[Action, bool]]:
+    """The actions the public may know of that were open at the end of `day`, each as it stood
+    then (from its history) with whether it was overdue on that day, due first: what a paper
+    written as at `day` shows, however the actions change later. An action with no history
+    (loaded from fixtures) counts as it is now if it existed then. Four queries at most."""
+    end = end_of_day(day)
+    public = Action.objects.visible_to(AnonymousUser()).filter(created_at__lt=end)
+    if priority_ids:
+        public = public.filter(priority__in=priority_ids)
+    public_ids = set(public.values_list("pk", flat=True))
+    then = {action.pk: action for action in Action.history.as_of(end).filter(id__in=public_ids)}
+    unrecorded = public_ids - set(
+        Action.history.filter(id__in=public_ids).values_list("id", flat=True).distinct()
+    )
+    if unrecorded:
+        then.update({action.pk: action for action in public.filter(pk__in=unrecorded)})
+    open_then = sorted(
+        (action for action in then.values() if action.is_open), key=lambda a: (a.due_date, a.pk)
+    )
+    return [(action, action.is_overdue_on(day)) for action in open_then]
+
+
 def task_group_named(slug: str) -> TaskGroup | None:
     """The task group with this slug, published or not (to check what a paper names)."""
     return TaskGroup.objects.filter(slug=slug).first() if slug else None

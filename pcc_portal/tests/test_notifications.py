@@ -16,6 +16,7 @@ from pcc_portal.notifications import EmailKind, email_enqueue, email_send
 from pcc_portal.permissions import VIEW_EXEMPT
 from plan.notifications import QUARTER_APPROVED, UPDATE_RETURNED, UPDATES_SUBMITTED
 from plan.permissions import APPROVE_MEASUREUPDATE
+from reports.notifications import PAPER_RETURNED, PAPER_SUBMITTED
 from tests.helpers import soup, text
 
 NEWS = EmailKind(
@@ -202,8 +203,17 @@ def checkboxes(response) -> dict[str, bool]:
     "role, expected",
     [
         ("panel member", []),
-        ("staff", [UPDATE_RETURNED, QUARTER_APPROVED]),
-        ("approver", [UPDATES_SUBMITTED, UPDATE_RETURNED, QUARTER_APPROVED]),
+        ("staff", [UPDATE_RETURNED, QUARTER_APPROVED, PAPER_RETURNED]),
+        (
+            "approver",
+            [
+                UPDATES_SUBMITTED,
+                UPDATE_RETURNED,
+                QUARTER_APPROVED,
+                PAPER_SUBMITTED,
+                PAPER_RETURNED,
+            ],
+        ),
     ],
 )
 def test_each_role_is_offered_the_emails_it_can_receive(client_for, role, expected):
@@ -248,19 +258,25 @@ def test_unticking_turns_a_kind_off_and_ticking_turns_it_on_again(client_for):
     assert set(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True)) == {
         UPDATE_RETURNED,
         QUARTER_APPROVED,
+        PAPER_SUBMITTED,
+        PAPER_RETURNED,
     }
     ticked = {
         box["value"]: box.has_attr("checked")
         for box in soup(response).select("input[type=checkbox][name=receive]")
     }
-    assert ticked == {UPDATES_SUBMITTED: True, UPDATE_RETURNED: False, QUARTER_APPROVED: False}
+    assert ticked == {
+        UPDATES_SUBMITTED: True, UPDATE_RETURNED: False, QUARTER_APPROVED: False,
+        PAPER_SUBMITTED: False, PAPER_RETURNED: False,
+    }  # fmt: skip
 
-    client.post(URL, {"receive": [UPDATE_RETURNED, QUARTER_APPROVED]})
+    client.post(URL, {"receive": [UPDATE_RETURNED, QUARTER_APPROVED, PAPER_SUBMITTED,
+                                  PAPER_RETURNED]})  # fmt: skip
     assert list(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True)) == [
         UPDATES_SUBMITTED
     ]
     client.post(URL, {})  # nothing ticked: all off
-    assert EmailOptOut.objects.filter(user=user).count() == 3
+    assert EmailOptOut.objects.filter(user=user).count() == 5
 
 
 @pytest.mark.parametrize("value", ["no_such_email", UPDATES_SUBMITTED, "", "\u202e" * 3])
@@ -281,6 +297,7 @@ def test_a_kind_turned_off_before_losing_a_role_stays_off(make_user, login_verif
     assert set(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True)) == {
         UPDATES_SUBMITTED,
         QUARTER_APPROVED,
+        PAPER_RETURNED,
     }
 
 

@@ -89,12 +89,24 @@ class FundingTable(SectionKind):
 
     def data(self, section, report) -> dict:
         params = section.params
+        as_at = report.figures_as_at  # awards made after it are not counted
+        date_to = _date(params.get("date_to"))
         table = awarded_funding_table(
             direction=params.get("direction"),
             funds=params.get("funds") or (),
             financial_year=params.get("financial_year"),
             date_from=_date(params.get("date_from")),
-            date_to=_date(params.get("date_to")),
+            date_to=min(date_to, as_at) if date_to else as_at,
         )
-        caption = section.heading or dict(Fund.Direction.choices)[params.get("direction")]
+        # The section's heading stands above the table: its caption says what else the table
+        # is (the awards made by the "as at" date), never the heading again.
+        direction = dict(Fund.Direction.choices)[params.get("direction")]
+        made_by = f"awards made by {as_at:%-d %B %Y}, and their total"
+        caption = f"The {made_by}" if section.heading.strip() else f"{direction}: {made_by}"
         return {"funding": table, "caption": caption}
+
+    def shows_nothing(self, data: dict) -> str | None:
+        table = data.get("funding")
+        if table is not None and not table.total:
+            return "the funding table totals £0 as at the “as at” date"
+        return None

@@ -19,7 +19,9 @@ class SectionKind:
     - `errors(section)`: what is wrong with the stored parameters, in words an editor can act on;
     - `publish_problems(section)`: what else stops the paper being published;
     - `data(section, report)`: what its `template` shows after the section's text, read
-      through the owning app's selectors, in a fixed number of queries.
+      through the owning app's selectors, in a fixed number of queries, as at the paper's
+      `figures_as_at` date, so that rendering it later says the same;
+    - `shows_nothing(data)`: why that would show nothing, for the preview to warn.
     """
 
     value: str = ""
@@ -49,6 +51,11 @@ class SectionKind:
 
     def data(self, section, report) -> dict:
         return {}
+
+    def shows_nothing(self, data: dict) -> str | None:
+        """Why the section, given its `data`, would show nothing a reader can use (a warning
+        before publishing); None when it shows something."""
+        return None
 
 
 class ChoosesPriorities(SectionKind):

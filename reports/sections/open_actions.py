@@ -1,8 +1,9 @@
-"""Open and overdue actions the public may know of, due first."""
+"""The actions the public may know of that were open on the paper's "as at" date, as they stood
+then, due first, those overdue on that date marked so."""
 
 from reports.sections import register
 from reports.sections.kind import ChoosesPriorities
-from scrutiny.selectors import public_open_actions
+from scrutiny.selectors import public_actions_open_on
 
 
 @register
@@ -13,4 +14,12 @@ class OpenActions(ChoosesPriorities):
     template = "reports/sections/open_actions.html"
 
     def data(self, section, report) -> dict:
-        return {"actions": public_open_actions(section.params.get("priorities") or ())}
+        priorities = section.params.get("priorities") or ()
+        as_at = report.figures_as_at
+        return {
+            "actions": public_actions_open_on(as_at, priorities),
+            "caption": f"Actions open on {as_at:%-d %B %Y}",
+        }
+
+    def shows_nothing(self, data: dict) -> str | None:
+        return None if data.get("actions") else "no action was open on the “as at” date"

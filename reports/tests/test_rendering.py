@@ -50,7 +50,9 @@ def test_paragraphs_are_numbered_through_the_whole_paper_but_not_headings_lists_
 def test_the_8_march_2021_paper_computes_its_funding_table_totalling_5_568_897(lancashire):
     report = Report.objects.get(pk=2)
     page = fragment(report)
-    table = page.find("caption", string="External funding secured").find_parent("table")
+    # Under its heading, the caption says what else the table is, not the heading again.
+    table = page.find("h2", string="External funding secured").find_next("table")
+    assert table.caption.get_text(strip=True) == "The awards made by 8 March 2021, and their total"
     assert table.tfoot.get_text(" ", strip=True) == "Total £5,568,897"
     assert len(table.tbody.find_all("tr")) == 10
     # The total row's header is one cell, so each cell has one column heading and one row
