@@ -172,7 +172,7 @@ def build_records() -> dict:
         "key": held,  # changes waiting for approval: the key of the one held
         "uidb64": reader,  # a password reset link
         "token": reader,
-        "direction": "down",
+        "direction": paper_item,  # an agenda item moves down (up from the first does nothing)
         # `pk` and `slug`: by the path segment before them, e.g. awards/<int:pk>/.
         "collections": {
             "updates": [update],
@@ -201,7 +201,7 @@ PARAMETER_VALUES = {
     "key": lambda change: change.operations[0]["key"],
     "uidb64": lambda user: urlsafe_base64_encode(force_bytes(user.pk)),
     "token": lambda user: default_token_generator.make_token(user),
-    "direction": lambda direction: direction,
+    "direction": lambda item: "down",
 }
 
 
