@@ -33,6 +33,8 @@ STAFF = [
     "/reports/sections/1/edit/", "/reports/sections/1/delete/",
     "/scrutiny/meetings/3/publish/", "/scrutiny/panel/2021-10-12/publish/",
     "/scrutiny/task-groups/neighbourhood-policing/publish/",
+    "/scrutiny/panel/2021-10-12/agenda/new/", "/scrutiny/panel/2021-10-12/agenda/13/edit/",
+    "/scrutiny/panel/2021-10-12/agenda/13/remove/",
 ]  # fmt: skip
 RECOVERY_CODES = ["/accounts/two-factor/recovery-codes/"]
 # The quarterly cycle: the quarter being entered (the demo's Q2 2021/22 is last quarter), its

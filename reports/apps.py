@@ -30,9 +30,11 @@ class ReportsConfig(AppConfig):
 
 
 def publish_demo_papers(sender, **kwargs) -> str | None:
-    """Papers the fixtures mark published are rendered and stored once (HTML and PDF)."""
+    """Papers the fixtures mark published are rendered and stored once (HTML and PDF), after
+    each is put in its agenda item, so that the paper says which item it is."""
     # Imported here: the services import models, which must wait until apps are loaded.
-    from reports.services import publish_pending
+    from reports.services import papers_file_in_items, publish_pending
 
+    papers_file_in_items()
     published = publish_pending()
     return f"Published {published} paper(s) from the fixtures." if published else None

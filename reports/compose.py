@@ -46,7 +46,8 @@ class ReportFormMixin(RecordFormMixin):
     def save(self, form):
         return paper_save(
             report=form.save(commit=False), user=self.request.user,
-            quarter=form.cleaned_data.get("quarter"), **self.save_options(form),
+            quarter=form.cleaned_data.get("quarter"), new_item=form.new_item,
+            **self.save_options(form),
         )  # fmt: skip
 
     def get_breadcrumbs(self):

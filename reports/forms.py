@@ -9,12 +9,18 @@ from plan.fields import QuarterField
 from reports.models import Report, ReportSection
 from reports.sections import section_kind
 from reports.selectors import next_agenda_order
-from scrutiny.models import PanelMeeting
+from scrutiny.models import AgendaItem, PanelMeeting
 
 
 class PanelMeetingField(forms.ModelChoiceField):
     def label_from_instance(self, meeting):
         return f"{meeting.starts_at:%-d %B %Y}, {meeting.venue}"
+
+
+class AgendaItemField(forms.ModelChoiceField):
+    def label_from_instance(self, item):
+        part = " (Part II)" if item.is_exempt else ""
+        return f"{item.meeting.starts_at:%-d %B %Y}: {item.title}{part}"
 
 
 class ReportForm(forms.ModelForm):
@@ -24,6 +30,13 @@ class ReportForm(forms.ModelForm):
         error_messages={"required": "Select the panel meeting the paper is for"},
     )
     quarter = QuarterField(label="Quarter reported on")
+    agenda_item = AgendaItemField(
+        queryset=AgendaItem.objects.select_related("meeting").order_by(
+            "-meeting__starts_at", "is_exempt", "position", "pk"
+        ),
+        label="Agenda item",
+        required=False,
+    )
     as_at = DateField(
         label="Figures as at", required=False,
         help_text="The data sections show their figures as they stood on this date. "
@@ -32,7 +45,7 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = Report
-        fields = ["panel_meeting", "title", "kind", "contact_name", "contact_phone",
+        fields = ["panel_meeting", "agenda_item", "title", "kind", "contact_name", "contact_phone",
                   "contact_email", "executive_summary", "recommendation", "signatory_name",
                   "signatory_title", "is_exempt", "agenda_order", "as_at"]  # fmt: skip
         labels = {"agenda_order": "Order on the agenda"}
@@ -55,6 +68,20 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agenda_order"].required = False
+        meeting_id = getattr(self.initial.get("panel_meeting"), "pk", None) or (
+            self.instance.panel_meeting_id
+        )
+        items = self.fields["agenda_item"]
+        if meeting_id and not self.is_bound:
+            items.queryset = items.queryset.filter(meeting_id=meeting_id)
+        if self.instance.pk:
+            items.empty_label = "Not on an agenda item yet"
+        else:
+            items.empty_label = "A new agenda item for this paper"
+            items.help_text = (
+                "Choose an item on the meeting's agenda, or leave the new item: it takes the "
+                "paper's title. A Part II paper goes in a Part II item."
+            )
         if not self.instance.pk:
             # Not the model's 1: the next free place on the chosen meeting's agenda, or blank
             # (last on the agenda) while no meeting is chosen.
@@ -75,7 +102,7 @@ class ReportForm(forms.ModelForm):
             )
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.select("panel_meeting"), Field.text("title"),
+            Field.select("panel_meeting"), Field.select("agenda_item"), Field.text("title"),
             Field.radios("kind", legend_size=Size.SMALL), Field.select("quarter"),
             Field.text("contact_name", field_width=Fluid.TWO_THIRDS),
             Field.text("contact_phone", field_width=Fixed.TWENTY),
@@ -90,6 +117,25 @@ class ReportForm(forms.ModelForm):
             "as_at",
             Submit("save", "Save the paper"),
         )  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        item = cleaned.get("agenda_item")
+        if item is None and not self.instance.pk and cleaned.get("is_exempt"):
+            self.add_error(
+                "agenda_item",
+                "Select the Part II item the paper is for: a new item would be open to the public",
+            )
+        elif item is not None and cleaned.get("panel_meeting") not in (None, item.meeting):
+            self.add_error("agenda_item", "Select an item on the agenda of the paper's meeting")
+        elif item is not None and item.is_exempt and not cleaned.get("is_exempt", True):
+            self.add_error("is_exempt", "A paper in a Part II item must be exempt")
+        return cleaned
+
+    @property
+    def new_item(self) -> bool:
+        """Whether saving should put the new paper in a new item of its own."""
+        return not self.instance.pk and self.cleaned_data.get("agenda_item") is None
 
 
 class SectionForm(forms.ModelForm):

@@ -14,7 +14,7 @@ from pcc_portal.permissions import VIEW_EXEMPT
 from plan.models import ReportingPeriod
 from reports.permissions import CHANGE_REPORT, PUBLISH_REPORT
 from reports.sections import kind_choices, section_errors
-from scrutiny.models import PanelMeeting
+from scrutiny.models import AgendaItem, PanelMeeting
 
 
 class ReportQuerySet(models.QuerySet):
@@ -61,6 +61,14 @@ class Report(VersionedModel, TimeStampedModel):
 
     panel_meeting = models.ForeignKey(
         PanelMeeting, on_delete=models.PROTECT, related_name="reports"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="papers",
+        help_text="The item of the meeting's agenda the paper is for.",
     )
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=25, choices=Kind.choices, default=Kind.OTHER)
@@ -137,6 +145,12 @@ class Report(VersionedModel, TimeStampedModel):
 
     def publication_root(self):
         return self
+
+    def clean(self):
+        if self.agenda_item_id and self.agenda_item.meeting_id != self.panel_meeting_id:
+            raise ValidationError(
+                {"agenda_item": "Select an item on the agenda of the paper's meeting"}
+            )
 
 
 class ReportSection(VersionedModel, TimeStampedModel):

@@ -47,6 +47,7 @@ def paper_context(report: Report, *, draft: bool = False) -> dict:
         "report": report,
         "office": OfficeProfile.load(),
         "meeting": report.panel_meeting,
+        "agenda_item_number": report.agenda_item.number() if report.agenda_item_id else None,
         "period": report.period,
         "executive_summary": render_markdown(report.executive_summary),
         "recommendation": render_markdown(report.recommendation),

@@ -13,7 +13,7 @@ from reports.models import Report
 from reports.packs import pack_papers
 from reports.permissions import ADD_REPORT, CHANGE_REPORT, PUBLISH_REPORT
 from scrutiny.models import PanelMeeting
-from scrutiny.selectors import actions_overdue_since
+from scrutiny.selectors import actions_overdue_since, meeting_agenda
 
 
 def next_agenda_order(meeting_id, *, exclude: int | None = None) -> int:
@@ -23,17 +23,28 @@ def next_agenda_order(meeting_id, *, exclude: int | None = None) -> int:
 
 
 def panel_meeting_papers(meeting, *, user) -> Part:
-    """The meeting's papers the visitor may see, in agenda order, whether it has a pack, and
-    whether the visitor may add a paper to it."""
-    papers = (
+    """The meeting's agenda with each item's papers the visitor may see (none under a Part II
+    item whose title they may not learn), the papers on no item yet, whether it has a pack, and
+    whether the visitor may add a paper to it. Fixed queries: the items, the papers, the pack's
+    papers."""
+    papers = list(
         Report.objects.visible_to(user).filter(panel_meeting=meeting).with_latest_pdf()
         .order_by("agenda_order", "pk")
     )  # fmt: skip
+    agenda = meeting_agenda(meeting, user)
+    by_item = {}
+    for paper in papers:
+        by_item.setdefault(paper.agenda_item_id, []).append(paper)
+    items = [(row, [] if row.hidden else by_item.get(row.item.pk, [])) for row in agenda]
+    shown = {row.item.pk for row in agenda}
     return Part(
         "reports/includes/_panel_meeting_papers.html",
         {
             "meeting": meeting,
-            "papers": list(papers),
+            "open_items": [entry for entry in items if not entry[0].item.is_exempt],
+            "exempt_items": [entry for entry in items if entry[0].item.is_exempt],
+            "unfiled": [p for p in papers if p.agenda_item_id not in shown],
+            "papers": papers,
             "has_pack": bool(pack_papers(meeting, user)),
             "can_add": user.has_perm(ADD_REPORT),
         },

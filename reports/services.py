@@ -21,6 +21,8 @@ from reports.notifications import paper_returned_notify, paper_submitted_notify
 from reports.permissions import CHANGE_REPORT, DELETE_SECTION, PUBLISH_REPORT
 from reports.sections import section_publish_problems
 from reports.selectors import next_agenda_order
+from scrutiny.models import AgendaItem
+from scrutiny.services import agenda_item_add
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +53,23 @@ def _check_editable(report: Report, user) -> None:
         raise PermissionDenied(refusal)
 
 
-def paper_save(*, report: Report, user, quarter: tuple[int, int] | None, **options) -> Report:
+@transaction.atomic
+def paper_save(
+    *, report: Report, user, quarter: tuple[int, int] | None, new_item: bool = False, **options
+) -> Report:
     """Saves a paper and the quarter it reports on (`(financial_year, quarter)` or None),
     making the quarter's reporting period if it has none yet; a paper with no place on the
     agenda goes last, and a new one with no "as at" date takes its meeting's (an older one
-    reads its meeting's date: `Report.figures_as_at`). `options` are
-    `record_save`'s (reason, expected_version)."""
+    reads its meeting's date: `Report.figures_as_at`). With `new_item`, a new paper gets an agenda item of its own, last among
+    the meeting's open items. `options` are `record_save`'s (reason, expected_version)."""
     _check_editable(report, user)
+    if new_item and report.agenda_item_id is None and report.pk is None:
+        item = AgendaItem(
+            meeting_id=report.panel_meeting_id, title=report.title, kind=AgendaItem.Kind.PAPER
+        )
+        report.agenda_item = agenda_item_add(item=item, user=user)
+        if report.agenda_item.pk is None:  # held for approval with the published meeting
+            report.agenda_item = None
     report.period = ReportingPeriod.for_quarter(quarter)
     if report.pk is None and report.as_at is None:
         report.as_at = report.panel_meeting.date
@@ -295,3 +307,20 @@ def sections_changed_since_published(report: Report) -> list[tuple[str, str]]:
         report_id=report.pk, history_type="-", history_date__gt=since
     )
     return changed + [(str(record.instance), "removed") for record in removed[:50]]
+
+
+def papers_file_in_items() -> int:
+    """For the demo data: puts each paper on no agenda item into the "paper" item of its
+    meeting that has the paper's title, if there is one. Returns how many were filed."""
+    filed = 0
+    for report in Report.objects.filter(agenda_item=None).order_by("pk"):
+        item = (
+            AgendaItem.objects.filter(
+                meeting_id=report.panel_meeting_id, kind=AgendaItem.Kind.PAPER, title=report.title
+            )
+            .order_by("position", "pk")
+            .first()
+        )
+        if item is not None:
+            filed += Report.objects.filter(pk=report.pk).update(agenda_item=item)
+    return filed

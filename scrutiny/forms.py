@@ -12,6 +12,7 @@ from scrutiny.models import (
     SHORTEST_MEETING,
     Action,
     ActionNote,
+    AgendaItem,
     PanelMeeting,
     Recommendation,
     ScrutinyMeeting,
@@ -371,3 +372,29 @@ class RecommendationForm(forms.ModelForm):
             waiting = held_new_values(self.instance.task_group, Recommendation, "number")
             if taken.exclude(pk=self.instance.pk).exists() or number in waiting:
                 self.add_error("number", f"Recommendation {number} already exists in this group")
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "kind", "description", "is_exempt", "exempt_paragraph"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "exempt_paragraph": forms.RadioSelect,
+        }
+        error_messages = {"title": {"required": "Enter the item's title"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exempt_paragraph"].choices = [
+            c for c in self.fields["exempt_paragraph"].choices if c[0] != ""
+        ]
+        self.helper = _helper(
+            Field.text("title"),
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field.textarea("description"),
+            Field.checkbox("is_exempt"),
+            Field.radios("exempt_paragraph", legend_size=Size.SMALL),
+            submit="Save the item",
+        )

@@ -7,13 +7,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.models import Publishable, PublishableQuerySet, TimeStampedModel, VersionedModel
+from pcc_portal.permissions import VIEW_EXEMPT
 from pcc_portal.uploads import GeneratedName
 from plan.models import Priority, ReportingPeriod
 from scrutiny.permissions import (
@@ -453,3 +454,140 @@ class ActionNote(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class Schedule12A(models.IntegerChoices):
+    """The descriptions of exempt information in Part 1 of Schedule 12A to the Local Government
+    Act 1972, shortened: the paragraph that makes an agenda item Part II."""
+
+    INDIVIDUAL = 1, "Paragraph 1: information relating to any individual"
+    IDENTITY = 2, "Paragraph 2: information likely to reveal the identity of an individual"
+    FINANCIAL = (
+        3,
+        (
+            "Paragraph 3: information relating to the financial or business affairs of any "
+            "particular person (including the authority holding that information)"
+        ),
+    )
+    LABOUR_RELATIONS = (
+        4,
+        (
+            "Paragraph 4: consultations or negotiations in connection with a labour relations "
+            "matter between the authority and its employees or office holders"
+        ),
+    )
+    LEGAL_PRIVILEGE = (
+        5,
+        (
+            "Paragraph 5: information in respect of which a claim to legal professional privilege "
+            "could be maintained in legal proceedings"
+        ),
+    )
+    NOTICE_OR_ORDER = (
+        6,
+        (
+            "Paragraph 6: information revealing that the authority proposes to give a notice "
+            "imposing requirements on a person, or to make an order or direction, under an "
+            "enactment"
+        ),
+    )
+    CRIME = (
+        7,
+        (
+            "Paragraph 7: action taken or to be taken in connection with the prevention, "
+            "investigation or prosecution of crime"
+        ),
+    )
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def in_agenda_order(self):
+        """Open items first, then Part II items; each part by position."""
+        return self.order_by("is_exempt", "position", "pk")
+
+    def visible_to(self, user):
+        """The items of the meetings the user may see. Everyone learns that a Part II item is
+        there and its paragraph of Schedule 12A; only those who may see exempt items learn its
+        title and description: `shown_title` and `shown_description` say what to show."""
+        items = self.filter(meeting__in=PanelMeeting.objects.visible_to(user))
+        if user.has_perm(VIEW_EXEMPT):
+            return items.annotate(shown_title=F("title"), shown_description=F("description"))
+        return items.annotate(
+            shown_title=Case(
+                When(is_exempt=True, then=Value(AgendaItem.EXEMPT_TITLE)),
+                default=F("title"),
+                output_field=models.CharField(),
+            ),
+            shown_description=Case(
+                When(is_exempt=True, then=Value("")),
+                default=F("description"),
+                output_field=models.TextField(),
+            ),
+        )
+
+
+class AgendaItem(VersionedModel, TimeStampedModel):
+    """An item on a panel meeting's agenda. Its number is not stored: it follows from the
+    order (open items by position, then Part II items), so numbers are always 1 to n."""
+
+    EXEMPT_TITLE = "Exempt item"
+    STANDARD_TITLES = (
+        "Apologies for absence",
+        "Declarations of interest",
+        "Minutes of the last meeting",
+        "Public questions",
+        "Date of the next meeting",
+    )
+
+    class Kind(models.TextChoices):
+        STANDARD = "standard", "Standard item"
+        PAPER = "paper", "Paper"
+        OTHER = "other", "Other business"
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(default=1)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(blank=True, help_text=MARKDOWN_HINT)
+    is_exempt = models.BooleanField(
+        "exempt (Part II)",
+        default=False,
+        help_text="Part II items are taken last, after the press and public are excluded.",
+    )
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        "paragraph of Schedule 12A",
+        choices=Schedule12A.choices,
+        null=True,
+        blank=True,
+        help_text="The paragraph of Schedule 12A to the Local Government Act 1972 that applies.",
+    )
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "is_exempt", "position", "pk"]
+        verbose_name = "agenda item"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def publication_root(self):
+        return self.meeting if self.meeting_id else None
+
+    def clean(self):
+        if self.is_exempt and not self.exempt_paragraph:
+            raise ValidationError(
+                {"exempt_paragraph": "Select the paragraph of Schedule 12A that applies"}
+            )
+        if not self.is_exempt:
+            self.exempt_paragraph = None
+
+    def number(self) -> int:
+        """Its number on the agenda (one query)."""
+        before = AgendaItem.objects.filter(meeting_id=self.meeting_id).filter(
+            Q(is_exempt__lt=self.is_exempt)
+            | Q(is_exempt=self.is_exempt, position__lt=self.position)
+            | Q(is_exempt=self.is_exempt, position=self.position, pk__lt=self.pk)
+        )
+        return before.count() + 1

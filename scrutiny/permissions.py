@@ -30,9 +30,13 @@ PUBLISH_TASKGROUP = "scrutiny.publish_taskgroup"
 ADD_RECOMMENDATION = "scrutiny.add_recommendation"
 CHANGE_RECOMMENDATION = "scrutiny.change_recommendation"
 
+ADD_AGENDAITEM = "scrutiny.add_agendaitem"
+CHANGE_AGENDAITEM = "scrutiny.change_agendaitem"
+DELETE_AGENDAITEM = "scrutiny.delete_agendaitem"
+
 # What the office's roles may do here; pcc_portal.roles gathers these from every app.
 _STAFF_EDITS = ("scrutinymeeting", "scrutinytopic", "scrutinypaper", "action", "panelmeeting",
-                "taskgroup", "recommendation")  # fmt: skip
+                "taskgroup", "recommendation", "agendaitem")  # fmt: skip
 STAFF = (
     VIEW_UNPUBLISHED,
     *(f"scrutiny.{verb}_{model}" for model in _STAFF_EDITS for verb in ("add", "change", "delete")),

@@ -1,6 +1,7 @@
 """Reads that gather scrutiny pages, and scrutiny's parts of other pages (fixed queries)."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Min, Prefetch, Q
@@ -8,9 +9,17 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from pcc_portal.permissions import VIEW_EXEMPT
 from pcc_portal.slots import Part, Task, tasks_part
 from plan.models import Priority
-from scrutiny.models import Action, PanelMeeting, ScrutinyMeeting, ScrutinyTopic, TaskGroup
+from scrutiny.models import (
+    Action,
+    AgendaItem,
+    PanelMeeting,
+    ScrutinyMeeting,
+    ScrutinyTopic,
+    TaskGroup,
+)
 from scrutiny.permissions import CHANGE_ACTION
 
 
@@ -18,6 +27,45 @@ def panel_meeting_on(day: datetime.date, user) -> PanelMeeting:
     """The panel meeting on that day, if the user may see it: 404 otherwise. The day is in
     the portal's time zone, with no arithmetic that 9999-12-31 would overflow."""
     return get_object_or_404(PanelMeeting.objects.visible_to(user), starts_at__date=day)
+
+
+@dataclass
+class AgendaRow:
+    """An item as the visitor may see it, with its number on the agenda."""
+
+    number: int
+    item: AgendaItem
+    title: str
+    description: str
+    first: bool  # first (or last) of its part: it cannot move up (or down)
+    last: bool
+    hidden: bool  # a Part II item whose title and papers the visitor may not learn
+
+
+def meeting_agenda(meeting: PanelMeeting, user) -> list[AgendaRow]:
+    """The meeting's agenda as the visitor may see it, numbered 1..n, the open items first and
+    then the Part II ones (one query)."""
+    items = list(AgendaItem.objects.visible_to(user).filter(meeting=meeting).in_agenda_order())
+    sees_exempt = user.has_perm(VIEW_EXEMPT)
+    rows = []
+    for number, item in enumerate(items, start=1):
+        hidden = item.is_exempt and not sees_exempt
+        if hidden:  # nothing on the page can show what the visitor may not learn
+            item.title, item.description = item.shown_title, item.shown_description
+        before = items[number - 2] if number > 1 else None
+        after = items[number] if number < len(items) else None
+        rows.append(
+            AgendaRow(
+                number=number,
+                item=item,
+                title=item.shown_title,
+                description=item.shown_description,
+                first=before is None or before.is_exempt != item.is_exempt,
+                last=after is None or after.is_exempt != item.is_exempt,
+                hidden=hidden,
+            )
+        )
+    return rows
 
 
 def meeting_detail(meeting: ScrutinyMeeting, user) -> dict:

@@ -51,6 +51,31 @@ urlpatterns = [
         panel.PanelMeetingPublicationView.as_view(),
         name="panel_meeting_publish",
     ),
+    path(
+        "panel/<isodate:date>/agenda/new/",
+        panel.AgendaItemCreateView.as_view(),
+        name="agenda_item_create",
+    ),
+    path(
+        "panel/<isodate:date>/agenda/standard/",
+        panel.AgendaStartView.as_view(),
+        name="agenda_start",
+    ),
+    path(
+        "panel/<isodate:date>/agenda/<int:pk>/edit/",
+        panel.AgendaItemUpdateView.as_view(),
+        name="agenda_item_edit",
+    ),
+    path(
+        "panel/<isodate:date>/agenda/<int:pk>/remove/",
+        panel.AgendaItemDeleteView.as_view(),
+        name="agenda_item_remove",
+    ),
+    path(
+        "panel/<isodate:date>/agenda/<int:pk>/move/<str:direction>/",
+        panel.AgendaItemMoveView.as_view(),
+        name="agenda_item_move",
+    ),
     path("task-groups/", panel.TaskGroupListView.as_view(), name="task_groups"),
     path("task-groups/new/", panel.TaskGroupCreateView.as_view(), name="task_group_create"),
     path("task-groups/<slug:slug>/", panel.TaskGroupDetailView.as_view(), name="task_group"),

@@ -49,7 +49,7 @@ from pcc_portal.publication import pending_record
 from plan.models import Area
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
 from reports.tests.factories import add_section, make_report
-from scrutiny.models import ActionNote, Recommendation, ScrutinyPaper
+from scrutiny.models import ActionNote, AgendaItem, Recommendation, ScrutinyPaper
 from scrutiny.tests.factories import (
     make_action,
     make_meeting,
@@ -153,7 +153,9 @@ def build_records() -> dict:
         m2m={},
     )
     reader = get_user_model().objects.create_user(username="fuzz-reader", email="r@example.org")
-    report = make_report(panel, period=period)
+    standard = AgendaItem.objects.create(meeting=panel, position=1, title="Apologies for absence")
+    paper_item = AgendaItem.objects.create(meeting=panel, position=2, title="A paper", kind="paper")
+    report = make_report(panel, period=period, agenda_item=paper_item)
     sections = [
         add_section(report, body="A paragraph."),
         add_section(report, kind="funding_table", params={"direction": "outgoing"}),
@@ -170,6 +172,7 @@ def build_records() -> dict:
         "key": held,  # changes waiting for approval: the key of the one held
         "uidb64": reader,  # a password reset link
         "token": reader,
+        "direction": paper_item,  # an agenda item moves down (up from the first does nothing)
         # `pk` and `slug`: by the path segment before them, e.g. awards/<int:pk>/.
         "collections": {
             "updates": [update],
@@ -184,6 +187,7 @@ def build_records() -> dict:
             "organisations": [award.organisation],
             "reports": [report],
             "sections": sections,
+            "agenda": [standard, paper_item],
         },
     }
 
@@ -197,6 +201,7 @@ PARAMETER_VALUES = {
     "key": lambda change: change.operations[0]["key"],
     "uidb64": lambda user: urlsafe_base64_encode(force_bytes(user.pk)),
     "token": lambda user: default_token_generator.make_token(user),
+    "direction": lambda item: "down",
 }
 
 

@@ -1,23 +1,37 @@
 """Police and Crime Panel meetings and the panel's task groups."""
 
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
-from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from django.views import View
+from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
-from pcc_portal.mixins import PageMixin, PublicationView, RecordFormMixin
+from pcc_portal.mixins import (
+    ConfirmDeleteMixin,
+    PageMixin,
+    PermissionMixin,
+    PublicationView,
+    RecordFormMixin,
+)
 from pcc_portal.publication import publication_context
 from pcc_portal.sequences import next_number
 from pcc_portal.slots import PANEL_MEETING_PAGE, fill
-from scrutiny.forms import PanelMeetingForm, RecommendationForm, TaskGroupForm
-from scrutiny.models import PanelMeeting, Recommendation, TaskGroup
+from scrutiny import services
+from scrutiny.forms import AgendaItemForm, PanelMeetingForm, RecommendationForm, TaskGroupForm
+from scrutiny.models import AgendaItem, PanelMeeting, Recommendation, TaskGroup
 from scrutiny.permissions import (
+    ADD_AGENDAITEM,
     ADD_PANELMEETING,
     ADD_RECOMMENDATION,
     ADD_TASKGROUP,
+    CHANGE_AGENDAITEM,
     CHANGE_PANELMEETING,
     CHANGE_RECOMMENDATION,
     CHANGE_TASKGROUP,
+    DELETE_AGENDAITEM,
 )
 from scrutiny.selectors import panel_meeting_on
 
@@ -59,6 +73,10 @@ class PanelMeetingDetailView(PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["agenda"] = fill(PANEL_MEETING_PAGE, self.object, user=self.request.user)
+        if self.request.user.has_perm(ADD_AGENDAITEM):
+            context["has_standard_items"] = self.object.agenda_items.filter(
+                kind=AgendaItem.Kind.STANDARD
+            ).exists()
         context.update(publication_context(self.object, self.request.user))
         return context
 
@@ -77,6 +95,11 @@ class PanelMeetingCreateView(RecordFormMixin, CreateView):
     page_title = "Add a panel meeting"
     success_message = "Panel meeting added."
     cancel_url = reverse_lazy("scrutiny:panel_meetings")
+
+    def save(self, form):
+        return services.panel_meeting_create(
+            meeting=form.save(commit=False), user=self.request.user, **self.save_options(form)
+        )
 
     def get_breadcrumbs(self):
         return [PANEL]
@@ -214,3 +237,114 @@ class RecommendationUpdateView(RecommendationFormMixin, UpdateView):
 
     def get_group(self):
         return self.object.task_group
+
+
+class AgendaItemMixin(RecordFormMixin):
+    """Pages of one panel meeting's agenda items: /scrutiny/panel/<date>/agenda/..."""
+
+    form_class = AgendaItemForm
+
+    def get_meeting(self) -> PanelMeeting:
+        if not hasattr(self, "_meeting"):
+            self._meeting = panel_meeting_on(self.kwargs["date"], self.request.user)
+        return self._meeting
+
+    def get_success_url(self):
+        return self.get_meeting().get_absolute_url() + "#agenda"
+
+    def get_cancel_url(self):
+        return self.get_meeting().get_absolute_url() + "#agenda"
+
+    def get_caption(self):
+        return str(self.get_meeting())
+
+    def get_breadcrumbs(self):
+        meeting = self.get_meeting()
+        return [PANEL, (str(meeting), meeting.get_absolute_url())]
+
+
+class AgendaItemCreateView(AgendaItemMixin, CreateView):
+    permission = ADD_AGENDAITEM
+    page_title = "Add an agenda item"
+    success_message = "Agenda item added."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": AgendaItem(meeting=self.get_meeting())}
+
+    def save(self, form):
+        return services.agenda_item_add(item=form.save(commit=False), user=self.request.user)
+
+
+def meeting_item(view) -> AgendaItem:
+    meeting = view.get_meeting()
+    return get_object_or_404(meeting.agenda_items.all(), pk=view.kwargs["pk"])
+
+
+class AgendaItemUpdateView(AgendaItemMixin, UpdateView):
+    permission = CHANGE_AGENDAITEM
+    page_title = "Change the agenda item"
+    success_message = "Agenda item saved."
+
+    def get_object(self, queryset=None):
+        return meeting_item(self)
+
+    def save(self, form):
+        return services.agenda_item_save(
+            item=form.save(commit=False), user=self.request.user, **self.save_options(form)
+        )
+
+
+class AgendaItemDeleteView(ConfirmDeleteMixin, DeleteView):
+    permission = DELETE_AGENDAITEM
+    page_title = "Remove this agenda item?"
+    success_message = "Agenda item removed."
+
+    get_meeting = AgendaItemMixin.get_meeting
+
+    def get_object(self, queryset=None):
+        return meeting_item(self)
+
+    def get_success_url(self):
+        return self.get_meeting().get_absolute_url() + "#agenda"
+
+    def get_breadcrumbs(self):
+        meeting = self.get_meeting()
+        return [PANEL, (str(meeting), meeting.get_absolute_url())]
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect(self.get_success_url())
+
+    def delete_record(self):
+        return services.agenda_item_remove(item=self.object, user=self.request.user)
+
+
+class AgendaItemMoveView(PermissionMixin, View):
+    """POST only: moves an item up or down its part of the agenda."""
+
+    permission = CHANGE_AGENDAITEM
+    get_meeting = AgendaItemMixin.get_meeting
+
+    def post(self, request, date, pk, direction):
+        if direction not in ("up", "down"):
+            raise Http404
+        item = meeting_item(self)
+        services.agenda_item_move(item=item, user=request.user, up=direction == "up")
+        return redirect(self.get_meeting().get_absolute_url() + f"#agenda-item-{item.pk}")
+
+
+class AgendaStartView(PermissionMixin, View):
+    """POST only: "Add the standard items" to a meeting that has none."""
+
+    permission = ADD_AGENDAITEM
+    get_meeting = AgendaItemMixin.get_meeting
+
+    def post(self, request, date):
+        added = services.agenda_start(meeting=self.get_meeting(), user=request.user)
+        messages.success(
+            request, "Standard items added." if added else "The agenda has its standard items."
+        )
+        return redirect(self.get_meeting().get_absolute_url() + "#agenda")
