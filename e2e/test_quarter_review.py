@@ -7,6 +7,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from e2e.traffic import count_traffic
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PLAN = "2021-2025"
@@ -38,24 +40,6 @@ def submit_the_whole_quarter() -> list[int]:
         for i, measure in enumerate(measures)
     )
     return [u.pk for u in updates]
-
-
-def count_traffic(page) -> dict[str, list[str]]:
-    """Page loads (the main frame committing a document) and form POSTs, from now on."""
-    seen: dict[str, list[str]] = {"loads": [], "posts": []}
-    page.on(
-        "framenavigated",
-        lambda frame: frame == page.main_frame and seen["loads"].append(frame.url),
-    )
-    page.on(
-        "request",
-        lambda request: (
-            request.is_navigation_request()
-            and request.method == "POST"
-            and seen["posts"].append(request.url)
-        ),
-    )
-    return seen
 
 
 def test_the_approver_returns_one_and_approves_the_rest_of_a_quarter_in_one_post(open_as, shots):

@@ -8,6 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from e2e.traffic import count_traffic
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MAX_PAGE_LOADS, MAX_POSTS = 3, 2
@@ -29,24 +31,6 @@ def a_submitted_update():
         commentary="Quarter 3: steady.", status="submitted", submitted_by=staff,
         created_by=staff, updated_by=staff,
     )  # fmt: skip
-
-
-def count_traffic(page) -> dict[str, list[str]]:
-    """Page loads (the main frame committing a document) and form POSTs, from now on."""
-    seen: dict[str, list[str]] = {"loads": [], "posts": []}
-    page.on(
-        "framenavigated",
-        lambda frame: frame == page.main_frame and seen["loads"].append(frame.url),
-    )
-    page.on(
-        "request",
-        lambda request: (
-            request.is_navigation_request()
-            and request.method == "POST"
-            and seen["posts"].append(request.url)
-        ),
-    )
-    return seen
 
 
 BUTTON_NAMES = "els => els.map(e => e.tagName === 'INPUT' ? e.value : e.textContent)"
