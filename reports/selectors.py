@@ -36,7 +36,10 @@ def panel_meeting_papers(meeting, *, user) -> Part:
         by_item.setdefault(paper.agenda_item_id, []).append(paper)
     items = [(row, [] if row.hidden else by_item.get(row.item.pk, [])) for row in agenda]
     shown = {row.item.pk for row in agenda}
-    packs = list(Pack.objects.visible_to(user).filter(meeting=meeting).order_by("-number"))
+    packs = list(
+        Pack.objects.visible_to(user).filter(meeting=meeting).select_related("meeting")
+        .order_by("-number")
+    )  # fmt: skip
     return Part(
         "reports/includes/_panel_meeting_papers.html",
         {

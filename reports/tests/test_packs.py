@@ -217,3 +217,23 @@ def test_tag_fix_leaves_a_pdf_without_running_headers_valid():
         pdf_variant="pdf/ua-1"
     )
     assert PdfReader(BytesIO(pdf_tag_fix(pdf))).pages[0].extract_text().strip() == "x"
+
+
+def test_the_meeting_page_runs_the_same_queries_with_ten_packs_as_with_one(meeting, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/scrutiny/panel/2021-03-08/").status_code == 200
+        return len(captured)
+
+    one = queries()
+    first = pack_of(meeting["meeting"], "public")
+    for number in range(2, 11):
+        Pack.objects.create(meeting=meeting["meeting"], audience="public", number=number,
+                            pdf=first.pdf.name, sha256=first.sha256, contents=first.contents,
+                            changes=f"item {number} added")  # fmt: skip
+    assert queries() == one
+    main = text(soup(client.get("/scrutiny/panel/2021-03-08/")).main)
+    assert "Supplement 9" in main and "Supplement 1," in main
