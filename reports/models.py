@@ -203,3 +203,65 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} (revision {self.revision})"
+
+
+class PackQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The packs of the meetings the user may see: the public one to everyone, the members'
+        one (with the Part II papers) to those who may see exempt items."""
+        packs = self.filter(meeting__in=PanelMeeting.objects.visible_to(user))
+        if user.has_perm(VIEW_EXEMPT):
+            return packs.filter(audience=Pack.Audience.MEMBERS)
+        return packs.filter(audience=Pack.Audience.PUBLIC)
+
+
+class Pack(models.Model):
+    """One rendering of a meeting's agenda reports pack for one audience, stored like a paper's
+    revision and never changed. The first is the pack; each later one, made when a paper is
+    published or withdrawn after it went out, is a supplement and says what changed."""
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", "The public (no Part II items)"
+        MEMBERS = "members", "Panel members and staff (with Part II items)"
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="packs")
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    pdf = models.FileField(upload_to="packs/")
+    sha256 = models.CharField(max_length=64)
+    pdf_size = models.PositiveBigIntegerField("size of the PDF in bytes", default=0)
+    page_count = models.PositiveIntegerField(default=0)
+    changes = models.TextField(blank=True, help_text="What changed since the previous pack.")
+    contents = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The contents as rendered: each entry's number, title and start page.",
+    )
+    papers = models.JSONField(
+        default=list, blank=True, help_text="The [paper, revision] pairs the pack holds."
+    )
+
+    objects = PackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "audience", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "audience", "number"], name="one_pack_number"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="pack_number_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} for {self.meeting}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "panel_meeting_pack_number",
+            kwargs={"date": self.meeting.date.isoformat(), "number": self.number},
+        )
+
+    @property
+    def label(self) -> str:
+        return "Agenda reports pack" if self.number == 1 else f"Supplement {self.number - 1}"

@@ -9,8 +9,7 @@ from pcc_portal.roles import PANEL_MEMBER
 from pcc_portal.sequences import next_number
 from pcc_portal.slots import Part, Task, tasks_part
 from plan.selectors import ratings_worsened_since
-from reports.models import Report
-from reports.packs import pack_papers
+from reports.models import Pack, Report
 from reports.permissions import ADD_REPORT, CHANGE_REPORT, PUBLISH_REPORT
 from scrutiny.models import PanelMeeting
 from scrutiny.selectors import actions_overdue_since, meeting_agenda
@@ -25,8 +24,8 @@ def next_agenda_order(meeting_id, *, exclude: int | None = None) -> int:
 def panel_meeting_papers(meeting, *, user) -> Part:
     """The meeting's agenda with each item's papers the visitor may see (none under a Part II
     item whose title they may not learn), the papers on no item yet, whether it has a pack, and
-    whether the visitor may add a paper to it. Fixed queries: the items, the papers, the pack's
-    papers."""
+    whether the visitor may add a paper to it. Fixed queries: the items, the papers, the
+    packs."""
     papers = list(
         Report.objects.visible_to(user).filter(panel_meeting=meeting).with_latest_pdf()
         .order_by("agenda_order", "pk")
@@ -37,6 +36,10 @@ def panel_meeting_papers(meeting, *, user) -> Part:
         by_item.setdefault(paper.agenda_item_id, []).append(paper)
     items = [(row, [] if row.hidden else by_item.get(row.item.pk, [])) for row in agenda]
     shown = {row.item.pk for row in agenda}
+    packs = list(
+        Pack.objects.visible_to(user).filter(meeting=meeting).select_related("meeting")
+        .order_by("-number")
+    )  # fmt: skip
     return Part(
         "reports/includes/_panel_meeting_papers.html",
         {
@@ -45,7 +48,9 @@ def panel_meeting_papers(meeting, *, user) -> Part:
             "exempt_items": [entry for entry in items if entry[0].item.is_exempt],
             "unfiled": [p for p in papers if p.agenda_item_id not in shown],
             "papers": papers,
-            "has_pack": bool(pack_papers(meeting, user)),
+            "has_pack": any(p.is_published for p in papers),
+            "packs": packs,
+            "supplements": [pack for pack in reversed(packs) if pack.number > 1],
             "can_add": user.has_perm(ADD_REPORT),
         },
     )

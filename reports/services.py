@@ -18,6 +18,7 @@ from plan.models import ReportingPeriod
 from reports import rendering
 from reports.models import Publication, Report, ReportSection
 from reports.notifications import paper_returned_notify, paper_submitted_notify
+from reports.packs import pack_render_all, packs_enqueue
 from reports.permissions import CHANGE_REPORT, DELETE_SECTION, PUBLISH_REPORT
 from reports.sections import section_publish_problems
 from reports.selectors import next_agenda_order
@@ -204,19 +205,22 @@ def publish_problems(report: Report) -> list[str]:
     return problems
 
 
-def report_publish(*, report: Report, user) -> Publication:
+def report_publish(*, report: Report, user, render_pack: bool = True) -> Publication:
     """Applies the changes waiting for approval, renders the paper and stores it as the next
     revision; earlier revisions never change.
 
     The PDF is written to storage only once the database has committed the revision, so a
     publication that fails (or loses a race) leaves no file behind; if writing the file fails,
-    the revision is taken back.
+    the revision is taken back. Then the meeting's agenda reports packs are rendered again
+    (unless `render_pack` is false: whoever publishes many papers renders them once after).
     """
     if user is not None and not user.has_perm(PUBLISH_REPORT):
         raise PermissionDenied("Only an approver can publish a paper.")
     with transaction.atomic():
         publication, pdf = _publish_revision(report, user)
         transaction.on_commit(lambda: _store_pdf(publication, pdf))
+        if render_pack:
+            packs_enqueue(report.panel_meeting_id)
     stored_now = not transaction.get_connection().in_atomic_block
     if stored_now and not Publication.objects.filter(pk=publication.pk).exists():
         raise ValidationError("The paper's PDF could not be stored, so nothing was published.")
@@ -276,6 +280,7 @@ def report_withdraw(*, report: Report, user) -> Report:
     if not user.has_perm(PUBLISH_REPORT):
         raise PermissionDenied("Only an approver can withdraw a paper.")
     report.status = Report.Status.WITHDRAWN
+    packs_enqueue(report.panel_meeting_id)
     return record_save(instance=report, user=user, reason="Withdrawn", gate=False)
 
 
@@ -284,12 +289,16 @@ def _page_count(pdf: bytes) -> int:
 
 
 def publish_pending(*, user=None) -> int:
-    """Publishes papers marked published that have no revision yet (fixtures load them so)."""
+    """Publishes papers marked published that have no revision yet (fixtures load them so),
+    then renders each of their meetings' packs once."""
     pending = Report.objects.published().filter(publications__isnull=True)
-    count = 0
+    meetings, count = set(), 0
     for report in pending:
-        report_publish(report=report, user=user)
+        report_publish(report=report, user=user, render_pack=False)
+        meetings.add(report.panel_meeting_id)
         count += 1
+    for meeting_id in sorted(meetings):
+        pack_render_all.enqueue(meeting_id)
     return count
 
 

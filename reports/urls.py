@@ -29,4 +29,9 @@ root_urlpatterns = [
         views.AgendaPackView.as_view(),
         name="panel_meeting_pack",
     ),
+    path(
+        "scrutiny/panel/<isodate:date>/pack-<int:number>.pdf",
+        views.AgendaPackView.as_view(),
+        name="panel_meeting_pack_number",
+    ),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -17,8 +17,8 @@ from plan.models import Plan
 from reports import rendering, services
 from reports.filters import ReportFilter
 from reports.forms import ReturnForm
-from reports.models import Report
-from reports.packs import agenda_pack, plan_pdf
+from reports.models import Pack, Report
+from reports.packs import plan_pdf
 from reports.permissions import ADD_REPORT, CHANGE_REPORT, PUBLISH_REPORT
 from scrutiny.selectors import panel_meeting_on
 
@@ -245,14 +245,33 @@ class ReturnView(PermissionMixin, PageMixin, FormView):
 
 
 class AgendaPackView(View):
-    """/scrutiny/panel/<date>/pack.pdf: every published paper of the meeting the user may see."""
+    """/scrutiny/panel/<date>/pack.pdf (the latest) and .../pack-<number>.pdf (an earlier one):
+    the meeting's agenda reports pack for the reader's audience, as stored when it was rendered.
+    The reader never waits for a render: with none stored yet, a page says so."""
 
-    def get(self, request, date):
+    def get(self, request, date, number=None):
         meeting = panel_meeting_on(date, request.user)
-        response = HttpResponse(agenda_pack(meeting, request.user), content_type="application/pdf")
-        name = f"{meeting.date.isoformat()} agenda reports pack.pdf"
-        response["Content-Disposition"] = f'inline; filename="{name}"'
-        response["Cache-Control"] = "private, no-cache"
+        packs = Pack.objects.visible_to(request.user).filter(meeting=meeting)
+        pack = packs.filter(number=number).first() if number else packs.order_by("-number").first()
+        if pack is None:
+            if number:
+                raise Http404("No such pack.")
+            context = {"meeting": meeting, "page_title": "The agenda reports pack is not ready"}
+            return render(request, "reports/pack_missing.html", context, status=404)
+        etag = f'"{pack.sha256}"'
+        if request.headers.get("If-None-Match") == etag:
+            response = HttpResponse(status=304)
+        else:
+            try:
+                response = FileResponse(
+                    pack.pdf.open("rb"), content_type="application/pdf", as_attachment=False,
+                    filename=f"{meeting.date.isoformat()} {pack.label.lower()}.pdf",
+                )  # fmt: skip
+            except FileNotFoundError:
+                raise Http404("The stored PDF is missing.") from None
+        response["ETag"] = etag
+        private = pack.audience == Pack.Audience.MEMBERS
+        response["Cache-Control"] = "private, max-age=300" if private else "max-age=300"
         return response
 
 

@@ -48,6 +48,7 @@ from funding.tests.factories import make_award, make_fund, make_org
 from pcc_portal.publication import pending_record
 from plan.models import Area
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
+from reports.models import Pack
 from reports.tests.factories import add_section, make_report
 from scrutiny.models import ActionNote, AgendaItem, Recommendation, ScrutinyPaper
 from scrutiny.tests.factories import (
@@ -156,6 +157,10 @@ def build_records() -> dict:
     standard = AgendaItem.objects.create(meeting=panel, position=1, title="Apologies for absence")
     paper_item = AgendaItem.objects.create(meeting=panel, position=2, title="A paper", kind="paper")
     report = make_report(panel, period=period, agenda_item=paper_item)
+    pack = Pack.objects.create(
+        meeting=panel, audience=Pack.Audience.PUBLIC, number=1, sha256="0" * 64, page_count=1,
+        pdf=ContentFile(one_page_pdf(), "pack.pdf"),
+    )  # fmt: skip
     sections = [
         add_section(report, body="A paragraph."),
         add_section(report, kind="funding_table", params={"direction": "outgoing"}),
@@ -172,6 +177,7 @@ def build_records() -> dict:
         "key": held,  # changes waiting for approval: the key of the one held
         "uidb64": reader,  # a password reset link
         "token": reader,
+        "number": pack,  # an earlier agenda reports pack
         "direction": paper_item,  # an agenda item moves down (up from the first does nothing)
         # `pk` and `slug`: by the path segment before them, e.g. awards/<int:pk>/.
         "collections": {
@@ -202,6 +208,7 @@ PARAMETER_VALUES = {
     "uidb64": lambda user: urlsafe_base64_encode(force_bytes(user.pk)),
     "token": lambda user: default_token_generator.make_token(user),
     "direction": lambda item: "down",
+    "number": lambda pack: pack.number,
 }
 
 

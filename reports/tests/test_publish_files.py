@@ -23,7 +23,9 @@ def files_in(folder) -> list:
 
 def test_the_pdf_is_stored_under_its_revision_once_committed(paper, make_user, tmp_path):
     publication = publish(paper, make_user("approver"))
-    assert [p.name for p in files_in(tmp_path)] == [publication.pdf.name.rsplit("/", 1)[-1]]
+    assert [p.name for p in files_in(tmp_path / "reports")] == [
+        publication.pdf.name.rsplit("/", 1)[-1]
+    ]
     assert publication.pdf.open("rb").read().startswith(b"%PDF-")
 
 
