@@ -15,7 +15,11 @@ from plan.models import Priority
 from scrutiny.models import (
     Action,
     AgendaItem,
+    Attendance,
+    Declaration,
+    Minutes,
     PanelMeeting,
+    PanelMember,
     ScrutinyMeeting,
     ScrutinyTopic,
     TaskGroup,
@@ -251,3 +255,88 @@ def scrutiny_overview(user, *, today: datetime.date | None = None) -> dict:
         "task_groups": list(task_groups[:LANDING_LATEST]),
         "task_group_count": task_groups.count(),
     }
+
+
+@dataclass
+class MemberRecord:
+    """A member's attendance at the panel meetings the visitor may see, held while in office."""
+
+    rows: list  # (meeting, status label) newest first
+    counts: dict  # status label -> how many
+
+
+def member_attendance(member: PanelMember, user) -> MemberRecord:
+    """Two queries: the meetings held in the member's term, and the member's records."""
+    meetings = PanelMeeting.objects.visible_to(user).filter(
+        starts_at__date__gte=member.term_start, starts_at__lte=timezone.now()
+    )
+    if member.term_end:
+        meetings = meetings.filter(starts_at__date__lte=member.term_end)
+    meetings = list(meetings.exclude(status=PanelMeeting.Status.CANCELLED).order_by("-starts_at"))
+    records = {
+        a.meeting_id: a.get_status_display()
+        for a in Attendance.objects.filter(member=member, meeting__in=[m.pk for m in meetings])
+    }
+    rows = [(m, records.get(m.pk, "Not recorded")) for m in meetings]
+    counts = dict.fromkeys(Attendance.Status.labels, 0)
+    for _meeting, label in rows:
+        if label in counts:
+            counts[label] += 1
+    return MemberRecord(rows=rows, counts=counts)
+
+
+@dataclass
+class MeetingRecord:
+    """The attendance, declarations and minutes of one panel meeting, for its page."""
+
+    attendance: list  # (member, status label), in membership order
+    declarations: list  # (item number, item title shown, [declarations])
+    minutes: Minutes | None
+    approving: PanelMeeting | None  # the meeting that approves (or approved) the minutes
+    minutes_to_approve: Minutes | None  # the last meeting's minutes, for this meeting's item
+
+
+def meeting_record(meeting: PanelMeeting, user) -> MeetingRecord:
+    """A fixed number of queries, whatever the numbers of members, items and declarations."""
+    records = {
+        a.member_id: a for a in Attendance.objects.filter(meeting=meeting).select_related("member")
+    }
+    members = list(PanelMember.objects.in_office_on(meeting.date).in_membership_order())
+    known = {m.pk for m in members}
+    members += [a.member for a in records.values() if a.member_id not in known]
+    attendance = [
+        (m, records[m.pk].get_status_display() if m.pk in records else "Not recorded")
+        for m in members
+    ]
+    items = list(AgendaItem.objects.visible_to(user).filter(meeting=meeting).in_agenda_order())
+    by_item = {}
+    for declaration in Declaration.objects.filter(meeting=meeting).select_related("member"):
+        by_item.setdefault(declaration.item_id, []).append(declaration)
+    declarations = [
+        (number, item.shown_title, by_item[item.pk])
+        for number, item in enumerate(items, start=1)
+        if item.pk in by_item
+    ]
+    minutes = Minutes.objects.filter(meeting=meeting).select_related("approved_at").first()
+    approving = None
+    if minutes is not None:
+        approving = minutes.approved_at or (
+            PanelMeeting.objects.visible_to(user)
+            .filter(starts_at__gt=meeting.starts_at)
+            .exclude(status=PanelMeeting.Status.CANCELLED)
+            .order_by("starts_at")
+            .first()
+        )
+    previous = (
+        PanelMeeting.objects.visible_to(user)
+        .filter(starts_at__lt=meeting.starts_at)
+        .exclude(status=PanelMeeting.Status.CANCELLED)
+        .order_by("-starts_at")
+        .first()
+    )
+    minutes_to_approve = (
+        Minutes.objects.filter(meeting=previous).select_related("meeting", "approved_at").first()
+        if previous
+        else None
+    )
+    return MeetingRecord(attendance, declarations, minutes, approving, minutes_to_approve)

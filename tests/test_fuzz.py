@@ -19,6 +19,7 @@ input handling up to the HTML; reports/tests check the PDFs themselves.
 """
 
 import copy
+import datetime
 import logging
 import os
 import re
@@ -49,7 +50,16 @@ from pcc_portal.publication import pending_record
 from plan.models import Area
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
 from reports.tests.factories import add_section, make_report
-from scrutiny.models import ActionNote, AgendaItem, Recommendation, ScrutinyPaper
+from scrutiny.models import (
+    ActionNote,
+    AgendaItem,
+    Attendance,
+    Declaration,
+    Minutes,
+    PanelMember,
+    Recommendation,
+    ScrutinyPaper,
+)
 from scrutiny.tests.factories import (
     make_action,
     make_meeting,
@@ -156,6 +166,14 @@ def build_records() -> dict:
     standard = AgendaItem.objects.create(meeting=panel, position=1, title="Apologies for absence")
     paper_item = AgendaItem.objects.create(meeting=panel, position=2, title="A paper", kind="paper")
     report = make_report(panel, period=period, agenda_item=paper_item)
+    member = PanelMember.objects.create(
+        name="Member A", council="Preston", term_start=datetime.date(2021, 1, 1)
+    )
+    declaration = Declaration.objects.create(
+        meeting=panel, item=standard, member=member, interest="A relative works for the force."
+    )
+    Attendance.objects.create(meeting=panel, member=member, status="attended")
+    Minutes.objects.create(meeting=panel, text="The panel met.")
     sections = [
         add_section(report, body="A paragraph."),
         add_section(report, kind="funding_table", params={"direction": "outgoing"}),
@@ -188,6 +206,8 @@ def build_records() -> dict:
             "reports": [report],
             "sections": sections,
             "agenda": [standard, paper_item],
+            "members": [member],
+            "declarations": [declaration],
         },
     }
 
