@@ -60,8 +60,9 @@ def paper_save(
     """Saves a paper and the quarter it reports on (`(financial_year, quarter)` or None),
     making the quarter's reporting period if it has none yet; a paper with no place on the
     agenda goes last, and a new one with no "as at" date takes its meeting's (an older one
-    reads its meeting's date: `Report.figures_as_at`). With `new_item`, a new paper gets an agenda item of its own, last among
-    the meeting's open items. `options` are `record_save`'s (reason, expected_version)."""
+    reads its meeting's date: `Report.figures_as_at`). With `new_item`, a new paper gets an
+    agenda item of its own, last among the meeting's open items. `options` are
+    `record_save`'s (reason, expected_version)."""
     _check_editable(report, user)
     if new_item and report.agenda_item_id is None and report.pk is None:
         item = AgendaItem(
