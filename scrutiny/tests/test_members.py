@@ -135,6 +135,10 @@ def test_the_minutes_pdf_is_uploaded_checked_and_served(client_for, meetings):
     next_page = approver.get(second.get_absolute_url())
     assert "Approve the minutes" in text(soup(next_page))
     minutes = Minutes.objects.get()
+    approve = f"/scrutiny/panel/{first.date}/minutes/approve/"
+    for version in ("", "²", "9" * 30):
+        assert approver.post(approve, {"version": version}).status_code == 302
+    assert Minutes.objects.get().is_draft
     response = approver.post(
         f"/scrutiny/panel/{first.date}/minutes/approve/", {"version": minutes.version}
     )

@@ -252,10 +252,11 @@ class MinutesApproveView(MeetingPageMixin, PermissionMixin, View):
     def post(self, request, date):
         meeting = self.get_meeting()
         minutes = get_object_or_404(Minutes, meeting=meeting)
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
+        version = request.POST.get("version", "")
+        if not (version.isascii() and version.isdigit()) or len(version) > 9:
+            messages.error(request, "Open the meeting's page again to approve its minutes.")
+            return redirect(meeting.get_absolute_url() + "#minutes")
+        version = int(version)
         try:
             services.minutes_approve(minutes=minutes, user=request.user, expected_version=version)
         except StaleRecord:
