@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -292,51 +293,80 @@ class MeetingRecord:
     attendance: list  # (member, status label), in membership order
     declarations: list  # (item number, item title shown, [declarations])
     minutes: Minutes | None
-    approving: PanelMeeting | None  # the meeting that approves (or approved) the minutes
+    approving_on: datetime.datetime | None  # when the next meeting, which approves them, is
+    approving_url: str
     minutes_to_approve: Minutes | None  # the last meeting's minutes, for this meeting's item
 
 
 def meeting_record(meeting: PanelMeeting, user) -> MeetingRecord:
-    """A fixed number of queries, whatever the numbers of members, items and declarations."""
-    records = {
-        a.member_id: a for a in Attendance.objects.filter(meeting=meeting).select_related("member")
-    }
-    members = list(PanelMember.objects.in_office_on(meeting.date).in_membership_order())
-    known = {m.pk for m in members}
-    members += [a.member for a in records.values() if a.member_id not in known]
-    attendance = [
-        (m, records[m.pk].get_status_display() if m.pk in records else "Not recorded")
-        for m in members
-    ]
-    items = list(AgendaItem.objects.visible_to(user).filter(meeting=meeting).in_agenda_order())
-    by_item = {}
-    for declaration in Declaration.objects.filter(meeting=meeting).select_related("member"):
-        by_item.setdefault(declaration.item_id, []).append(declaration)
-    declarations = [
-        (number, item.shown_title, by_item[item.pk])
-        for number, item in enumerate(items, start=1)
-        if item.pk in by_item
-    ]
-    minutes = Minutes.objects.filter(meeting=meeting).select_related("approved_at").first()
-    approving = None
-    if minutes is not None:
-        approving = minutes.approved_at or (
-            PanelMeeting.objects.visible_to(user)
-            .filter(starts_at__gt=meeting.starts_at)
-            .exclude(status=PanelMeeting.Status.CANCELLED)
-            .order_by("starts_at")
-            .first()
+    """Three queries, whatever the numbers of members, items and declarations."""
+    # 1. The members in office that day, and any other member recorded at the meeting.
+    status = Attendance.objects.filter(meeting=meeting, member=OuterRef("pk")).values("status")
+    members = (
+        PanelMember.objects.filter(
+            Q(pk__in=PanelMember.objects.in_office_on(meeting.date).values("pk"))
+            | Q(attendance__meeting=meeting)
         )
-    previous = (
-        PanelMeeting.objects.visible_to(user)
-        .filter(starts_at__lt=meeting.starts_at)
-        .exclude(status=PanelMeeting.Status.CANCELLED)
-        .order_by("-starts_at")
-        .first()
+        .distinct()
+        .annotate(status=Subquery(status[:1]))
+        .in_membership_order()
     )
-    minutes_to_approve = (
-        Minutes.objects.filter(meeting=previous).select_related("meeting", "approved_at").first()
-        if previous
-        else None
+    labels = dict(Attendance.Status.choices)
+    attendance = [(m, labels.get(m.status, "Not recorded")) for m in members]
+
+    # 2. The declarations, with their item's number on the agenda.
+    item = OuterRef("item")
+    before = (
+        AgendaItem.objects.filter(meeting_id=meeting.pk)
+        .filter(
+            Q(is_exempt__lt=OuterRef("item__is_exempt"))
+            | Q(is_exempt=OuterRef("item__is_exempt"), position__lt=OuterRef("item__position"))
+            | Q(is_exempt=OuterRef("item__is_exempt"), position=OuterRef("item__position"),
+                pk__lt=item)
+        )
+        .values("meeting_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )  # fmt: skip
+    declarations = (
+        Declaration.objects.filter(meeting=meeting)
+        .select_related("member", "item")
+        .annotate(number=Coalesce(Subquery(before[:1]), Value(0)) + 1)
+        .order_by("number", "member__name", "pk")
     )
-    return MeetingRecord(attendance, declarations, minutes, approving, minutes_to_approve)
+    sees_exempt = user.has_perm(VIEW_EXEMPT)
+    grouped: dict[int, tuple] = {}
+    for declaration in declarations:
+        shown = declaration.item
+        title = shown.title if sees_exempt or not shown.is_exempt else AgendaItem.EXEMPT_TITLE
+        grouped.setdefault(declaration.number, (declaration.number, title, []))[2].append(
+            declaration
+        )
+
+    # 3. This meeting's minutes and the last meeting's, with the next meeting's time.
+    visible = PanelMeeting.objects.visible_to(user).exclude(status=PanelMeeting.Status.CANCELLED)
+    previous = visible.filter(starts_at__lt=meeting.starts_at).order_by("-starts_at")
+    following = visible.filter(starts_at__gt=OuterRef("meeting__starts_at")).order_by("starts_at")
+    both = (
+        Minutes.objects.filter(
+            Q(meeting=meeting) | Q(meeting__in=Subquery(previous.values("pk")[:1]))
+        )
+        .select_related("meeting", "approved_at")
+        .annotate(next_start=Subquery(following.values("starts_at")[:1]))
+    )
+    minutes = last = None
+    for record in both:
+        if record.meeting_id == meeting.pk:
+            minutes = record
+        else:
+            last = record
+    approving_on, approving_url = None, ""
+    if minutes is not None and minutes.is_draft and minutes.next_start:
+        approving_on = minutes.next_start
+        approving_url = reverse(
+            "scrutiny:panel_meeting",
+            kwargs={"date": timezone.localtime(approving_on).date().isoformat()},
+        )
+    return MeetingRecord(
+        attendance, list(grouped.values()), minutes, approving_on, approving_url, last
+    )
