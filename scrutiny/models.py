@@ -681,6 +681,9 @@ class Attendance(VersionedModel, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.member}: {self.get_status_display()}"
 
+    def publication_root(self):
+        return self.meeting if self.meeting_id else None
+
 
 class DeclarationQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -704,6 +707,9 @@ class Declaration(VersionedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.interest[:60]}"
+
+    def publication_root(self):
+        return self.meeting if self.meeting_id else None
 
     def clean(self):
         if self.item_id and self.meeting_id and self.item.meeting_id != self.meeting_id:
@@ -748,6 +754,9 @@ class Minutes(VersionedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Minutes of the {self.meeting}"
+
+    def publication_root(self):
+        return self.meeting if self.meeting_id else None
 
     @property
     def is_draft(self) -> bool:

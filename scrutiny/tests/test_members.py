@@ -8,12 +8,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
+from conftest import force_login_verified
+from pcc_portal.publication import pending_publish
 from pcc_portal.services import StaleRecord
 from scrutiny import services
 from scrutiny.models import AgendaItem, Attendance, Declaration, Minutes, PanelMember
 from scrutiny.tests.factories import make_panel_meeting, make_pdf
+from tests.forms import form_values, publication_action
 from tests.helpers import soup, text
 
 ROLES = ("anonymous", "panel member", "staff", "approver")
@@ -97,9 +101,9 @@ def test_minutes_wait_for_the_next_meeting_and_then_cannot_change(make_user, mee
     latest = Minutes.objects.create(meeting=second, text="Later minutes.")
     with pytest.raises(ValidationError, match="not taken place"):
         services.minutes_approve(minutes=latest, user=approver)
-    minutes = services.minutes_save(
-        minutes=Minutes(meeting=first, text="Draft."), user=make_user("staff")
-    )
+    services.minutes_save(minutes=Minutes(meeting=first, text="Draft."), user=make_user("staff"))
+    pending_publish(root=first, user=approver)  # the meeting is published: they waited
+    minutes = Minutes.objects.get(meeting=first)
     services.minutes_approve(minutes=minutes, user=approver, expected_version=minutes.version)
     minutes.text = "Rewritten."
     with pytest.raises(ValidationError, match="approved"):
@@ -128,6 +132,8 @@ def test_the_minutes_pdf_is_uploaded_checked_and_served(client_for, meetings):
     assert soup(response).select_one(".govuk-error-summary")
     response = client.post(url, {"text": "", "file": ContentFile(make_pdf(), name="minutes.pdf")})
     assert response.status_code == 302
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        publication_action(client_for("approver"), first, "publish")
     page = client.get(first.get_absolute_url())
     assert "Draft minutes" in text(soup(page))
     assert client.get(f"/scrutiny/panel/{first.date}/minutes.pdf").status_code == 200
@@ -163,6 +169,7 @@ def test_attendance_is_one_form_for_the_members_in_office(client_for, make_user,
     assert soup(response).select_one(".govuk-error-summary a[href]")
     response = client.post(url, {f"member_{a.pk}": "attended", f"member_{b.pk}": "apologies"})
     assert response.status_code == 302
+    publication_action(client_for("approver"), first, "publish")
     assert dict(Attendance.objects.values_list("member__name", "status")) == {
         "Member A": "attended",
         "Member B": "apologies",
@@ -254,3 +261,65 @@ def test_the_pages_run_the_same_queries_with_ten_times_the_data(client_for, meet
     after = {name: count(client, url) for name, url in pages.items()}
     print(role, after)
     assert after == before
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    force_login_verified(client, user)
+    return client
+
+
+def test_a_published_meetings_attendance_declarations_and_minutes_wait_for_an_approver(
+    make_user, meetings
+):
+    first, _ = meetings
+    a = member("Member A", council="Preston")
+    b = member("Member B")
+    item = first.agenda_items.get(title="Minutes of the last meeting")
+    old = Declaration.objects.create(meeting=first, item=item, member=b, interest="Old interest.")
+    staff_user, approver_user = make_user("staff"), make_user("approver")
+    public, staff, approver = Client(), signed_in(staff_user), signed_in(approver_user)
+    base = f"/scrutiny/panel/{first.date}"
+    page = text(soup(staff.get(f"{base}/attendance/")))
+    assert "is published, so what you save here waits for an approver" in page
+    response = staff.post(
+        f"{base}/attendance/", {f"member_{a.pk}": "attended", f"member_{b.pk}": "apologies"},
+        follow=True,
+    )  # fmt: skip
+    assert "Saved as a change waiting for approval" in text(soup(response))
+    # Staff amending it see what they saved, and saving the same again adds nothing.
+    again = form_values(staff.get(f"{base}/attendance/"))
+    assert again[f"member_{a.pk}"] == "attended" and again[f"member_{b.pk}"] == "apologies"
+    assert staff.post(f"{base}/attendance/", again).status_code == 302
+    response = staff.post(f"{base}/attendance/", {**again, f"member_{a.pk}": "absent"})
+    assert "waiting for an approver to add it" in text(soup(response))
+    declared = {"item": item.pk, "member": a.pk, "interest": "Is a magistrate."}
+    response = staff.post(f"{base}/declarations/new/", declared, follow=True)
+    assert "Saved as a change waiting for approval" in text(soup(response))
+    response = staff.post(f"{base}/declarations/{old.pk}/remove/", follow=True)
+    assert "Removal saved as a change waiting for approval" in text(soup(response))
+    response = staff.post(f"{base}/minutes/", {"text": "The panel met.", "file": ""}, follow=True)
+    assert "Saved as a change waiting for approval" in text(soup(response))
+    with pytest.raises(ValidationError, match="waiting for an approver"):
+        services.minutes_save(minutes=Minutes(meeting=first, text="Twice."), user=staff_user)
+
+    seen = text(soup(public.get(first.get_absolute_url())))
+    assert "Old interest." in seen and "Is a magistrate." not in seen
+    assert "Sent apologies" not in seen and "The panel met." not in seen
+    assert not Attendance.objects.exists() and not Minutes.objects.exists()
+    review = text(soup(approver.get(first.get_publication_url())))
+    assert "Add a attendance" in review and "Is a magistrate." in review
+    assert "Remove the declaration" in review and "The panel met." in review
+
+    publication_action(approver, first, "publish")
+    seen = text(soup(public.get(first.get_absolute_url())))
+    assert "Is a magistrate." in seen and "Old interest." not in seen
+    assert "Sent apologies" in seen and "The panel met." in seen
+
+    # A held change to the minutes must be published or discarded before they are approved.
+    minutes = Minutes.objects.get()
+    minutes.text = "The panel met twice."
+    services.minutes_save(minutes=minutes, user=staff_user, expected_version=minutes.version)
+    assert Minutes.objects.get().text == "The panel met."
+    with pytest.raises(ValidationError, match="waiting for an approver"):
+        services.minutes_approve(minutes=Minutes.objects.get(), user=approver_user)

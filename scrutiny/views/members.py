@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, FormView, ListView, UpdateView
 
 from pcc_portal.mixins import ConfirmDeleteMixin, PageMixin, PermissionMixin, RecordFormMixin
+from pcc_portal.publication import held_root, pending_apply
 from pcc_portal.services import StaleRecord
 from scrutiny import services
 from scrutiny.forms import AttendanceForm, DeclarationForm, MinutesForm, PanelMemberForm
@@ -133,7 +134,12 @@ class AttendanceView(MeetingPageMixin, PermissionMixin, PageMixin, FormView):
     def get_form_kwargs(self):
         meeting = self.get_meeting()
         members = PanelMember.objects.in_office_on(meeting.date).in_membership_order()
-        records = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
+        # Staff amend the attendance they are waiting on, not the published one.
+        records = {
+            a.member_id: pending_apply(a) for a in Attendance.objects.filter(meeting=meeting)
+        }
+        for member_id, status in services.attendance_held_new(meeting).items():
+            records.setdefault(member_id, Attendance(member_id=member_id, status=status))
         return {**super().get_form_kwargs(), "members": members, "records": records}
 
     def get_context_data(self, **kwargs):
@@ -144,12 +150,17 @@ class AttendanceView(MeetingPageMixin, PermissionMixin, PageMixin, FormView):
             context["pending_note"] = (
                 "No members of the panel were in office on the day of the meeting."
             )
+        elif (root := held_root(Attendance(meeting=self.get_meeting()))) is not None:
+            context["pending_note"] = (
+                f"The {root._meta.verbose_name} is published, so what you save here waits for "
+                "an approver to publish it. Until then everyone else sees the published version."
+            )
         return context
 
     def form_valid(self, form):
         meeting = self.get_meeting()
         try:
-            services.attendance_record(
+            saved = services.attendance_record(
                 meeting=meeting,
                 user=self.request.user,
                 statuses=form.statuses(),
@@ -174,7 +185,10 @@ class AttendanceView(MeetingPageMixin, PermissionMixin, PageMixin, FormView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, "Attendance saved.")
+        held = any(getattr(record, "held_for_approval", False) for record in saved)
+        messages.success(
+            self.request, RecordFormMixin.held_message if held else "Attendance saved."
+        )
         return redirect(meeting.get_absolute_url() + "#attendance")
 
 
