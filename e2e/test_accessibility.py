@@ -14,6 +14,7 @@ PUBLIC = [
     "/scrutiny/", "/scrutiny/meetings/", "/scrutiny/meetings/3/", "/scrutiny/meetings/?year=abc",
     "/scrutiny/actions/", "/scrutiny/actions/2/", "/scrutiny/panel/", "/scrutiny/panel/2021-10-12/",
     "/scrutiny/task-groups/", "/scrutiny/task-groups/neighbourhood-policing/",
+    "/scrutiny/panel/members/", "/scrutiny/panel/members/1/",
     "/funding/", "/funding/awards/", "/funding/awards/1/", "/funding/funds/street-pastors-fund/",
     "/funding/organisations/", "/reports/", "/reports/2/", "/no-such-page/",
     "/accounts/password_reset/", "/accounts/password_reset/done/", "/accounts/reset/MQ/bad-token/",
@@ -35,6 +36,9 @@ STAFF = [
     "/scrutiny/task-groups/neighbourhood-policing/publish/",
     "/scrutiny/panel/2021-10-12/agenda/new/", "/scrutiny/panel/2021-10-12/agenda/13/edit/",
     "/scrutiny/panel/2021-10-12/agenda/13/remove/",
+    "/scrutiny/panel/members/new/", "/scrutiny/panel/members/1/edit/",
+    "/scrutiny/panel/2021-10-12/attendance/", "/scrutiny/panel/2021-10-12/declarations/new/",
+    "/scrutiny/panel/2021-10-12/minutes/",
 ]  # fmt: skip
 RECOVERY_CODES = ["/accounts/two-factor/recovery-codes/"]
 # The quarterly cycle: the quarter being entered (the demo's Q2 2021/22 is last quarter), its

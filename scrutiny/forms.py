@@ -13,7 +13,11 @@ from scrutiny.models import (
     Action,
     ActionNote,
     AgendaItem,
+    Attendance,
+    Declaration,
+    Minutes,
     PanelMeeting,
+    PanelMember,
     Recommendation,
     ScrutinyMeeting,
     ScrutinyPaper,
@@ -398,3 +402,112 @@ class AgendaItemForm(forms.ModelForm):
             Field.radios("exempt_paragraph", legend_size=Size.SMALL),
             submit="Save the item",
         )
+
+
+class PanelMemberForm(forms.ModelForm):
+    term_start = DateField(label="Start of term")
+    term_end = DateField(label="End of term", required=False)
+
+    class Meta:
+        model = PanelMember
+        fields = ["name", "council", "role", "term_start", "term_end"]
+        widgets = {"role": forms.RadioSelect}
+        error_messages = {"name": {"required": "Enter the member's name"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [c for c in self.fields["role"].choices if c[0] != ""]
+        self.fields["role"].error_messages["required"] = "Select the member's role"
+        self.fields["term_end"].help_text = "Leave empty while the member is in office."
+        self.helper = _helper(
+            Field.text("name"),
+            Field.text("council"),
+            Field.radios("role", legend_size=Size.SMALL, inline=True),
+            Field("term_start"),
+            Field("term_end"),
+            submit="Save the member",
+        )
+
+
+class AttendanceForm(forms.Form):
+    """One page for the whole meeting: for each member in office on the day, whether they
+    attended, sent apologies or were absent; and the versions of the records as opened."""
+
+    def __init__(self, *args, members, records, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        layout = []
+        for member in self.members:
+            record = records.get(member.pk)
+            name = f"member_{member.pk}"
+            choose = f"Select whether {member.name} attended, sent apologies or was absent"
+            self.fields[name] = forms.ChoiceField(
+                label=f"{member.name} ({member.represents})",
+                choices=Attendance.Status.choices,
+                widget=forms.RadioSelect,
+                initial=record.status if record else None,
+                error_messages={"required": choose, "invalid_choice": choose},
+            )
+            self.fields[f"version_{member.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                required=False,
+                initial=record.version if record else None,
+            )
+            layout.append(Field.radios(name, legend_size=Size.SMALL, inline=True))
+            layout.append(Field(f"version_{member.pk}"))
+        self.helper = _helper(*layout, submit="Save the attendance")
+
+    def statuses(self) -> dict[int, str]:
+        return {m.pk: self.cleaned_data[f"member_{m.pk}"] for m in self.members}
+
+    def versions(self) -> dict[int, int]:
+        return {
+            m.pk: self.cleaned_data[f"version_{m.pk}"]
+            for m in self.members
+            if self.cleaned_data.get(f"version_{m.pk}") is not None
+        }
+
+
+class DeclarationForm(forms.ModelForm):
+    class Meta:
+        model = Declaration
+        fields = ["item", "member", "interest"]
+        widgets = {"interest": forms.Textarea(attrs={"rows": 3})}
+        labels = {"item": "Agenda item", "member": "Member"}
+        error_messages = {
+            "item": {
+                "required": "Select the agenda item",
+                "invalid_choice": "Select the agenda item",
+            },
+            "member": {"required": "Select the member", "invalid_choice": "Select the member"},
+            "interest": {"required": "Enter the interest declared"},
+        }
+
+    def __init__(self, *args, items, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda item: item.shown_title
+        self.fields["member"].queryset = members
+        self.helper = _helper(
+            Field("item"), Field("member"), Field.textarea("interest"), submit="Add the declaration"
+        )
+
+
+class MinutesForm(forms.ModelForm):
+    class Meta:
+        model = Minutes
+        fields = ["text", "file"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 12})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].validators = [validate_pdf]
+        self.fields["file"].error_messages["empty"] = "The selected file is empty"
+        self.fields["file"].widget = forms.FileInput(attrs={"accept": "application/pdf"})
+        self.fields["file"].help_text = "Or upload the minutes as a PDF instead of typing them."
+        self.helper = _helper(Field.textarea("text"), Field("file"), submit="Save the minutes")
+
+    def _post_clean(self):
+        if self.has_error("file"):
+            return
+        super()._post_clean()

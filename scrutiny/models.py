@@ -591,3 +591,179 @@ class AgendaItem(VersionedModel, TimeStampedModel):
             | Q(is_exempt=self.is_exempt, position=self.position, pk__lt=self.pk)
         )
         return before.count() + 1
+
+
+class PanelMemberQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The panel's membership is public."""
+        return self.all()
+
+    def in_office_on(self, day: datetime.date):
+        return self.filter(term_start__lte=day).filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=day)
+        )
+
+    def in_membership_order(self):
+        """Chair, vice-chair, then members, each by name."""
+        rank = Case(
+            *(When(role=role, then=Value(n)) for n, role in enumerate(PanelMember.Role.values)),
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(rank, "name", "pk")
+
+
+class PanelMember(VersionedModel, TimeStampedModel):
+    """A member of the Police and Crime Panel for a term: a councillor of one of the area's
+    councils, or an independent member."""
+
+    INDEPENDENT = "Independent member"
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        VICE_CHAIR = "vice_chair", "Vice-chair"
+        MEMBER = "member", "Member"
+
+    name = models.CharField(max_length=120)
+    council = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The council the member represents. Leave empty for an independent member.",
+    )
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
+    term_start = models.DateField("start of term")
+    term_end = models.DateField("end of term", null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = PanelMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = "panel member"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("scrutiny:panel_member", kwargs={"pk": self.pk})
+
+    @property
+    def represents(self) -> str:
+        return self.council or self.INDEPENDENT
+
+    def in_office_on(self, day: datetime.date) -> bool:
+        return self.term_start <= day and (self.term_end is None or day <= self.term_end)
+
+    def clean(self):
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            raise ValidationError({"term_end": "The end of term must be after its start"})
+
+
+class Attendance(VersionedModel, TimeStampedModel):
+    """Whether a member attended a panel meeting, sent apologies or was absent."""
+
+    class Status(models.TextChoices):
+        ATTENDED = "attended", "Attended"
+        APOLOGIES = "apologies", "Sent apologies"
+        ABSENT = "absent", "Absent"
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=10, choices=Status.choices)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["meeting", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_status_display()}"
+
+    def publication_root(self):
+        return self.meeting if self.meeting_id else None
+
+
+class DeclarationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Declarations at the meetings the user may see (public, as councils publish them)."""
+        return self.filter(meeting__in=PanelMeeting.objects.visible_to(user))
+
+
+class Declaration(VersionedModel, TimeStampedModel):
+    """A member's declaration of an interest in an agenda item."""
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="declarations")
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="declarations")
+    member = models.ForeignKey(PanelMember, on_delete=models.PROTECT, related_name="declarations")
+    interest = models.TextField("the interest", max_length=2000)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = DeclarationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["item", "member__name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.interest[:60]}"
+
+    def publication_root(self):
+        return self.meeting if self.meeting_id else None
+
+    def clean(self):
+        if self.item_id and self.meeting_id and self.item.meeting_id != self.meeting_id:
+            raise ValidationError({"item": "Select an item of this meeting's agenda"})
+
+
+class MinutesQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(meeting__in=PanelMeeting.objects.visible_to(user))
+
+
+class Minutes(VersionedModel, TimeStampedModel):
+    """A panel meeting's minutes, as Markdown or a PDF. Draft until the next meeting approves
+    them under its "Minutes of the last meeting" item."""
+
+    meeting = models.OneToOneField(PanelMeeting, on_delete=models.CASCADE, related_name="minutes")
+    text = models.TextField("the minutes", blank=True, help_text=MARKDOWN_HINT)
+    file = models.FileField(
+        "the minutes as a PDF",
+        upload_to=GeneratedName("scrutiny/minutes", suffix=".pdf"),
+        blank=True,
+        validators=[validate_pdf],
+    )
+    approved_at = models.ForeignKey(
+        PanelMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="minutes_approved",
+        verbose_name="approved at the meeting",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = MinutesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "minutes"
+        permissions = [("approve_minutes", "Can approve panel meetings' minutes")]
+
+    def __str__(self) -> str:
+        return f"Minutes of the {self.meeting}"
+
+    def publication_root(self):
+        return self.meeting if self.meeting_id else None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.approved_at_id is None
+
+    def clean(self):
+        if not self.text.strip() and not self.file:
+            raise ValidationError("Enter the minutes or upload them as a PDF")
+        if self.text.strip() and self.file:
+            raise ValidationError("Give either the minutes as text or as a PDF, not both")

@@ -34,14 +34,23 @@ ADD_AGENDAITEM = "scrutiny.add_agendaitem"
 CHANGE_AGENDAITEM = "scrutiny.change_agendaitem"
 DELETE_AGENDAITEM = "scrutiny.delete_agendaitem"
 
+ADD_PANELMEMBER = "scrutiny.add_panelmember"
+CHANGE_PANELMEMBER = "scrutiny.change_panelmember"
+CHANGE_ATTENDANCE = "scrutiny.change_attendance"
+ADD_DECLARATION = "scrutiny.add_declaration"
+DELETE_DECLARATION = "scrutiny.delete_declaration"
+CHANGE_MINUTES = "scrutiny.change_minutes"
+APPROVE_MINUTES = "scrutiny.approve_minutes"
+
 # What the office's roles may do here; pcc_portal.roles gathers these from every app.
 _STAFF_EDITS = ("scrutinymeeting", "scrutinytopic", "scrutinypaper", "action", "panelmeeting",
-                "taskgroup", "recommendation", "agendaitem")  # fmt: skip
+                "taskgroup", "recommendation", "agendaitem", "panelmember", "attendance",
+                "declaration", "minutes")  # fmt: skip
 STAFF = (
     VIEW_UNPUBLISHED,
     *(f"scrutiny.{verb}_{model}" for model in _STAFF_EDITS for verb in ("add", "change", "delete")),
     ADD_ACTIONNOTE,
 )
-APPROVER = (PUBLISH_SCRUTINYMEETING, PUBLISH_PANELMEETING, PUBLISH_TASKGROUP)
+APPROVER = (PUBLISH_SCRUTINYMEETING, PUBLISH_PANELMEETING, PUBLISH_TASKGROUP, APPROVE_MINUTES)
 # Holding any of these, a person's pages may show what the public may not (never cached).
 SEES_PRIVATE = (VIEW_UNPUBLISHED,)

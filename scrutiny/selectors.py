@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,11 @@ from plan.models import Priority
 from scrutiny.models import (
     Action,
     AgendaItem,
+    Attendance,
+    Declaration,
+    Minutes,
     PanelMeeting,
+    PanelMember,
     ScrutinyMeeting,
     ScrutinyTopic,
     TaskGroup,
@@ -251,3 +256,117 @@ def scrutiny_overview(user, *, today: datetime.date | None = None) -> dict:
         "task_groups": list(task_groups[:LANDING_LATEST]),
         "task_group_count": task_groups.count(),
     }
+
+
+@dataclass
+class MemberRecord:
+    """A member's attendance at the panel meetings the visitor may see, held while in office."""
+
+    rows: list  # (meeting, status label) newest first
+    counts: dict  # status label -> how many
+
+
+def member_attendance(member: PanelMember, user) -> MemberRecord:
+    """Two queries: the meetings held in the member's term, and the member's records."""
+    meetings = PanelMeeting.objects.visible_to(user).filter(
+        starts_at__date__gte=member.term_start, starts_at__lte=timezone.now()
+    )
+    if member.term_end:
+        meetings = meetings.filter(starts_at__date__lte=member.term_end)
+    meetings = list(meetings.exclude(status=PanelMeeting.Status.CANCELLED).order_by("-starts_at"))
+    records = {
+        a.meeting_id: a.get_status_display()
+        for a in Attendance.objects.filter(member=member, meeting__in=[m.pk for m in meetings])
+    }
+    rows = [(m, records.get(m.pk, "Not recorded")) for m in meetings]
+    counts = dict.fromkeys(Attendance.Status.labels, 0)
+    for _meeting, label in rows:
+        if label in counts:
+            counts[label] += 1
+    return MemberRecord(rows=rows, counts=counts)
+
+
+@dataclass
+class MeetingRecord:
+    """The attendance, declarations and minutes of one panel meeting, for its page."""
+
+    attendance: list  # (member, status label), in membership order
+    declarations: list  # (item number, item title shown, [declarations])
+    minutes: Minutes | None
+    approving_on: datetime.datetime | None  # when the next meeting, which approves them, is
+    approving_url: str
+    minutes_to_approve: Minutes | None  # the last meeting's minutes, for this meeting's item
+
+
+def meeting_record(meeting: PanelMeeting, user) -> MeetingRecord:
+    """Three queries, whatever the numbers of members, items and declarations."""
+    # 1. The members in office that day, and any other member recorded at the meeting.
+    status = Attendance.objects.filter(meeting=meeting, member=OuterRef("pk")).values("status")
+    members = (
+        PanelMember.objects.filter(
+            Q(pk__in=PanelMember.objects.in_office_on(meeting.date).values("pk"))
+            | Q(attendance__meeting=meeting)
+        )
+        .distinct()
+        .annotate(status=Subquery(status[:1]))
+        .in_membership_order()
+    )
+    labels = dict(Attendance.Status.choices)
+    attendance = [(m, labels.get(m.status, "Not recorded")) for m in members]
+
+    # 2. The declarations, with their item's number on the agenda.
+    item = OuterRef("item")
+    before = (
+        AgendaItem.objects.filter(meeting_id=meeting.pk)
+        .filter(
+            Q(is_exempt__lt=OuterRef("item__is_exempt"))
+            | Q(is_exempt=OuterRef("item__is_exempt"), position__lt=OuterRef("item__position"))
+            | Q(is_exempt=OuterRef("item__is_exempt"), position=OuterRef("item__position"),
+                pk__lt=item)
+        )
+        .values("meeting_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )  # fmt: skip
+    declarations = (
+        Declaration.objects.filter(meeting=meeting)
+        .select_related("member", "item")
+        .annotate(number=Coalesce(Subquery(before[:1]), Value(0)) + 1)
+        .order_by("number", "member__name", "pk")
+    )
+    sees_exempt = user.has_perm(VIEW_EXEMPT)
+    grouped: dict[int, tuple] = {}
+    for declaration in declarations:
+        shown = declaration.item
+        title = shown.title if sees_exempt or not shown.is_exempt else AgendaItem.EXEMPT_TITLE
+        grouped.setdefault(declaration.number, (declaration.number, title, []))[2].append(
+            declaration
+        )
+
+    # 3. This meeting's minutes and the last meeting's, with the next meeting's time.
+    visible = PanelMeeting.objects.visible_to(user).exclude(status=PanelMeeting.Status.CANCELLED)
+    previous = visible.filter(starts_at__lt=meeting.starts_at).order_by("-starts_at")
+    following = visible.filter(starts_at__gt=OuterRef("meeting__starts_at")).order_by("starts_at")
+    both = (
+        Minutes.objects.filter(
+            Q(meeting=meeting) | Q(meeting__in=Subquery(previous.values("pk")[:1]))
+        )
+        .select_related("meeting", "approved_at")
+        .annotate(next_start=Subquery(following.values("starts_at")[:1]))
+    )
+    minutes = last = None
+    for record in both:
+        if record.meeting_id == meeting.pk:
+            minutes = record
+        else:
+            last = record
+    approving_on, approving_url = None, ""
+    if minutes is not None and minutes.is_draft and minutes.next_start:
+        approving_on = minutes.next_start
+        approving_url = reverse(
+            "scrutiny:panel_meeting",
+            kwargs={"date": timezone.localtime(approving_on).date().isoformat()},
+        )
+    return MeetingRecord(
+        attendance, list(grouped.values()), minutes, approving_on, approving_url, last
+    )

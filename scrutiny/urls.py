@@ -1,7 +1,7 @@
 from django.urls import path
 
 from scrutiny import calendar
-from scrutiny.views import actions, landing, meetings, panel
+from scrutiny.views import actions, landing, meetings, members, panel
 
 app_name = "scrutiny"
 
@@ -40,6 +40,40 @@ urlpatterns = [
     path("panel/", panel.PanelMeetingListView.as_view(), name="panel_meetings"),
     path("panel/calendar.ics", calendar.panel_calendar_feed, name="panel_calendar"),
     path("panel/new/", panel.PanelMeetingCreateView.as_view(), name="panel_meeting_create"),
+    path("panel/members/", members.PanelMemberListView.as_view(), name="panel_members"),
+    path("panel/members/new/", members.PanelMemberCreateView.as_view(), name="panel_member_create"),
+    path("panel/members/<int:pk>/", members.PanelMemberDetailView.as_view(), name="panel_member"),
+    path(
+        "panel/members/<int:pk>/edit/",
+        members.PanelMemberUpdateView.as_view(),
+        name="panel_member_edit",
+    ),
+    path(
+        "panel/<isodate:date>/attendance/",
+        members.AttendanceView.as_view(),
+        name="panel_meeting_attendance",
+    ),
+    path(
+        "panel/<isodate:date>/declarations/new/",
+        members.DeclarationCreateView.as_view(),
+        name="declaration_create",
+    ),
+    path(
+        "panel/<isodate:date>/declarations/<int:pk>/remove/",
+        members.DeclarationDeleteView.as_view(),
+        name="declaration_remove",
+    ),
+    path("panel/<isodate:date>/minutes/", members.MinutesEditView.as_view(), name="minutes_edit"),
+    path(
+        "panel/<isodate:date>/minutes/approve/",
+        members.MinutesApproveView.as_view(),
+        name="minutes_approve",
+    ),
+    path(
+        "panel/<isodate:date>/minutes.pdf",
+        members.MinutesDownloadView.as_view(),
+        name="minutes_pdf",
+    ),
     path("panel/<isodate:date>/", panel.PanelMeetingDetailView.as_view(), name="panel_meeting"),
     path(
         "panel/<isodate:date>/edit/",

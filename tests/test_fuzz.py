@@ -19,6 +19,7 @@ input handling up to the HTML; reports/tests check the PDFs themselves.
 """
 
 import copy
+import datetime
 import logging
 import os
 import re
@@ -50,7 +51,16 @@ from plan.models import Area
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
 from reports.models import Pack
 from reports.tests.factories import add_section, make_report
-from scrutiny.models import ActionNote, AgendaItem, Recommendation, ScrutinyPaper
+from scrutiny.models import (
+    ActionNote,
+    AgendaItem,
+    Attendance,
+    Declaration,
+    Minutes,
+    PanelMember,
+    Recommendation,
+    ScrutinyPaper,
+)
 from scrutiny.tests.factories import (
     make_action,
     make_meeting,
@@ -161,6 +171,14 @@ def build_records() -> dict:
         meeting=panel, audience=Pack.Audience.PUBLIC, number=1, sha256="0" * 64, page_count=1,
         pdf=ContentFile(one_page_pdf(), "pack.pdf"),
     )  # fmt: skip
+    member = PanelMember.objects.create(
+        name="Member A", council="Preston", term_start=datetime.date(2021, 1, 1)
+    )
+    declaration = Declaration.objects.create(
+        meeting=panel, item=standard, member=member, interest="A relative works for the force."
+    )
+    Attendance.objects.create(meeting=panel, member=member, status="attended")
+    Minutes.objects.create(meeting=panel, text="The panel met.")
     sections = [
         add_section(report, body="A paragraph."),
         add_section(report, kind="funding_table", params={"direction": "outgoing"}),
@@ -194,6 +212,8 @@ def build_records() -> dict:
             "reports": [report],
             "sections": sections,
             "agenda": [standard, paper_item],
+            "members": [member],
+            "declarations": [declaration],
         },
     }
 

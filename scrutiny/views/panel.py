@@ -33,7 +33,7 @@ from scrutiny.permissions import (
     CHANGE_TASKGROUP,
     DELETE_AGENDAITEM,
 )
-from scrutiny.selectors import panel_meeting_on
+from scrutiny.selectors import meeting_record, panel_meeting_on
 
 PANEL = ("Panel meetings", reverse_lazy("scrutiny:panel_meetings"))
 TASK_GROUPS = ("Task groups", reverse_lazy("scrutiny:task_groups"))
@@ -73,6 +73,7 @@ class PanelMeetingDetailView(PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["agenda"] = fill(PANEL_MEETING_PAGE, self.object, user=self.request.user)
+        context["record"] = meeting_record(self.object, self.request.user)
         if self.request.user.has_perm(ADD_AGENDAITEM):
             context["has_standard_items"] = self.object.agenda_items.filter(
                 kind=AgendaItem.Kind.STANDARD
