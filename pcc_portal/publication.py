@@ -283,7 +283,7 @@ def pending_summary(root) -> PendingSummary | None:
             if isinstance(f, models.FileField) and raw:
                 file = raw
         if op["action"] == "create":
-            title = f"Add a {noun}"
+            title = f"Add {_a(model)}"
         elif model is type(root):
             title = f"Change the {noun}"
         else:
@@ -292,6 +292,14 @@ def pending_summary(root) -> PendingSummary | None:
     return PendingSummary(
         shown, display_name(change.updated_by), change.updated_at, change.revision
     )
+
+
+def _a(model) -> str:
+    """The record's name with its article: "an agenda item", "a declaration", "the minutes"."""
+    noun = model._meta.verbose_name
+    if noun == model._meta.verbose_name_plural:
+        return f"the {noun}"
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def _held_files(op) -> list[tuple[str, object]]:

@@ -674,6 +674,7 @@ class Attendance(VersionedModel, TimeStampedModel):
 
     class Meta:
         ordering = ["meeting", "member"]
+        verbose_name = "attendance record"
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")
         ]
@@ -749,7 +750,7 @@ class Minutes(VersionedModel, TimeStampedModel):
     objects = MinutesQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "minutes"
+        verbose_name = verbose_name_plural = "minutes"
         permissions = [("approve_minutes", "Can approve panel meetings' minutes")]
 
     def __str__(self) -> str:

@@ -308,7 +308,7 @@ def test_a_published_meetings_attendance_declarations_and_minutes_wait_for_an_ap
     assert "Sent apologies" not in seen and "The panel met." not in seen
     assert not Attendance.objects.exists() and not Minutes.objects.exists()
     review = text(soup(approver.get(first.get_publication_url())))
-    assert "Add a attendance" in review and "Is a magistrate." in review
+    assert "Add an attendance record" in review and "Is a magistrate." in review
     assert "Remove the declaration" in review and "The panel met." in review
 
     publication_action(approver, first, "publish")
