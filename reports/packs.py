@@ -24,7 +24,7 @@ from pcc_portal.models import OfficeProfile
 from pcc_portal.sequences import next_number
 from reports.models import Pack, Publication, Report
 from reports.rendering import write_pdf
-from scrutiny.models import AgendaItem, PanelMeeting
+from scrutiny.models import AgendaItem, PanelMeeting, PanelMember
 
 logger = logging.getLogger(__name__)
 
@@ -108,11 +108,15 @@ def pack_entries(meeting: PanelMeeting, audience: str) -> list[PackEntry]:
 
 
 def pack_document(meeting: PanelMeeting, entries: list[PackEntry], audience: str) -> str:
+    """The pack's HTML: the cover (with the members in office on the meeting's date, in one
+    query), the agenda as contents, then the items' papers."""
+    membership = PanelMember.objects.in_office_on(meeting.date).in_membership_order()
     return render_to_string(
         "reports/pack_document.html",
         {
             "meeting": meeting,
             "office": OfficeProfile.load(),
+            "membership": list(membership),
             "open_entries": [e for e in entries if not e.exempt],
             "exempt_entries": [e for e in entries if e.exempt],
             "members": audience == Audience.MEMBERS,

@@ -10,10 +10,10 @@ from django.test import TestCase
 from pypdf import PdfReader
 
 from reports.models import Pack
-from reports.packs import pack_render_all, pdf_tag_fix
+from reports.packs import pack_document, pack_entries, pack_render_all, pdf_tag_fix
 from reports.services import report_publish, report_withdraw
 from reports.tests.factories import add_section, make_report, publish
-from scrutiny.models import AgendaItem
+from scrutiny.models import AgendaItem, PanelMember
 from scrutiny.tests.factories import make_panel_meeting
 from tests.helpers import soup, text
 
@@ -29,8 +29,18 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def meeting(db, media, make_user):
-    """Items 1-2 standard, 3 and 4 with papers (4's long), 5 Part II with an exempt paper."""
+    """Items 1-2 standard, 3 and 4 with papers (4's long), 5 Part II with an exempt paper; a
+    chair, a vice-chair and an independent member in office, one member whose term had ended."""
     meeting = make_panel_meeting("2021-03-08")
+    for name, council, role, start, end in (
+        ("Member C", "Chorley", "member", "2018-06-01", None),
+        ("Member A", "Preston", "chair", "2018-06-01", None),
+        ("Member B", "South Ribble", "vice_chair", "2018-06-01", None),
+        ("Member P", "", "member", "2019-06-01", None),
+        ("Member Z", "Burnley", "member", "2016-06-01", "2020-05-31"),
+    ):
+        PanelMember.objects.create(name=name, council=council, role=role, term_start=start,
+                                   term_end=end)  # fmt: skip
     approver = make_user("approver")
     AgendaItem.objects.create(meeting=meeting, position=1, title="Apologies for absence")
     AgendaItem.objects.create(meeting=meeting, position=2, title="Declarations of interest")
@@ -134,6 +144,45 @@ def test_the_pack_is_one_tagged_document_numbered_through(meeting, audience):
         assert headers and all("/Scope" in e.get("/A", {}) for e in headers)
         first_page = pikepdf.unparse_content_stream(pikepdf.parse_content_stream(pdf.pages[2]))
         assert b"/Artifact" in first_page
+
+
+@pytest.mark.parametrize("audience", ["public", "members"])
+def test_the_cover_lists_the_members_in_office_on_the_meeting_s_date(meeting, audience):
+    reader = PdfReader(pack_of(meeting["meeting"], audience).pdf.open("rb"))
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert "Membership of the panel on 8 March 2021" in cover
+    assert "Name Role Council" in cover
+    # In membership order: chair, vice-chair, then members by name; each with their council.
+    in_order = (r"Member A Chair Preston Member B Vice-chair South Ribble Member C Member Chorley "
+                r"Member P Member Independent member")  # fmt: skip
+    assert re.search(in_order, cover)
+    assert "Member Z" not in cover and "Burnley" not in cover
+    assert "Page 1 of" in cover
+
+
+def test_the_cover_says_when_no_membership_is_recorded(meeting):
+    PanelMember.objects.all().delete()
+    html = pack_document(meeting["meeting"], [], "public")
+    assert "Membership not recorded" in " ".join(html.split())
+    assert "pack-membership" not in html.replace("pack-membership-missing", "")
+
+
+def test_the_cover_takes_one_query_however_many_members(meeting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    entries = pack_entries(meeting["meeting"], "members")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            pack_document(meeting["meeting"], entries, "members")
+        return len(captured)
+
+    few = queries()
+    for n in range(10):
+        PanelMember.objects.create(name=f"Extra member {n}", council="Wyre",
+                                   term_start="2019-06-01")  # fmt: skip
+    assert queries() == few
 
 
 def test_the_pack_links_within_the_paper_keep_to_its_own_paragraphs(meeting):
