@@ -7,13 +7,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.template.defaultfilters import filesizeformat
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from e2e.test_publication import no_serious_axe_violations
+from e2e.traffic import count_traffic
+from pcc_portal.numbers import format_file_size
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 QUARTER = "/plan/2021-2025/quarters/2021-q2/"
+MEETING = "/scrutiny/panel/2021-10-12/"
+MEMBER_PAGE_LOADS = 2  # the paper, then the meeting's page: the PDFs are downloads
 
 
 def test_quarterly_update_from_entry_through_return_to_approval_and_public(open_as, shots):
@@ -133,9 +139,26 @@ def test_staff_record_an_award_and_the_totals_list_and_csv_agree(open_as, shots)
 
 
 def test_compose_publish_and_download_a_paper_and_the_agenda_pack(open_as, shots):
+    # The meeting is published: its agenda changes when an approver publishes the change.
+    approver = open_as("approver")
+    approver.goto(MEETING)
+    approver.get_by_role("link", name="Add an agenda item").click()
+    approver.fill("#id_title", "Funding update for the panel")
+    approver.check("input[name=kind][value=paper]")
+    approver.get_by_role("button", name="Save the item").click()
+    expect(approver.locator(".govuk-notification-banner--success")).to_contain_text(
+        "change waiting for approval"
+    )
+    approver.get_by_role("link", name="Publication and changes waiting for approval").click()
+    approver.get_by_role("button", name="Publish the changes").click()
+    expect(approver.locator(".govuk-notification-banner").first).to_contain_text(
+        "Changes published"
+    )
+
     staff = open_as("staff")
     staff.goto("/reports/new/")
     staff.select_option("#id_panel_meeting", label="12 October 2021, County Hall, Preston")
+    staff.select_option("#id_agenda_item", label="12 October 2021: Funding update for the panel")
     staff.fill("#id_title", "Funding update for the panel")
     staff.fill("#id_executive_summary", "What the Commissioner has secured.")
     staff.click("input[name=save]")
@@ -157,7 +180,6 @@ def test_compose_publish_and_download_a_paper_and_the_agenda_pack(open_as, shots
     staff.get_by_role("button", name="Submit for approval").click()
     expect(staff.locator("main")).to_contain_text("Waiting for approval")
 
-    approver = open_as("approver")
     approver.goto("/")
     approver.get_by_role(
         "link", name="“Funding update for the panel” waits for your approval"
@@ -183,25 +205,68 @@ def test_compose_publish_and_download_a_paper_and_the_agenda_pack(open_as, shots
     approver.get_by_role("button", name="Publish the paper").click()
     expect(approver.locator(".govuk-notification-banner")).to_contain_text("revision 1")
 
+    # A member opens the paper, then the meeting's agenda and its pack, as members do.
     member = open_as("panel")
+    traffic = count_traffic(member)
     member.goto(paper_url)
     expect(member.locator("main")).to_contain_text("Total £5,568,897")
-    with member.expect_download() as download:
-        member.evaluate("url => { const a = document.createElement('a'); a.href = url; "
-                        "a.download = 'paper.pdf'; document.body.appendChild(a); a.click(); }",
-                        paper_url.rstrip("/") + ".pdf")  # fmt: skip
-    pdf = Path(download.value.path()).read_bytes()
-    assert pdf.startswith(b"%PDF")
-    from pypdf import PdfReader
-
+    number = re.search(r"Agenda item (\d+)", member.locator("main").inner_text()).group(1)
+    pdf = download(member, paper_url.rstrip("/") + ".pdf")
+    paper_pages = len(PdfReader(io.BytesIO(pdf)).pages)
     assert "Funding update for the panel" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    member.goto("/scrutiny/panel/2021-10-12/")
-    with member.expect_download() as pack:
-        member.evaluate("url => { const a = document.createElement('a'); a.href = url; "
-                        "a.download = 'pack.pdf'; document.body.appendChild(a); a.click(); }",
-                        "/scrutiny/panel/2021-10-12/pack.pdf")  # fmt: skip
-    assert Path(pack.value.path()).read_bytes().startswith(b"%PDF")
+
+    member.goto(MEETING)
+    item = member.locator("li.portal-agenda-item", has_text="Funding update for the panel")
+    expect(item.locator("h3")).to_have_text(f"Item {number}: Funding update for the panel")
+    size = format_file_size(len(pdf))
+    pdf_link = item.locator("a", has_text="PDF")
+    expect(pdf_link).to_have_text(re.compile(rf"PDF.*, {size}, {paper_pages} pages$"))
+    pack = download(member, MEETING + "pack.pdf")
+    pack_pages = pack_page_texts(pack)
+    expect(member.locator("#pack + p a")).to_contain_text(
+        f"PDF, {len(pack_pages)} pages, {filesizeformat(len(pack))}"
+    )
+    starts = member.get_by_role("table", name="Where each item starts in the pack")
+    row = starts.locator("tbody tr", has_text="Funding update for the panel")
+    expect(row.locator("td").first).to_have_text(number)
+    start = int(row.locator("td").last.inner_text())
+    # The pack's own contents page gives the same start page, where the paper is.
+    assert re.search(rf"(?<!\d){number}\s*Funding update for the panel\s*{start}\b", pack_pages[1])
+    assert "Funding update for the panel" in pack_pages[start - 1]
+    assert f"Agenda item {number}" in pack_pages[start - 1]
+    assert "Funding update for the panel" not in pack_pages[start - 2]
+    # Numbered through the whole pack.
+    for page_number, page_text in enumerate(pack_pages, start=1):
+        assert f"Page {page_number} of {len(pack_pages)}" in page_text
     shots(member, "meeting-with-papers")
+    assert len(traffic["loads"]) == MEMBER_PAGE_LOADS and not traffic["posts"], traffic
+
+    # A visitor who is not signed in gets the public pack (no Part II), with the paper in it.
+    public = open_as(None)
+    public.goto(MEETING)
+    public_pages = pack_page_texts(download(public, MEETING + "pack.pdf"))
+    assert "Resolution to exclude the press and public" not in " ".join(public_pages)
+    assert re.search(rf"Funding update for the panel\s*{start}\b", public_pages[1])
+    assert f"Page 1 of {len(public_pages)}" in public_pages[0]
+
+
+CLICK_A_DOWNLOAD_LINK = (
+    "url => { const a = document.createElement('a'); a.href = url; a.download = ''; "
+    "document.body.appendChild(a); a.click(); }"
+)
+
+
+def download(page, url: str) -> bytes:
+    """What the browser saves following a link to `url` from the page, as a reader would."""
+    with page.expect_download() as saved:
+        page.evaluate(CLICK_A_DOWNLOAD_LINK, url)
+    data = Path(saved.value.path()).read_bytes()
+    assert data.startswith(b"%PDF"), url
+    return data
+
+
+def pack_page_texts(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
 def test_a_public_visitor_cannot_reach_a_draft_or_an_exempt_paper_by_its_address(open_as, shots):
