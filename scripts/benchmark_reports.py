@@ -2,13 +2,16 @@
 """Measures how fast panel papers render and are served.
 
     .venv/bin/python scripts/benchmark_reports.py [--requests 400] [--concurrency 8]
+    .venv/bin/python scripts/benchmark_reports.py --renders-only
 
 Everything happens in a throwaway folder (SQLite database, media, collected static files) and
 on 127.0.0.1 only; the server it starts is stopped at the end, however the run ends.
 
-It reports: the PDF render time of the 8 March 2021 paper, of a 10-page paper and of an agenda
-pack; and the requests per second for a published paper's web page and PDF under gunicorn,
-beside static files of the same sizes served by the same server (WhiteNoise).
+It reports: the PDF render time, page count and size of the 8 March 2021 paper, of a 10-page
+paper, of the 8 March 2021 agenda pack as the demo data holds it (its published papers, cover
+with membership, contents) and of that pack with the 10-page paper added; and the requests per
+second for a published paper's web page and PDF under gunicorn, beside static files of the same
+sizes served by the same server (WhiteNoise).
 """
 
 import argparse
@@ -22,6 +25,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from io import StringIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,10 +62,10 @@ def prepare():
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    for path in sorted((ROOT / "fixtures").glob("*.json")):
-        call_command("loaddata", str(path), verbosity=0)
+    # Static files first: the demo data's published papers are rendered as they load. Then the
+    # demo data as `make run` has it: the accounts the fixtures name, then every fixture.
     call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("demo", password=os.urandom(12).hex(), allow_production=True, stdout=StringIO())
 
 
 def ten_page_paper():
@@ -95,17 +99,20 @@ def render_figures() -> dict:
     from reports.services import publish_pending, report_publish
 
     march = Report.objects.get(pk=2)
+    meeting = march.panel_meeting
     figures = {}
     seconds, pdf = timed(lambda: rendering.render_paper_pdf(march))
-    figures["8 March 2021 paper"] = (seconds, len(PdfReader(BytesIO(pdf)).pages))
+    figures["8 March 2021 paper"] = (seconds, len(PdfReader(BytesIO(pdf)).pages), len(pdf))
     long_paper = ten_page_paper()
     seconds, pdf = timed(lambda: rendering.render_paper_pdf(long_paper))
-    figures["10-page paper"] = (seconds, len(PdfReader(BytesIO(pdf)).pages))
+    figures["10-page paper"] = (seconds, len(PdfReader(BytesIO(pdf)).pages), len(pdf))
     publish_pending(user=None)
+    for audience in ("public", "members"):
+        seconds, (pdf, page_count, _) = timed(lambda a=audience: pack_pdf(meeting, a))
+        figures[f"agenda pack, 8 March 2021, {audience}"] = (seconds, page_count, len(pdf))
     report_publish(report=long_paper, user=None)
-    meeting = march.panel_meeting
-    seconds, (_, page_count, _) = timed(lambda: pack_pdf(meeting, "public"))
-    figures["agenda pack, 8 March 2021 (2 papers)"] = (seconds, page_count)
+    seconds, (pdf, page_count, _) = timed(lambda: pack_pdf(meeting, "public"))
+    figures["the same with the 10-page paper"] = (seconds, page_count, len(pdf))
     return figures
 
 
@@ -206,12 +213,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--renders-only", action="store_true", help="skip the serving figures")
     args = parser.parse_args()
     try:
         prepare()
         print("PDF render times (median of 5, this machine):")
-        for label, (seconds, pages) in render_figures().items():
-            print(f"  {label:<40} {seconds:6.2f} s   {pages:3d} pages")
+        for label, (seconds, pages, size) in render_figures().items():
+            print(f"  {label:<40} {seconds:6.2f} s   {pages:3d} pages   {size:9,d} bytes")
+        if args.renders_only:
+            return
         print(f"\nServing under gunicorn, 2 workers, {args.requests} requests, "
               f"{args.concurrency} at a time, 127.0.0.1:")  # fmt: skip
         print(f"  {'':<40} {'bytes':>8} {'req/s':>8} {'median ms':>10} {'errors':>7}")
