@@ -1,6 +1,7 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
+from django.utils import timezone
 
 from pcc_portal.filters import SMALL_LABEL
 from pcc_portal.forms import DateField, checkbox_fieldset
@@ -199,13 +200,13 @@ class ReturnForm(forms.Form):
 
 
 class CompareForm(forms.Form):
-    """Which two revisions of a paper to compare, by GET: "from" the older, "to" the newer."""
+    """Which two revisions of a paper to compare, by GET ("from" and "to", in either order)."""
 
     def __init__(self, *args, revisions: list, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [
-            (publication.revision, f"Revision {publication.revision}, published "
-             f"{publication.published_at:%-d %B %Y}")
+            (publication.revision, f"Revision {publication.revision} "
+             f"({timezone.localtime(publication.published_at):%-d %B %Y})")
             for publication in revisions
         ]  # fmt: skip
         fields = (("from", "Compare revision", "from"), ("to", "with revision", "with"))
