@@ -17,6 +17,8 @@ PUBLIC = [
     "/scrutiny/panel/members/", "/scrutiny/panel/members/1/",
     "/funding/", "/funding/awards/", "/funding/awards/1/", "/funding/funds/street-pastors-fund/",
     "/funding/organisations/", "/reports/", "/reports/2/", "/no-such-page/",
+    "/reports/2/revisions/", "/reports/2/changes/", "/reports/2/changes/?from=2&to=2",
+    "/reports/3/changes/",
     "/accounts/password_reset/", "/accounts/password_reset/done/", "/accounts/reset/MQ/bad-token/",
     "/accounts/reset/done/",
 ]  # fmt: skip
@@ -71,10 +73,25 @@ def give_the_quarter_a_deadline() -> None:
     )
 
 
+def give_a_paper_a_second_revision() -> None:
+    """Paper 2 published again with a paragraph edited, so what changed has something to show
+    (an edit made for the check, not a fact of the demo)."""
+    from reports.models import Report
+    from reports.services import report_publish
+
+    report = Report.objects.get(pk=2)
+    section = report.sections.filter(kind="text").first()
+    first, *rest = section.body.split("\n\n")
+    section.body = "\n\n".join([f"{first} (An edit made to check the comparison.)", *rest])
+    section.save()
+    report_publish(report=report, user=None, render_pack=False)
+
+
 @pytest.mark.parametrize("role", list(PAGES), ids=["anonymous", "panel", "staff", "approver"])
 def test_no_serious_or_critical_axe_violations_on_any_page(open_as, role):
     page = open_as(role)
     give_the_quarter_a_deadline()
+    give_a_paper_a_second_revision()
     axe = Axe()
     found, counts = [], {}
     for url in PAGES[role]:
@@ -95,6 +112,7 @@ def test_no_serious_or_critical_axe_violations_on_any_page(open_as, role):
 @pytest.mark.parametrize("role", [None, "staff"], ids=["anonymous", "staff"])
 def test_no_page_scrolls_sideways_at_400_percent_zoom(open_as, role):
     page = open_as(role, viewport={"width": 320, "height": 800})
+    give_a_paper_a_second_revision()
     wide = []
     for url in PAGES[role]:
         page.goto(url)

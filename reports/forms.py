@@ -1,7 +1,9 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
+from django.utils import timezone
 
+from pcc_portal.filters import SMALL_LABEL
 from pcc_portal.forms import DateField, checkbox_fieldset
 from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.models import OfficeProfile
@@ -195,3 +197,37 @@ class ReturnForm(forms.Form):
             "version",
             Submit("return", "Return to staff", css_class="govuk-button--warning"),
         )
+
+
+class CompareForm(forms.Form):
+    """Which two revisions of a paper to compare, by GET ("from" and "to", in either order)."""
+
+    def __init__(self, *args, revisions: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [
+            (publication.revision, f"Revision {publication.revision} "
+             f"({timezone.localtime(publication.published_at):%-d %B %Y})")
+            for publication in revisions
+        ]  # fmt: skip
+        fields = (("from", "Compare revision", "from"), ("to", "with revision", "with"))
+        for name, label, word in fields:
+            self.fields[name] = forms.TypedChoiceField(
+                label=label, choices=choices, coerce=int,
+                error_messages={
+                    "required": f"Choose the revision to compare {word}",
+                    "invalid_choice": "Choose a revision of this paper from the list",
+                },
+            )  # fmt: skip
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field("from", context={"label_size": SMALL_LABEL}),
+            Field("to", context={"label_size": SMALL_LABEL}),
+            Submit("compare", "Compare revisions", css_class="govuk-button--secondary"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("from") is not None and cleaned.get("from") == cleaned.get("to"):
+            self.add_error("to", "Choose a different revision to compare with")
+        return cleaned

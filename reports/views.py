@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views import View
@@ -16,10 +16,11 @@ from pcc_portal.services import StaleRecord
 from plan.models import Plan
 from reports import rendering, services
 from reports.filters import ReportFilter
-from reports.forms import ReturnForm
-from reports.models import Pack, Report
+from reports.forms import CompareForm, ReturnForm
+from reports.models import Pack, Publication, Report
 from reports.packs import plan_pdf
 from reports.permissions import ADD_REPORT, CHANGE_REPORT, PUBLISH_REPORT
+from reports.revisions import revisions_compare
 from scrutiny.selectors import panel_meeting_on
 
 PAPERS = ("Papers", reverse_lazy("reports:papers"))
@@ -78,12 +79,97 @@ class ReportDetailView(PageMixin, TemplateView):
             actions=services.allowed_actions(report=report, user=self.request.user),
             empty_sections=empty_sections,
             returned_by=display_name(report.returned_by) if report.returned_by_id else "",
+            previous_revision=publication.revision - 1 if publication else None,
             **publication_context(report, self.request.user),
         )  # fmt: skip
         return context
 
     def get_breadcrumbs(self):
         return [PAPERS]
+
+
+def paper_revisions(report: Report) -> list[Publication]:
+    """The paper's revisions, newest first, without their stored HTML (one query); each knows
+    the revision before it (`previous`, None for the first)."""
+    revisions = list(report.publications.defer("html").order_by("-revision"))
+    for publication, older in zip(revisions, [*revisions[1:], None], strict=False):
+        publication.previous = older.revision if older else None
+    return revisions
+
+
+class RevisionsView(PageMixin, TemplateView):
+    """/reports/<pk>/revisions/: the revisions of a paper, to whoever may see the paper, and a
+    form choosing two to compare."""
+
+    template_name = "reports/report_revisions.html"
+
+    def get_context_data(self, **kwargs):
+        self.report = visible_report(self.request.user, self.kwargs["pk"])
+        revisions = paper_revisions(self.report)
+        context = super().get_context_data(**kwargs)
+        form = None
+        if len(revisions) > 1:
+            form = CompareForm(
+                revisions=revisions,
+                initial={"from": revisions[1].revision, "to": revisions[0].revision},
+            )
+            form.helper.form_action = reverse("reports:paper_changes", args=[self.report.pk])
+        context.update(
+            report=self.report, revisions=revisions, compare_form=form,
+            page_title=f"Revisions of “{self.report.title}”",
+        )  # fmt: skip
+        return context
+
+    def get_breadcrumbs(self):
+        return [PAPERS, (self.report.title, self.report.get_absolute_url())]
+
+
+class ChangesView(PageMixin, TemplateView):
+    """/reports/<pk>/changes/?from=1&to=3: what changed between two revisions of a paper (the
+    latest two without parameters). Wrong parameters are named in the error summary."""
+
+    template_name = "reports/report_changes.html"
+
+    def get_context_data(self, **kwargs):
+        self.report = visible_report(self.request.user, self.kwargs["pk"])
+        revisions = paper_revisions(self.report)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            report=self.report,
+            revisions=revisions,
+            page_title=f"What changed in “{self.report.title}”",
+        )
+        if len(revisions) < 2:
+            return context
+        asked = "from" in self.request.GET or "to" in self.request.GET
+        initial = {"from": revisions[1].revision, "to": revisions[0].revision}
+        form = CompareForm(
+            self.request.GET if asked else None, revisions=revisions, initial=initial
+        )
+        context["compare_form"] = form
+        if asked and not form.is_valid():
+            context["error_form"] = form
+            return context
+        chosen = form.cleaned_data if asked else initial
+        older, newer = sorted((chosen["from"], chosen["to"]))
+        html = dict(
+            Publication.objects.filter(report=self.report, revision__in=[older, newer])
+            .values_list("revision", "html")
+        )  # fmt: skip
+        by_number = {publication.revision: publication for publication in revisions}
+        context.update(
+            older=by_number[older], newer=by_number[newer],
+            older_label=f"Revision {older}", newer_label=f"Revision {newer}",
+            comparison=revisions_compare(html[older], html[newer]),
+        )  # fmt: skip
+        return context
+
+    def get_breadcrumbs(self):
+        return [
+            PAPERS,
+            (self.report.title, self.report.get_absolute_url()),
+            ("Revisions", reverse("reports:paper_revisions", args=[self.report.pk])),
+        ]
 
 
 def pdf_filename(report: Report) -> str:

@@ -49,7 +49,7 @@ from funding.tests.factories import make_award, make_fund, make_org
 from pcc_portal.publication import pending_record
 from plan.models import Area
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
-from reports.models import Pack
+from reports.models import Pack, Publication
 from reports.tests.factories import add_section, make_report
 from scrutiny.models import (
     ActionNote,
@@ -179,6 +179,13 @@ def build_records() -> dict:
     )
     Attendance.objects.create(meeting=panel, member=member, status="attended")
     Minutes.objects.create(meeting=panel, text="The panel met.")
+    # A paper published twice, so the pages comparing its revisions have two to compare.
+    revised = make_report(panel, title="A revised paper", status="published", agenda_order=2)
+    for revision, words in ((1, "The first words."), (2, "The second words.")):
+        Publication.objects.create(
+            report=revised, revision=revision, html=f'<h2>A heading</h2><p id="p1">{words}</p>',
+            pdf=ContentFile(one_page_pdf(), "paper.pdf"), sha256="0" * 64, page_count=1,
+        )  # fmt: skip
     sections = [
         add_section(report, body="A paragraph."),
         add_section(report, kind="funding_table", params={"direction": "outgoing"}),
@@ -209,7 +216,7 @@ def build_records() -> dict:
             "awards": [award],
             "funds": [fund, incoming],
             "organisations": [award.organisation],
-            "reports": [report],
+            "reports": [report, revised],
             "sections": sections,
             "agenda": [standard, paper_item],
             "members": [member],
