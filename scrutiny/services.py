@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pcc_portal.publication import held_new_values, pending_apply
-from pcc_portal.sequences import next_number
+from pcc_portal.sequences import next_number, sequence_move
 from pcc_portal.services import StaleRecord, record_delete, record_save
 from plan.models import ReportingPeriod
 from scrutiny.models import (
@@ -143,22 +143,15 @@ def agenda_item_move(*, item: AgendaItem, user, up: bool) -> bool:
     """Swaps the item with the one before it (`up`) or after it, within its part of the
     agenda: Part II items stay after the open ones. False if it is first (or last) already."""
     _require(user, CHANGE_AGENDAITEM, "Only office staff can move agenda items.")
-    order = list(
+    return sequence_move(
         AgendaItem.objects.select_for_update()
         .filter(meeting_id=item.meeting_id, is_exempt=item.is_exempt)
-        .order_by("position", "pk")
+        .order_by("position", "pk"),
+        item,
+        up=up,
+        field="position",
+        save=lambda other: record_save(instance=other, user=user, reason="Moved on the agenda"),
     )
-    index = next(i for i, other in enumerate(order) if other.pk == item.pk)
-    neighbour = index - 1 if up else index + 1
-    if not 0 <= neighbour < len(order):
-        return False
-    order[index], order[neighbour] = order[neighbour], order[index]
-    # Positions are rewritten 1..n, so items that shared a position get their own.
-    for position, other in enumerate(order, start=1):
-        if other.position != position:
-            other.position = position
-            record_save(instance=other, user=user, reason="Moved on the agenda")
-    return True
 
 
 def agenda_item_papers(item: AgendaItem) -> int:
