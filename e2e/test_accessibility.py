@@ -39,6 +39,7 @@ STAFF = [
     "/scrutiny/panel/2021-10-12/agenda/new/", "/scrutiny/panel/2021-10-12/agenda/13/edit/",
     "/scrutiny/panel/2021-10-12/agenda/13/remove/",
     "/scrutiny/panel/members/new/", "/scrutiny/panel/members/1/edit/",
+    "/scrutiny/panel/members/1/publish/",
     "/scrutiny/panel/2021-10-12/attendance/", "/scrutiny/panel/2021-10-12/declarations/new/",
     "/scrutiny/panel/2021-10-12/minutes/",
 ]  # fmt: skip

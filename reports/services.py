@@ -12,7 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from pcc_portal.publication import pending_publish
-from pcc_portal.sequences import next_number
+from pcc_portal.sequences import next_number, sequence_move
 from pcc_portal.services import record_delete, record_save
 from plan.models import ReportingPeriod
 from reports import rendering
@@ -92,17 +92,13 @@ def section_move(*, section: ReportSection, user, up: bool) -> bool:
     """Moves a section one place up or down, keeping the order 1, 2, 3 ... False when it
     is already first (or last)."""
     _check_editable(section.report, user)
-    sections = list(section.report.sections.select_for_update().order_by("order", "pk"))
-    index = sections.index(section)
-    target = index - 1 if up else index + 1
-    if not 0 <= target < len(sections):
-        return False
-    sections[index], sections[target] = sections[target], sections[index]
-    for order, item in enumerate(sections, start=1):
-        if item.order != order:
-            item.order = order
-            record_save(instance=item, user=user, reason="Moved")
-    return True
+    return sequence_move(
+        section.report.sections.select_for_update().order_by("order", "pk"),
+        section,
+        up=up,
+        field="order",
+        save=lambda item: record_save(instance=item, user=user, reason="Moved"),
+    )
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from pcc_portal.uploads import GeneratedName
 from plan.models import Priority, ReportingPeriod
 from scrutiny.permissions import (
     PUBLISH_PANELMEETING,
+    PUBLISH_PANELMEMBER,
     PUBLISH_SCRUTINYMEETING,
     PUBLISH_TASKGROUP,
     VIEW_UNPUBLISHED,
@@ -593,10 +594,9 @@ class AgendaItem(VersionedModel, TimeStampedModel):
         return before.count() + 1
 
 
-class PanelMemberQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The panel's membership is public."""
-        return self.all()
+class PanelMemberQuerySet(PublishableQuerySet):
+    """The panel's membership is public once an approver publishes it: staff see members
+    waiting for approval too (`visible_to`, from PublishableQuerySet)."""
 
     def in_office_on(self, day: datetime.date):
         return self.filter(term_start__lte=day).filter(
@@ -612,10 +612,16 @@ class PanelMemberQuerySet(models.QuerySet):
         return self.order_by(rank, "name", "pk")
 
 
-class PanelMember(VersionedModel, TimeStampedModel):
+class PanelMember(Publishable, VersionedModel, TimeStampedModel):
     """A member of the Police and Crime Panel for a term: a councillor of one of the area's
-    councils, or an independent member."""
+    councils, or an independent member.
 
+    Each member is its own publication root: a member staff add is seen by the office only
+    until an approver publishes it, and staff's changes to a published member wait for an
+    approver."""
+
+    VIEW_UNPUBLISHED = VIEW_UNPUBLISHED
+    PUBLISH = PUBLISH_PANELMEMBER
     INDEPENDENT = "Independent member"
 
     class Role(models.TextChoices):
@@ -639,12 +645,16 @@ class PanelMember(VersionedModel, TimeStampedModel):
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = "panel member"
+        permissions = [("publish_panelmember", "Can publish and unpublish panel members")]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("scrutiny:panel_member", kwargs={"pk": self.pk})
+
+    def get_publication_url(self) -> str:
+        return reverse("scrutiny:panel_member_publish", kwargs={"pk": self.pk})
 
     @property
     def represents(self) -> str:

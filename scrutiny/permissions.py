@@ -36,6 +36,7 @@ DELETE_AGENDAITEM = "scrutiny.delete_agendaitem"
 
 ADD_PANELMEMBER = "scrutiny.add_panelmember"
 CHANGE_PANELMEMBER = "scrutiny.change_panelmember"
+PUBLISH_PANELMEMBER = "scrutiny.publish_panelmember"
 CHANGE_ATTENDANCE = "scrutiny.change_attendance"
 ADD_DECLARATION = "scrutiny.add_declaration"
 DELETE_DECLARATION = "scrutiny.delete_declaration"
@@ -51,6 +52,12 @@ STAFF = (
     *(f"scrutiny.{verb}_{model}" for model in _STAFF_EDITS for verb in ("add", "change", "delete")),
     ADD_ACTIONNOTE,
 )
-APPROVER = (PUBLISH_SCRUTINYMEETING, PUBLISH_PANELMEETING, PUBLISH_TASKGROUP, APPROVE_MINUTES)
+APPROVER = (
+    PUBLISH_SCRUTINYMEETING,
+    PUBLISH_PANELMEETING,
+    PUBLISH_TASKGROUP,
+    PUBLISH_PANELMEMBER,
+    APPROVE_MINUTES,
+)
 # Holding any of these, a person's pages may show what the public may not (never cached).
 SEES_PRIVATE = (VIEW_UNPUBLISHED,)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from pcc_portal.models import PendingChange
 from pcc_portal.permissions import VIEW_EXEMPT
 from pcc_portal.slots import Part, Task, tasks_part
 from plan.models import Priority
@@ -25,7 +26,7 @@ from scrutiny.models import (
     ScrutinyTopic,
     TaskGroup,
 )
-from scrutiny.permissions import CHANGE_ACTION
+from scrutiny.permissions import CHANGE_ACTION, PUBLISH_PANELMEMBER, VIEW_UNPUBLISHED
 
 
 def panel_meeting_on(day: datetime.date, user) -> PanelMeeting:
@@ -191,15 +192,43 @@ def home_next_panel_meeting(*, user) -> Part | None:
 
 
 def home_scrutiny_tasks(*, user) -> Part | None:
-    """For staff: the actions past their due date, with a link to them. One query."""
-    if not user.has_perm(CHANGE_ACTION):
-        return None
-    overdue = Action.objects.visible_to(user).overdue().count()
-    if not overdue:
-        return None
-    url = reverse("scrutiny:actions") + "?overdue=on"
-    actions = "action is" if overdue == 1 else "actions are"
-    return tasks_part([Task(f"{overdue} {actions} past the due date", url)])
+    """For staff: the actions past their due date, with a link to them; for approvers: the
+    members of the panel waiting to be published, or whose changes wait. A query for each."""
+    tasks = []
+    if user.has_perm(CHANGE_ACTION):
+        overdue = Action.objects.visible_to(user).overdue().count()
+        if overdue:
+            url = reverse("scrutiny:actions") + "?overdue=on"
+            actions = "action is" if overdue == 1 else "actions are"
+            tasks.append(Task(f"{overdue} {actions} past the due date", url))
+    if user.has_perm(PUBLISH_PANELMEMBER):
+        for member in _members_waiting().order_by("name", "pk"):
+            if member.published:
+                text = f"Changes to the panel member “{member.name}” wait for you to publish them"
+            else:
+                text = f"The new panel member “{member.name}” waits for you to publish it"
+            tasks.append(Task(text, member.get_publication_url()))
+    return tasks_part(tasks)
+
+
+def _members_waiting():
+    """Members not published yet, or with changes waiting for an approver."""
+    meta = PanelMember._meta
+    held = PendingChange.objects.filter(
+        content_type__app_label=meta.app_label, content_type__model=meta.model_name
+    ).values("object_id")
+    return PanelMember.objects.filter(Q(published=False) | Q(pk__in=held))
+
+
+def members_waiting(user) -> dict[int, str]:
+    """For the office's membership list: member pk to what waits ("Not published", "Changes
+    waiting for approval"); nothing for anyone else. One query (none for the public)."""
+    if not user.has_perm(VIEW_UNPUBLISHED):
+        return {}
+    return {
+        pk: "Changes waiting for approval" if published else "Not published"
+        for pk, published in _members_waiting().values_list("pk", "published")
+    }
 
 
 def actions_overdue_since(day: datetime.date, user, today: datetime.date | None = None):
@@ -303,7 +332,8 @@ def meeting_record(meeting: PanelMeeting, user) -> MeetingRecord:
     # 1. The members in office that day, and any other member recorded at the meeting.
     status = Attendance.objects.filter(meeting=meeting, member=OuterRef("pk")).values("status")
     members = (
-        PanelMember.objects.filter(
+        PanelMember.objects.visible_to(user)
+        .filter(
             Q(pk__in=PanelMember.objects.in_office_on(meeting.date).values("pk"))
             | Q(attendance__meeting=meeting)
         )
@@ -330,6 +360,7 @@ def meeting_record(meeting: PanelMeeting, user) -> MeetingRecord:
     )  # fmt: skip
     declarations = (
         Declaration.objects.filter(meeting=meeting)
+        .filter(member__in=PanelMember.objects.visible_to(user).values("pk"))
         .select_related("member", "item")
         .annotate(number=Coalesce(Subquery(before[:1]), Value(0)) + 1)
         .order_by("number", "member__name", "pk")

@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pcc_portal.publication import held_new_values, pending_apply
-from pcc_portal.sequences import next_number
+from pcc_portal.publication import held_change_of, held_new_values, pending_apply
+from pcc_portal.sequences import next_number, sequence_move
 from pcc_portal.services import StaleRecord, record_delete, record_save
 from plan.models import ReportingPeriod
 from scrutiny.models import (
@@ -34,6 +34,7 @@ from scrutiny.permissions import (
     DELETE_DECLARATION,
     DELETE_SCRUTINYPAPER,
     DELETE_SCRUTINYTOPIC,
+    PUBLISH_PANELMEMBER,
 )
 
 
@@ -143,22 +144,15 @@ def agenda_item_move(*, item: AgendaItem, user, up: bool) -> bool:
     """Swaps the item with the one before it (`up`) or after it, within its part of the
     agenda: Part II items stay after the open ones. False if it is first (or last) already."""
     _require(user, CHANGE_AGENDAITEM, "Only office staff can move agenda items.")
-    order = list(
+    return sequence_move(
         AgendaItem.objects.select_for_update()
         .filter(meeting_id=item.meeting_id, is_exempt=item.is_exempt)
-        .order_by("position", "pk")
+        .order_by("position", "pk"),
+        item,
+        up=up,
+        field="position",
+        save=lambda other: record_save(instance=other, user=user, reason="Moved on the agenda"),
     )
-    index = next(i for i, other in enumerate(order) if other.pk == item.pk)
-    neighbour = index - 1 if up else index + 1
-    if not 0 <= neighbour < len(order):
-        return False
-    order[index], order[neighbour] = order[neighbour], order[index]
-    # Positions are rewritten 1..n, so items that shared a position get their own.
-    for position, other in enumerate(order, start=1):
-        if other.position != position:
-            other.position = position
-            record_save(instance=other, user=user, reason="Moved on the agenda")
-    return True
 
 
 def agenda_item_papers(item: AgendaItem) -> int:
@@ -184,12 +178,26 @@ def agenda_item_remove(*, item: AgendaItem, user) -> bool:
 
 @transaction.atomic
 def panel_member_save(*, member: PanelMember, user, **options) -> PanelMember:
-    """Adds or changes a member of the panel. `options` go on to record_save."""
+    """Adds or changes a member of the panel. `options` go on to record_save.
+
+    The membership is public, so it changes only through an approver: a member staff add is
+    seen by the office only until an approver publishes it, and staff's changes to a published
+    member wait for an approver (`held_for_approval`). An approver's own save takes effect at
+    once (a member an approver adds is published with it); their form showed the changes
+    waiting, so what they save replaces those."""
     if member.pk:
         _require(user, CHANGE_PANELMEMBER, "Only office staff can change the panel's members.")
     else:
         _require(user, ADD_PANELMEMBER, "Only office staff can add members of the panel.")
-    return record_save(instance=member, user=user, **options)
+    if not user.has_perm(PUBLISH_PANELMEMBER):
+        return record_save(instance=member, user=user, **options)
+    adding = member.pk is None
+    if adding:
+        member.published, member.published_at, member.published_by = True, timezone.now(), user
+    record_save(instance=member, user=user, gate=False, **options)
+    if not adding and (change := held_change_of(member)) is not None:
+        change.delete()
+    return member
 
 
 def attendance_held_new(meeting: PanelMeeting) -> dict[int, str]:

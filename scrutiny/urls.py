@@ -49,6 +49,11 @@ urlpatterns = [
         name="panel_member_edit",
     ),
     path(
+        "panel/members/<int:pk>/publish/",
+        members.PanelMemberPublicationView.as_view(),
+        name="panel_member_publish",
+    ),
+    path(
         "panel/<isodate:date>/attendance/",
         members.AttendanceView.as_view(),
         name="panel_meeting_attendance",

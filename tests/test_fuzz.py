@@ -172,7 +172,7 @@ def build_records() -> dict:
         pdf=ContentFile(one_page_pdf(), "pack.pdf"),
     )  # fmt: skip
     member = PanelMember.objects.create(
-        name="Member A", council="Preston", term_start=datetime.date(2021, 1, 1)
+        name="Member A", council="Preston", term_start=datetime.date(2021, 1, 1), published=True
     )
     declaration = Declaration.objects.create(
         meeting=panel, item=standard, member=member, interest="A relative works for the force."

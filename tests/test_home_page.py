@@ -11,6 +11,7 @@ from pcc_portal.services import record_save
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
 from reports.models import Report
 from reports.tests.factories import add_section, make_report, publish
+from scrutiny.models import PanelMember
 from scrutiny.tests.factories import make_action, make_meeting, make_panel_meeting
 from tests.helpers import soup, text
 
@@ -132,14 +133,15 @@ def test_the_home_page_runs_a_fixed_number_of_queries_for_an_approver(
         for quarter, measure in zip((1, 2, 3), measures, strict=True):
             make_update(measure, make_period(2021, quarter), status="returned")
         make_action(make_meeting(published=True), due_date=datetime.date(2021, 1, 10))
+        PanelMember.objects.create(name="Member N", term_start=datetime.date(2021, 1, 1))
     client = client_for("approver")
     client.get("/")
     with django_assert_num_queries(QUERIES_FOR_APPROVER):  # the same at 1x and 10x
         assert client.get("/").status_code == 200
 
 
-# The same whatever the number of updates, actions and papers waiting.
-QUERIES_FOR_APPROVER = 16
+# The same whatever the number of updates, actions, papers and panel members waiting.
+QUERIES_FOR_APPROVER = 17
 
 
 def test_a_superuser_without_a_role_is_told_what_they_see(client, db, login_verified):

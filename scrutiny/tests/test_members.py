@@ -28,6 +28,8 @@ def user_in(role, make_user):
 
 
 def member(name, start="2020-01-01", end=None, **fields) -> PanelMember:
+    """A published member (the public sees them), unless `published=False`."""
+    fields.setdefault("published", True)
     return PanelMember.objects.create(
         name=name,
         term_start=datetime.date.fromisoformat(start),

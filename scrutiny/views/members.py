@@ -9,8 +9,14 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, FormView, ListView, UpdateView
 
-from pcc_portal.mixins import ConfirmDeleteMixin, PageMixin, PermissionMixin, RecordFormMixin
-from pcc_portal.publication import held_root, pending_apply
+from pcc_portal.mixins import (
+    ConfirmDeleteMixin,
+    PageMixin,
+    PermissionMixin,
+    PublicationView,
+    RecordFormMixin,
+)
+from pcc_portal.publication import held_root, pending_apply, publication_context
 from pcc_portal.services import StaleRecord
 from scrutiny import services
 from scrutiny.forms import AttendanceForm, DeclarationForm, MinutesForm, PanelMemberForm
@@ -23,8 +29,9 @@ from scrutiny.permissions import (
     CHANGE_MINUTES,
     CHANGE_PANELMEMBER,
     DELETE_DECLARATION,
+    VIEW_UNPUBLISHED,
 )
-from scrutiny.selectors import member_attendance, panel_meeting_on
+from scrutiny.selectors import member_attendance, members_waiting, panel_meeting_on
 
 PANEL = ("Panel meetings", reverse_lazy("scrutiny:panel_meetings"))
 MEMBERS = ("Members of the panel", reverse_lazy("scrutiny:panel_members"))
@@ -54,6 +61,11 @@ class PanelMemberListView(PageMixin, ListView):
         )
         context["future"] = [m for m in members if m.term_start > today]
         context["can_add"] = self.request.user.has_perm(ADD_PANELMEMBER)
+        # For the office: which members are not published yet, or have changes waiting.
+        waiting = members_waiting(self.request.user)
+        for member in members:
+            member.waiting = waiting.get(member.pk, "")
+        context["show_status"] = self.request.user.has_perm(VIEW_UNPUBLISHED)
         return context
 
 
@@ -74,7 +86,18 @@ class PanelMemberDetailView(PageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["record"] = member_attendance(self.object, self.request.user)
         context["can_change"] = self.request.user.has_perm(CHANGE_PANELMEMBER)
+        context.update(publication_context(self.object, self.request.user))
         return context
+
+
+class PanelMemberPublicationView(PublicationView):
+    def get_root(self):
+        return get_object_or_404(
+            PanelMember.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_breadcrumbs(self):
+        return [PANEL, MEMBERS, (self.root.name, self.root.get_absolute_url())]
 
 
 class PanelMemberFormMixin(RecordFormMixin):
