@@ -139,26 +139,9 @@ def test_staff_record_an_award_and_the_totals_list_and_csv_agree(open_as, shots)
 
 
 def test_compose_publish_and_download_a_paper_and_the_agenda_pack(open_as, shots):
-    # The meeting is published: its agenda changes when an approver publishes the change.
-    approver = open_as("approver")
-    approver.goto(MEETING)
-    approver.get_by_role("link", name="Add an agenda item").click()
-    approver.fill("#id_title", "Funding update for the panel")
-    approver.check("input[name=kind][value=paper]")
-    approver.get_by_role("button", name="Save the item").click()
-    expect(approver.locator(".govuk-notification-banner--success")).to_contain_text(
-        "change waiting for approval"
-    )
-    approver.get_by_role("link", name="Publication and changes waiting for approval").click()
-    approver.get_by_role("button", name="Publish the changes").click()
-    expect(approver.locator(".govuk-notification-banner").first).to_contain_text(
-        "Changes published"
-    )
-
     staff = open_as("staff")
     staff.goto("/reports/new/")
     staff.select_option("#id_panel_meeting", label="12 October 2021, County Hall, Preston")
-    staff.select_option("#id_agenda_item", label="12 October 2021: Funding update for the panel")
     staff.fill("#id_title", "Funding update for the panel")
     staff.fill("#id_executive_summary", "What the Commissioner has secured.")
     staff.click("input[name=save]")
@@ -180,6 +163,9 @@ def test_compose_publish_and_download_a_paper_and_the_agenda_pack(open_as, shots
     staff.get_by_role("button", name="Submit for approval").click()
     expect(staff.locator("main")).to_contain_text("Waiting for approval")
 
+    # The meeting is published: the paper's new agenda item waits for the approver, who adds
+    # it by publishing the paper.
+    approver = open_as("approver")
     approver.goto("/")
     approver.get_by_role(
         "link", name="“Funding update for the panel” waits for your approval"
@@ -202,6 +188,9 @@ def test_compose_publish_and_download_a_paper_and_the_agenda_pack(open_as, shots
 
     approver.goto(paper_url)
     approver.get_by_role("link", name="Publish", exact=True).click()
+    expect(approver.locator("main")).to_contain_text(
+        "Publishing also adds the agenda item “Funding update for the panel”"
+    )
     approver.get_by_role("button", name="Publish the paper").click()
     expect(approver.locator(".govuk-notification-banner")).to_contain_text("revision 1")
 

@@ -327,17 +327,18 @@ def _check(user, permission: str, refusal: str) -> None:
         raise PermissionDenied(refusal)
 
 
-def _apply(op, user) -> None:
+def _apply(op, user):
+    """Applies one held operation; returns the record saved (None for a deletion)."""
     model = apps.get_model(op["model"])
     if op["action"] == "create":
         instance = model()
     else:
         instance = model._default_manager.filter(pk=op["pk"]).first()
         if instance is None:
-            return  # deleted meanwhile (with its parent): nothing left to change
+            return None  # deleted meanwhile (with its parent): nothing left to change
     if op["action"] == "delete":
         record_delete_now(instance, user)
-        return
+        return None
     for name, raw in op["fields"].items():
         f = model._meta.get_field(name)
         setattr(instance, f.attname, _load(f, raw))
@@ -349,6 +350,7 @@ def _apply(op, user) -> None:
     instance.save()
     for name, pks in op.get("m2m", {}).items():
         getattr(instance, name).set(pks)
+    return instance
 
 
 def record_delete_now(instance, user) -> None:
@@ -381,6 +383,37 @@ def pending_publish(*, root, user, reviewed: int | None = None) -> int:
     count = len(change.operations)
     change.delete()
     return count
+
+
+def pending_publish_new(*, root, user, model, match: dict):
+    """Applies, alone, the first held addition of a `model` record under `root` whose fields
+    have the values in `match` (the rest keep waiting); returns the new record, or None when
+    no such addition waits. For an approver's step that approves that addition with it."""
+    if user is not None:
+        _check(user, root.PUBLISH, "Only an approver can publish this.")
+    change = _held(root, None)
+    label = _label(model)
+    op = next(
+        (
+            op
+            for op in (change.operations if change else [])
+            if op["action"] == "create"
+            and op["model"] == label
+            and all(op["fields"].get(name) == value for name, value in match.items())
+        ),
+        None,
+    )
+    if op is None:
+        return None
+    instance = _apply(op, user)
+    kept = [other for other in change.operations if other is not op]
+    if kept:
+        change.operations = kept
+        change.revision = F("revision") + 1
+        change.save()
+    else:
+        change.delete()
+    return instance
 
 
 def _held(root, reviewed: int | None) -> PendingChange | None:

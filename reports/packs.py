@@ -108,9 +108,9 @@ def pack_entries(meeting: PanelMeeting, audience: str) -> list[PackEntry]:
 
 
 def pack_document(meeting: PanelMeeting, entries: list[PackEntry], audience: str) -> str:
-    """The pack's HTML: the cover (with the members in office on the meeting's date, in one
-    query), the agenda as contents, then the items' papers."""
-    membership = PanelMember.objects.in_office_on(meeting.date).in_membership_order()
+    """The pack's HTML: the cover (with the published members in office on the meeting's
+    date, in one query), the agenda as contents, then the items' papers."""
+    membership = PanelMember.objects.published().in_office_on(meeting.date).in_membership_order()
     return render_to_string(
         "reports/pack_document.html",
         {

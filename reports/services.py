@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from pcc_portal.publication import pending_publish
+from pcc_portal.publication import held_new_values, pending_publish, pending_publish_new
 from pcc_portal.sequences import next_number, sequence_move
 from pcc_portal.services import record_delete, record_save
 from plan.models import ReportingPeriod
@@ -227,6 +227,8 @@ def _publish_revision(report: Report, user) -> tuple[Publication, bytes]:
     report = Report.objects.select_for_update().get(pk=report.pk)
     pending_publish(root=report, user=user)
     report.refresh_from_db()
+    if report.agenda_item_id is None:
+        report.agenda_item = _held_item_approve(report, user)
     if problems := publish_problems(report):
         raise ValidationError(problems)
     context = rendering.paper_context(report)
@@ -247,6 +249,32 @@ def _publish_revision(report: Report, user) -> tuple[Publication, bytes]:
     report.return_reason = ""
     record_save(instance=report, user=user, reason=f"Published revision {revision}", gate=False)
     return publication, pdf
+
+
+def paper_held_item(report: Report) -> str | None:
+    """The title of the agenda item waiting to be added for the paper, which publishing the
+    paper adds (see `_held_item_approve`); None when there is none."""
+    if report.agenda_item_id is not None:
+        return None
+    meeting = report.panel_meeting
+    held = zip(
+        held_new_values(meeting, AgendaItem, "kind"),
+        held_new_values(meeting, AgendaItem, "title"),
+        strict=True,
+    )
+    return report.title if (AgendaItem.Kind.PAPER, report.title) in held else None
+
+
+def _held_item_approve(report: Report, user) -> AgendaItem | None:
+    """A paper composed for a published meeting asks for an agenda item of its own, which
+    waits for an approver with the meeting's other changes; publishing the paper approves
+    that item alone, and the paper is filed in it."""
+    return pending_publish_new(
+        root=report.panel_meeting,
+        user=user,
+        model=AgendaItem,
+        match={"kind": AgendaItem.Kind.PAPER, "title": report.title},
+    )
 
 
 def _store_pdf(publication: Publication, pdf: bytes) -> None:

@@ -226,6 +226,7 @@ class PublishView(PermissionMixin, PageMixin, TemplateView):
             if self.action == "publish"
             else [],
             revision=services.report_next_revision(report),
+            held_item=services.paper_held_item(report) if self.action == "publish" else None,
             empty_sections=rendering.paper_context(report)["empty_sections"]
             if self.action == "publish"
             else [],

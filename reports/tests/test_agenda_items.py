@@ -8,7 +8,9 @@ from pypdf import PdfReader
 from reports.models import Report
 from reports.services import papers_file_in_items
 from reports.tests.factories import add_section, make_report, publish
+from pcc_portal.publication import held_new_values
 from scrutiny.models import AgendaItem
+from scrutiny.services import agenda_item_add
 from scrutiny.tests.factories import make_panel_meeting
 from tests.helpers import soup, text
 
@@ -70,6 +72,30 @@ def test_a_new_paper_from_a_meeting_gets_an_item_of_its_own(client_for):
     assert (report.agenda_item.title, report.agenda_item.kind) == ("Funding update", "paper")
     assert report.agenda_item.position == 10
     assert report.agenda_item.history.latest().history_user.username.startswith("staff")
+
+
+def test_a_new_paper_for_a_published_meeting_is_filed_in_its_item_once_published(
+    client_for, make_user, media
+):
+    """Its new item waits for an approver with the meeting's changes; publishing the paper
+    approves that item alone, and the paper is filed in it."""
+    meeting = make_panel_meeting("2021-03-08")
+    fifth_item(meeting)
+    client_for("staff").post("/reports/new/", paper_form(meeting))
+    report = Report.objects.get(title="Funding update")
+    assert report.agenda_item is None  # the item waits for an approver
+    other = AgendaItem(meeting=meeting, title="Another matter", kind="paper")
+    agenda_item_add(item=other, user=make_user("staff"))  # held too, and stays held
+    add_section(report, body="A paragraph.")
+    page = soup(client_for("approver").get(f"/reports/{report.pk}/publish/"))
+    assert "Publishing also adds the agenda item “Funding update”" in text(page.select_one("main"))
+
+    publish(report, make_user("approver"))
+
+    report.refresh_from_db()
+    assert (report.agenda_item.title, report.agenda_item.position) == ("Funding update", 10)
+    assert not AgendaItem.objects.filter(title="Another matter").exists()
+    assert held_new_values(meeting, AgendaItem, "title") == ["Another matter"]
 
 
 def test_a_paper_chooses_an_item_of_its_own_meeting(client_for):

@@ -40,7 +40,9 @@ def meeting(db, media, make_user):
         ("Member Z", "Burnley", "member", "2016-06-01", "2020-05-31"),
     ):
         PanelMember.objects.create(name=name, council=council, role=role, term_start=start,
-                                   term_end=end)  # fmt: skip
+                                   term_end=end, published=True)  # fmt: skip
+    # Added by staff and not yet approved: never on the cover.
+    PanelMember.objects.create(name="Member W", council="Wyre", term_start="2018-06-01")
     approver = make_user("approver")
     AgendaItem.objects.create(meeting=meeting, position=1, title="Apologies for absence")
     AgendaItem.objects.create(meeting=meeting, position=2, title="Declarations of interest")
@@ -157,6 +159,7 @@ def test_the_cover_lists_the_members_in_office_on_the_meeting_s_date(meeting, au
                 r"Member P Member Independent member")  # fmt: skip
     assert re.search(in_order, cover)
     assert "Member Z" not in cover and "Burnley" not in cover
+    assert "Member W" not in cover  # waiting for an approver
     assert "Page 1 of" in cover
 
 
@@ -181,7 +184,7 @@ def test_the_cover_takes_one_query_however_many_members(meeting):
     few = queries()
     for n in range(10):
         PanelMember.objects.create(name=f"Extra member {n}", council="Wyre",
-                                   term_start="2019-06-01")  # fmt: skip
+                                   term_start="2019-06-01", published=True)  # fmt: skip
     assert queries() == few
 
 
