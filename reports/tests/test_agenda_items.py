@@ -5,10 +5,10 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
+from pcc_portal.publication import held_new_values
 from reports.models import Report
 from reports.services import papers_file_in_items
 from reports.tests.factories import add_section, make_report, publish
-from pcc_portal.publication import held_new_values
 from scrutiny.models import AgendaItem
 from scrutiny.services import agenda_item_add
 from scrutiny.tests.factories import make_panel_meeting
