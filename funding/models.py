@@ -237,6 +237,12 @@ class Award(VersionedModel, TimeStampedModel):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     award_date = models.DateField()
+    award_date_from_paper = models.BooleanField(
+        "the date is the reporting paper's",
+        default=False,
+        help_text="Tick when the award's own date is not recorded and the date given is that of "
+        "the paper that reported it.",
+    )
     status = models.CharField(max_length=25, choices=Status.choices, default=Status.AWARDED)
     ranking = models.CharField(
         "the Commissioner's ranking of the bid",
