@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
 from funding.models import Award, Fund, Organisation
-from pcc_portal.forms import DateField, NumberField
+from pcc_portal.forms import DateField, NumberField, checkbox_fieldset
 from plan.fields import PrioritiesChoiceField
 from plan.models import Area, Priority
 
@@ -120,6 +120,7 @@ class AwardForm(forms.ModelForm):
             "amount_per_year",
             "years",
             "award_date",
+            "award_date_from_paper",
             "ranking",
             "areas",
             "priorities",
@@ -170,6 +171,11 @@ class AwardForm(forms.ModelForm):
             Field.text("amount_per_year", field_width=Fixed.TEN),
             Field.text("years", field_width=Fixed.TWO),
             "award_date",
+            checkbox_fieldset(
+                "award_date_from_paper",
+                legend="Where the date comes from",
+                item_label="The award's own date is not recorded: this is the reporting paper's",
+            ),
             Field.radios("ranking", legend_size=Size.SMALL),
             Field.checkboxes("areas", legend_size=Size.SMALL),
             Field.checkboxes("priorities", legend_size=Size.SMALL),

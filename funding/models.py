@@ -82,7 +82,8 @@ class Fund(VersionedModel, TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="funds",
-        help_text="Who the money comes from (for funding secured by the Commissioner).",
+        help_text="Who the money comes from (for funding secured by the Commissioner). Leave "
+        "blank if not known: pages show it as not recorded.",
     )
     description = models.TextField(blank=True, help_text=MARKDOWN_HINT)
     priorities = models.ManyToManyField(Priority, blank=True, related_name="funds")
@@ -122,8 +123,6 @@ class Fund(VersionedModel, TimeStampedModel):
             )
         if self.slug in {"new"}:  # /funding/funds/new/ is the page for adding a fund
             errors["slug"] = "That web address name is used by the portal itself"
-        if self.direction == self.Direction.INCOMING and not self.funder_id:
-            errors["funder"] = "Select who the funding comes from"
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             errors["closes_on"] = "The fund must close after it opens"
         if errors:
@@ -238,6 +237,12 @@ class Award(VersionedModel, TimeStampedModel):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     award_date = models.DateField()
+    award_date_from_paper = models.BooleanField(
+        "the date is the reporting paper's",
+        default=False,
+        help_text="Tick when the award's own date is not recorded and the date given is that of "
+        "the paper that reported it.",
+    )
     status = models.CharField(max_length=25, choices=Status.choices, default=Status.AWARDED)
     ranking = models.CharField(
         "the Commissioner's ranking of the bid",
@@ -290,7 +295,8 @@ class Award(VersionedModel, TimeStampedModel):
         self.amount = self.derived_amount()
         if (self.amount_per_year is None) != (self.years is None):
             errors["years"] = "Give both the amount a year and the number of years, or neither"
-        if self.amount is None and not self.is_bid:
+        if self.amount is None and self.status == self.Status.AWARDED:
+            # a bid, or one that failed or was withdrawn, may have no amount on record
             errors["amount"] = "Enter the amount"
         if self.ranking and not self.is_bid:
             errors["ranking"] = "Only a bid or an expression of interest can be ranked"

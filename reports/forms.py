@@ -16,7 +16,7 @@ from scrutiny.models import AgendaItem, PanelMeeting
 
 class PanelMeetingField(forms.ModelChoiceField):
     def label_from_instance(self, meeting):
-        return f"{meeting.starts_at:%-d %B %Y}, {meeting.venue}"
+        return f"{meeting.starts_at:%-d %B %Y}, {meeting.venue or 'venue not recorded'}"
 
 
 class AgendaItemField(forms.ModelChoiceField):

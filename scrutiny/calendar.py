@@ -2,7 +2,9 @@
 
 Times are written in UTC (`DTSTART:20210308T100000Z`), which every client reads the same way and
 shows in the reader's own time zone, so no VTIMEZONE block is needed: a generated one was read
-differently by different parsers. Only published meetings are in the feeds, which are public.
+differently by different parsers. A meeting whose time of day is not recorded is an all-day
+event (`DTSTART;VALUE=DATE:20210308`, ending the next day). Only published meetings are in the
+feeds, which are public.
 """
 
 import datetime
@@ -32,14 +34,20 @@ def _event(
     updated_at,
     url: str,
     cancelled: bool,
+    time_recorded: bool = True,
     location: str = "",
     description: str = "",
 ) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", f"{uid}@{UID_DOMAIN}")
     event.add("summary", summary)
-    event.add("dtstart", _utc(starts_at))
-    event.add("dtend", _utc(ends_at))
+    if time_recorded:
+        event.add("dtstart", _utc(starts_at))
+        event.add("dtend", _utc(ends_at))
+    else:  # the day only: an all-day event
+        day = timezone.localtime(starts_at).date()
+        event.add("dtstart", day)
+        event.add("dtend", day + datetime.timedelta(days=1))
     event.add("dtstamp", _utc(updated_at))
     event.add("url", url)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
@@ -71,6 +79,7 @@ def _panel_events(request) -> list[icalendar.Event]:
             updated_at=meeting.updated_at,
             url=request.build_absolute_uri(meeting.get_absolute_url()),
             cancelled=meeting.status == PanelMeeting.Status.CANCELLED,
+            time_recorded=meeting.time_recorded,
             location=meeting.venue,
         )
         for meeting in meetings[:FEED_LIMIT]
@@ -95,6 +104,7 @@ def _scrutiny_events(request) -> list[icalendar.Event]:
                 updated_at=meeting.updated_at,
                 url=request.build_absolute_uri(meeting.get_absolute_url()),
                 cancelled=moved or meeting.status == ScrutinyMeeting.Status.CANCELLED,
+                time_recorded=meeting.time_recorded,
                 location=meeting.location,
                 description=_moved_description(meeting) if moved else "",
             )

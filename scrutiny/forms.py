@@ -1,3 +1,5 @@
+import datetime
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
@@ -60,11 +62,20 @@ class MeetingTimeMixin:
         if self.instance.pk and self.instance.starts_at:
             local = timezone.localtime(self.instance.starts_at)
             self.initial.setdefault("date", local.date())
-            self.initial.setdefault("time", local.strftime("%H:%M"))
+            if self.instance.time_recorded:
+                self.initial.setdefault("time", local.strftime("%H:%M"))
 
     def clean_starts_at(self, cleaned):
-        if cleaned.get("date") and cleaned.get("time"):
+        """A blank time is a time not known: the meeting starts at the day's midnight, and
+        pages, papers and calendars show only its date."""
+        if not cleaned.get("date"):
+            return
+        if cleaned.get("time"):
             self.instance.starts_at = combine_date_time(cleaned["date"], cleaned["time"])
+            self.instance.time_recorded = True
+        elif "time" not in self._errors:
+            self.instance.starts_at = combine_date_time(cleaned["date"], datetime.time())
+            self.instance.time_recorded = False
 
     def _update_errors(self, errors):
         # The model speaks of starts_at; on the form that is the date.
@@ -75,7 +86,10 @@ class MeetingTimeMixin:
 
 class ScrutinyMeetingForm(MeetingTimeMixin, forms.ModelForm):
     date = DateField(label="Date of the meeting")
-    time = TimeField()
+    time = TimeField(
+        required=False,
+        help_text="Use the 24-hour clock, for example 14:00. Leave blank if not known.",
+    )
     quarter = QuarterField(label="Quarter reviewed")
 
     class Meta:
@@ -247,7 +261,10 @@ class ActionNoteForm(forms.ModelForm):
 
 class PanelMeetingForm(MeetingTimeMixin, forms.ModelForm):
     date = DateField(label="Date of the meeting")
-    time = TimeField()
+    time = TimeField(
+        required=False,
+        help_text="Use the 24-hour clock, for example 14:00. Leave blank if not known.",
+    )
 
     class Meta:
         model = PanelMeeting
@@ -257,7 +274,6 @@ class PanelMeetingForm(MeetingTimeMixin, forms.ModelForm):
             "expected_length": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
         error_messages = {
-            "venue": {"required": "Enter where the meeting is held"},
             "expected_length": LENGTH_ERRORS,
         }
 

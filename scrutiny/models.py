@@ -71,6 +71,11 @@ class ScrutinyMeeting(MeetingLengthMixin, Publishable, VersionedModel, TimeStamp
     kind = models.CharField(max_length=25, choices=Kind.choices, default=Kind.STRATEGIC_SCRUTINY)
     title = models.CharField(max_length=200)
     starts_at = models.DateTimeField("date and time")
+    time_recorded = models.BooleanField(
+        "time known",
+        default=True,
+        help_text="Whether the time of day is known; when not, only the date is shown.",
+    )
     expected_length = expected_length_field(DEFAULT_LENGTH)
     location = models.CharField(
         max_length=200, blank=True, help_text="Where the meeting is held, if it is to be public."
@@ -207,7 +212,12 @@ class PanelMeeting(MeetingLengthMixin, Publishable, VersionedModel, TimeStampedM
         CANCELLED = "cancelled", "Cancelled"
 
     starts_at = models.DateTimeField("date and time", unique=True)
-    venue = models.CharField(max_length=200)
+    time_recorded = models.BooleanField(
+        "time known",
+        default=True,
+        help_text="Whether the time of day is known; when not, only the date is shown.",
+    )
+    venue = models.CharField(max_length=200, blank=True, help_text="Leave blank if not known.")
     expected_length = expected_length_field(DEFAULT_LENGTH)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     has_exempt_items = models.BooleanField(
@@ -256,6 +266,7 @@ class TaskGroup(Publishable, VersionedModel, TimeStampedModel):
         ACTIVE = "active", "Active"
         REPORTED = "reported", "Reported"
         CLOSED = "closed", "Closed"
+        NOT_RECORDED = "", "Not recorded"
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -266,7 +277,9 @@ class TaskGroup(Publishable, VersionedModel, TimeStampedModel):
         blank=True, help_text="The dates the group met, one per line, as 2022-02-09."
     )
     findings = models.TextField(blank=True, help_text=MARKDOWN_HINT)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE, blank=True
+    )
     follow_up_date = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"])

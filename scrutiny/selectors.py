@@ -264,14 +264,19 @@ def scrutiny_overview(user, *, today: datetime.date | None = None) -> dict:
         open=Count("pk", filter=still_open),
         overdue=Count("pk", filter=still_open & Q(due_date__lt=today)),
     )
+    upcoming = Q(starts_at__gte=timezone.now())
     panel = panel_meetings.aggregate(
-        count=Count("pk"), next=Min("starts_at", filter=Q(starts_at__gte=timezone.now()))
+        count=Count("pk"),
+        next=Min("starts_at", filter=upcoming),
+        # starts_at is unique: the next meeting's time is known when it is the next timed one
+        next_timed=Min("starts_at", filter=upcoming & Q(time_recorded=True)),
     )
     next_panel_meeting = None
     if panel["next"]:
         day = timezone.localtime(panel["next"]).date()
         next_panel_meeting = {
             "starts_at": panel["next"],
+            "time_recorded": panel["next"] == panel["next_timed"],
             "url": reverse("scrutiny:panel_meeting", kwargs={"date": day.isoformat()}),
         }
     return {

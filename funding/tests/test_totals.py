@@ -23,11 +23,11 @@ def lancashire(db):
     return {s.direction: s for s in funding_summary()}
 
 
-def test_external_funding_of_seed_001_totals_5_568_897(lancashire):
+def test_external_funding_of_seed_001_counts_both_years_of_the_isva_grant(lancashire):
     incoming = lancashire["incoming"]
-    assert incoming.total == Decimal("5568897") and incoming.count == 10
-    # The seed's own table printed £4,388,897: its rows add up to this.
-    hand_sum = sum(
+    # The seed's own table printed £4,388,897, and its rows add up to £5,568,897: both count
+    # one year of the £197,397 per annum for two years (CHISVAs £131,500, ISVAs £65,897).
+    seed_001 = sum(
         Decimal(x)
         for x in [
             "598000",
@@ -42,7 +42,10 @@ def test_external_funding_of_seed_001_totals_5_568_897(lancashire):
             "313500",
         ]
     )
-    assert incoming.total == hand_sum
+    second_year = Decimal("131500") + Decimal("65897")
+    natmsn = 2 * Decimal("1000")  # seed 002: 2 x £1,000, December 2018
+    assert incoming.total == seed_001 + second_year + natmsn == Decimal("5768294")
+    assert incoming.count == 12
 
 
 def by(rows, label):
@@ -56,13 +59,13 @@ def test_totals_by_fund(lancashire):
         "29300"
     )  # £15,300 to Fylde + 4 x £3,500 for Operation Provide
     assert by(outgoing.by_fund, "Community Action Fund").amount == Decimal("112589")
-    assert by(incoming.by_fund, "Additional victims services grant").amount == Decimal("197397")
+    assert by(incoming.by_fund, "Additional victims services grant").amount == 2 * Decimal("197397")
     assert by(incoming.by_fund, "Safer Streets Fund").count == 1  # the three bids do not count
 
 
 def test_totals_by_financial_year(lancashire):
     incoming, outgoing = lancashire["incoming"], lancashire["outgoing"]
-    assert by(incoming.by_year, "2020/21").amount == Decimal("5255397")
+    assert by(incoming.by_year, "2020/21").amount == Decimal("5452794")  # ISVAs: both years
     assert by(incoming.by_year, "2019/20").amount == Decimal("313500")  # Tasers, March 2020
     assert by(outgoing.by_year, "2018/19").amount == Decimal("165000")
     assert by(outgoing.by_year, "2020/21").amount == Decimal("45490") + Decimal("29300") + Decimal(
@@ -73,8 +76,8 @@ def test_totals_by_financial_year(lancashire):
 def test_totals_by_priority_and_area(lancashire):
     incoming, outgoing = lancashire["incoming"], lancashire["outgoing"]
     domestic_abuse = by(incoming.by_priority, "Tackling Domestic Abuse and Sexual Violence")
-    assert domestic_abuse.amount == Decimal("598000") + Decimal("131500") + Decimal(
-        "65897"
+    assert domestic_abuse.amount == Decimal("598000") + 2 * (
+        Decimal("131500") + Decimal("65897")
     ) + Decimal("62000")
     assert by(incoming.by_area, "Blackpool").amount == Decimal("1275000")
     assert by(outgoing.by_area, "Burnley").amount == Decimal("3500")
@@ -93,5 +96,5 @@ def test_every_figure_links_to_the_awards_behind_it(lancashire, client):
 def test_chart_covers_five_years_up_to_the_latest_award(lancashire):
     chart = last_years_chart()
     assert [c.label for c in chart] == ["2016/17", "2017/18", "2018/19", "2019/20", "2020/21"]
-    assert chart[-1].incoming == Decimal("5255397")
+    assert chart[-1].incoming == Decimal("5452794")
     assert sum(c.incoming for c in chart) == Award.objects.awarded().incoming().total()

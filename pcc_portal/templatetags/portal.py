@@ -41,6 +41,26 @@ def date_time(value):
     return f"{format_date(local, 'j F Y')} at {format_date(local, 'g:iA').lower()}"
 
 
+@register.filter
+def meeting_when(meeting):
+    """When a meeting starts: "8 March 2021 at 10:00am", or "8 March 2021 (time not recorded)"
+    for a meeting whose time of day is not known. Takes a meeting, or a mapping with
+    `starts_at` and `time_recorded`."""
+    if not meeting:
+        return ""
+    get = (
+        meeting.get
+        if isinstance(meeting, dict)
+        else lambda name, default=None: getattr(meeting, name, default)
+    )
+    starts_at = get("starts_at")
+    if not starts_at:
+        return ""
+    if get("time_recorded", True):
+        return date_time(starts_at)
+    return f"{long_date(starts_at)} (time not recorded)"
+
+
 # Tag colours for statuses and ratings; the word is always printed, colour only helps.
 TAG_COLOURS = {
     "red": "red",

@@ -76,9 +76,27 @@ def test_six_national_crime_and_policing_measures_with_one_measure_each(lancashi
     assert national.get(order=1).title == "Reduce murder and other homicides"
 
 
-def test_every_priority_has_commitments(lancashire):
-    local = lancashire.priorities.filter(kind="local")
-    assert all(p.commitments.exists() for p in local)
+def test_the_23_what_i_will_do_commitments_of_seed_003_in_its_words(lancashire):
+    local = lancashire.priorities.filter(kind="local").order_by("order")
+    assert [p.commitments.count() for p in local] == [12, 0, 0, 11, 0]
+    asb, burglary = local[0].commitments.order_by("order"), local[3].commitments.order_by("order")
+    assert asb.first().text == (
+        "Increase funding for additional neighbourhood policing officers to build a visible, "
+        "effective and impactful police front line in neighbourhoods across Lancashire."
+    )
+    assert asb.last().text == (
+        "Support victims of anti-social behaviour through my commissioned Lancashire Victim "
+        "Services."
+    )
+    assert burglary.last().text == (
+        "Champion community volunteers, such as Neighbourhood Watch to build resilient communities."
+    )
+
+
+def test_the_plans_introduction_gives_the_budget_and_precept_of_seed_004(lancashire):
+    for figure in ("£319.391m", "£307.086m", "£226.45", "£15", "69%"):
+        assert figure in lancashire.introduction
+    assert "draft plan" in lancashire.introduction
 
 
 def test_three_divisions_and_fourteen_local_authorities_with_gss_codes(lancashire):

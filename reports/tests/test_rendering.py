@@ -3,9 +3,12 @@
 import re
 import socket
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from pypdf import PdfReader
 
@@ -47,13 +50,14 @@ def test_paragraphs_are_numbered_through_the_whole_paper_but_not_headings_lists_
     assert appendix is not None and appendix.find_next("p").get("id") is None
 
 
-def test_the_8_march_2021_paper_computes_its_funding_table_totalling_5_568_897(lancashire):
+def test_the_8_march_2021_paper_computes_its_funding_table_with_both_isva_years(lancashire):
     report = Report.objects.get(pk=2)
     page = fragment(report)
     # Under its heading, the caption says what else the table is, not the heading again.
     table = page.find("h2", string="External funding secured").find_next("table")
     assert table.caption.get_text(strip=True) == "The awards made by 8 March 2021, and their total"
-    assert table.tfoot.get_text(" ", strip=True) == "Total £5,568,897"
+    # the seed's rows add up to £5,568,897 with one year of the two-year ISVA grant (£197,397)
+    assert table.tfoot.get_text(" ", strip=True) == "Total £5,766,294"
     assert len(table.tbody.find_all("tr")) == 10
     # The total row's header is one cell, so each cell has one column heading and one row
     # heading: the amount is read as "Total, Amount" in the paper and its PDF alike.
@@ -72,7 +76,7 @@ def test_the_pdf_holds_the_title_meeting_date_numbered_paragraphs_and_total(lanc
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)
     for expected in ("Police & Crime Plan Performance Monitoring Report",
-                     "Meeting to be held on 8 March 2021", "£5,568,897", "Page 1 of",
+                     "Meeting to be held on 8 March 2021", "£5,766,294", "Page 1 of",
                      "Appendix A: Performance data"):  # fmt: skip
         assert expected in text, expected
     # Every paragraph's number, each once and in order (a "2021." in a sentence is not one).
@@ -145,3 +149,26 @@ def test_a_section_naming_a_deleted_fund_is_an_error_not_a_broken_pdf(lancashire
     from reports.services import publish_problems
 
     assert any("street-pastors-fund" in problem for problem in publish_problems(report))
+
+
+def test_the_real_papers_carry_no_illustrative_demo_data(db):
+    """The papers of the seeds (fixtures/0*.json) print the same with the illustrative demo
+    fixtures (9*.json: ratings, targets, actions, a February 2021 meeting) loaded as without:
+    the paper of 12 October 2021 attached the Constabulary's data (its Appendix A), not ratings."""
+    for name in FIXTURES:
+        call_command("loaddata", f"fixtures/{name}.json", verbosity=0)
+    real = {pk: fragment(Report.objects.get(pk=pk)).get_text(" ", strip=True) for pk in (1, 2, 3)}
+    demo = sorted(p.stem for p in (Path(settings.BASE_DIR) / "fixtures").glob("9*.json"))
+    for username in ("staff", "approver"):  # the demo's leads name its accounts
+        get_user_model().objects.create_user(username)
+    for name in demo:
+        call_command("loaddata", f"fixtures/{name}.json", verbosity=0)
+    for pk, before in real.items():
+        after = fragment(Report.objects.get(pk=pk)).get_text(" ", strip=True)
+        assert after == before, pk
+        assert "Illustrative" not in after and "illustrative" not in after
+    october = real[3]
+    for rating in ("Red", "Amber", "Green", "Not rated"):
+        assert rating not in october.split()
+    assert "Appendix A: Performance data" in october
+    assert not Report.objects.get(pk=3).sections.filter(kind="outcome_measures").exists()
