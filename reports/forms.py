@@ -16,13 +16,13 @@ from scrutiny.models import AgendaItem, PanelMeeting
 
 class PanelMeetingField(forms.ModelChoiceField):
     def label_from_instance(self, meeting):
-        return f"{meeting.starts_at:%-d %B %Y}, {meeting.venue or 'venue not recorded'}"
+        return f"{meeting.date:%-d %B %Y}, {meeting.venue or 'venue not recorded'}"
 
 
 class AgendaItemField(forms.ModelChoiceField):
     def label_from_instance(self, item):
         part = " (Part II)" if item.is_exempt else ""
-        return f"{item.meeting.starts_at:%-d %B %Y}: {item.title}{part}"
+        return f"{item.meeting.date:%-d %B %Y}: {item.title}{part}"
 
 
 class ReportForm(forms.ModelForm):
