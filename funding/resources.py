@@ -6,6 +6,7 @@ award by its number in the portal (the `id` column an export writes; blank for a
 The examples are illustrative, for the templates only.
 """
 
+from django.utils.text import slugify
 from import_export.fields import Field
 
 from funding.models import Award, Fund, Organisation
@@ -127,6 +128,16 @@ class FundResource(TransferResource):
             "description",
         )
         import_id_fields = ("slug",)
+
+    def find(self, row):
+        """By slug; a row without one by the slug its name makes (as a new fund gets)."""
+        slug = self._key_text(row.get("slug")) or slugify(str(row.get("name") or "").strip())[:100]
+        return self.existing().get((slug,)) if slug else None
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if not instance.slug and instance.name:
+            instance.slug = slugify(instance.name)[:100]
 
 
 class AwardResource(TransferResource):

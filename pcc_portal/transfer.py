@@ -6,7 +6,8 @@ naming its resource by dotted path (a `TransferResource`, i.e. a django-import-e
 `ModelResource` with the portal's rules), so this module names no app above it. Then:
 
 - `transfer_kinds()`: the registered kinds, in their order;
-- `transfer_export(kind, fmt)`: every record of the kind as a file (bytes);
+- `transfer_export(kind, fmt, user=None)`: the records of the kind (those `user` may see) as
+  a file (bytes);
 - `transfer_template(kind, fmt)`: the headers and one illustrative example row;
 - `transfer_preview(kind, data, fmt, user)`: what an import would create, change and leave
   alone, and every row's errors, with nothing written;
@@ -210,6 +211,14 @@ class TransferResource(ModelResource):
         if getattr(instance, "held_for_approval", False):
             self.held += 1
 
+    def export_queryset(self):
+        """What an export holds, in a stable order: with a user, only what they may see (the
+        model's `visible_to`, where it has one)."""
+        records = self.get_queryset()
+        if self.user is not None and hasattr(records, "visible_to"):
+            records = records.visible_to(self.user)
+        return records.order_by("pk")
+
     # --- columns ---------------------------------------------------------------------
     def columns(self) -> list[str]:
         return [f.column_name for f in self.get_export_fields()]
@@ -233,11 +242,12 @@ def _bytes(dataset: tablib.Dataset, fmt: str) -> bytes:
     return exported.encode("utf-8") if isinstance(exported, str) else exported
 
 
-def transfer_export(kind: str, fmt: str) -> bytes:
-    """Every record of `kind` as a file in `fmt` ("csv" or "xlsx"), headers first."""
+def transfer_export(kind: str, fmt: str, user=None) -> bytes:
+    """Every record of `kind` as a file in `fmt` ("csv" or "xlsx"), headers first: those
+    `user` may see, or all of them for the command line (no user)."""
     transfer_kind(kind)
-    resource = _resource(_KINDS[kind])
-    return _bytes(resource.export(resource.get_queryset().order_by("pk")), _format(fmt))
+    resource = _resource(_KINDS[kind], user)
+    return _bytes(resource.export(resource.export_queryset()), _format(fmt))
 
 
 def transfer_template(kind: str, fmt: str) -> bytes:

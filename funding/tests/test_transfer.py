@@ -284,3 +284,11 @@ def test_formats_and_kinds_are_checked():
         transfer_export("grants", "csv")
     with pytest.raises(TransferError, match="could not be read as XLSX"):
         transfer_preview("awards", b"not a workbook", "xlsx", None)
+
+
+def test_a_fund_without_a_slug_is_matched_by_the_slug_its_name_makes(funding_data):
+    rows = rows_of(transfer_export("funds", "csv"))
+    for row in rows:
+        row["slug"] = ""
+    result = transfer_import("funds", csv_of(rows), "csv", None)
+    assert result.errors == [] and result.created == [] and len(result.unchanged) == 2
