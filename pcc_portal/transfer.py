@@ -102,6 +102,7 @@ class RowError:
 class RowDone:
     row: int
     name: str  # the record, as the portal names it
+    columns: tuple[str, ...] = ()  # for a changed record: the columns whose value changed
 
 
 @dataclass
@@ -154,6 +155,7 @@ class TransferResource(ModelResource):
         clean_model_instances = False  # record_save validates, once
         use_transactions = True
         skip_html_diff = True
+        store_instance = True  # to name the columns a changed row changes
 
     def __init__(self, *, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -204,6 +206,17 @@ class TransferResource(ModelResource):
         for f in self.fields.values():
             if isinstance(f.widget, KeyWidget):
                 f.widget.forget()
+
+    def after_import_row(self, row, row_result, **kwargs):
+        original, instance = row_result.original, row_result.instance
+        row_result.changed_columns = ()
+        if row_result.import_type == RowResult.IMPORT_TYPE_UPDATE and original and instance:
+            row_result.changed_columns = tuple(
+                f.column_name
+                for f in self.get_import_fields()
+                if f.get_value(original) != f.get_value(instance)
+            )
+        row_result.instance = row_result.original = None  # not kept for the whole file
 
     # --- writes ----------------------------------------------------------------------
     def do_instance_save(self, instance, is_create):
@@ -342,7 +355,8 @@ def _run(kind: str, data: bytes, fmt: str, user, *, write: bool) -> Result:
             if row.import_type == RowResult.IMPORT_TYPE_NEW:
                 outcome.created.append(done)
             elif row.import_type == RowResult.IMPORT_TYPE_UPDATE:
-                outcome.changed.append(done)
+                columns = getattr(row, "changed_columns", ())
+                outcome.changed.append(RowDone(number, done.name, columns))
             elif row.import_type == RowResult.IMPORT_TYPE_SKIP:
                 outcome.unchanged.append(done)
             elif row.validation_error is not None:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from funding.models import Award, Fund, Organisation
 from funding.tests.factories import make_award, make_fund, make_org
 from pcc_portal.transfer import (
+    RowDone,
     TransferError,
     format_of,
     transfer_export,
@@ -78,7 +79,7 @@ def test_an_edited_cell_changes_that_one_record(funding_data, make_user):
     edited["amount"] = "£1,275,000"
     staff = make_user("staff")
     result = transfer_import("awards", csv_of(rows), "csv", staff)
-    assert [done.name for done in result.changed] == ["Alleygates"]
+    assert result.changed == [RowDone(2, "Alleygates", ("amount",))]
     assert len(result.unchanged) == 2
     award = Award.objects.get(title="Alleygates")
     assert award.amount == Decimal("1275000.00")
