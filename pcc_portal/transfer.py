@@ -22,6 +22,8 @@ for the management commands (the history then names nobody) and otherwise must h
 permissions. Row numbers count as a spreadsheet does: the headers are row 1.
 """
 
+import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -280,29 +282,44 @@ def _format(fmt: str) -> str:
     return fmt
 
 
-def _dataset(data: bytes, fmt: str) -> tablib.Dataset:
+def _blank(value) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def _dataset(data: bytes, fmt: str) -> tuple[tablib.Dataset, list[int]]:
+    """The file's rows, and the number the spreadsheet gives each: wholly empty rows (such as
+    a spreadsheet's trailing lines) and columns without a header or a value are left out, but
+    rows are numbered as the spreadsheet shows them."""
     fmt = _format(fmt)
     try:
         if fmt == "csv":
-            text = data.decode("utf-8-sig")
-            dataset = tablib.Dataset().load(text, format="csv")
+            # Read as tablib does, but keeping empty lines, so rows keep their numbers.
+            lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+            headers, rows = (lines[0], lines[1:]) if lines else ([], [])
         else:
-            dataset = tablib.Dataset().load(data, format="xlsx")
+            sheet = tablib.Dataset().load(data, format="xlsx")
+            headers, rows = list(sheet.headers or []), [list(row) for row in sheet]
     except UnicodeDecodeError:
         raise TransferError(
             "The file is not UTF-8 text: save it as “CSV UTF-8” or as an Excel workbook"
         ) from None
     except Exception as error:
         raise TransferError(f"The file could not be read as {fmt.upper()}: {error}") from None
-    if not dataset.headers:
+    headers = [("" if h is None else str(h)).strip() for h in headers]
+    width = len(headers)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    for number, row in enumerate(rows, start=2):
+        if any(not _blank(value) for value in row[width:]):
+            raise TransferError(f"Row {number} has more cells than there are column headers")
+    used = [i for i, header in enumerate(headers) if header or any(not _blank(r[i]) for r in rows)]
+    if not used:
         raise TransferError("The file is empty: its first row must hold the column headers")
-    dataset.headers = [("" if h is None else str(h)).strip() for h in dataset.headers]
-    # Rows left wholly empty (a spreadsheet's trailing lines) are not rows.
-    keep = [row for row in dataset if any(not (v is None or str(v).strip() == "") for v in row)]
-    cleaned = tablib.Dataset(headers=dataset.headers)
-    for row in keep:
-        cleaned.append(row)
-    return cleaned
+    dataset, numbers = tablib.Dataset(headers=[headers[i] for i in used]), []
+    for number, row in enumerate(rows, start=2):
+        if any(not _blank(value) for value in row):
+            dataset.append([row[i] for i in used])
+            numbers.append(number)
+    return dataset, numbers
 
 
 def _column_errors(resource: TransferResource, headers: list[str]) -> list[RowError]:
@@ -334,7 +351,7 @@ def _run(kind: str, data: bytes, fmt: str, user, *, write: bool) -> Result:
     spec = transfer_kind(kind)
     if user is not None and not all(user.has_perm(p) for p in spec.permissions):
         raise PermissionDenied(f"You cannot import {spec.label.lower()}.")
-    dataset = _dataset(data, fmt)
+    dataset, numbers = _dataset(data, fmt)
     resource = _resource(spec, user)
     outcome = Result(kind=kind)
     outcome.errors = _column_errors(resource, dataset.headers)
@@ -350,7 +367,7 @@ def _run(kind: str, data: bytes, fmt: str, user, *, write: bool) -> Result:
                 dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True
             )
         )
-        for number, row in enumerate(result.rows, start=2):
+        for number, row in zip(numbers, result.rows, strict=True):
             done = RowDone(number, row.object_repr or "")
             if row.import_type == RowResult.IMPORT_TYPE_NEW:
                 outcome.created.append(done)

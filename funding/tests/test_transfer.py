@@ -283,6 +283,10 @@ def test_formats_and_kinds_are_checked():
         format_of("awards.xls")
     with pytest.raises(TransferError, match=r"use one of .*awards"):
         transfer_export("grants", "csv")
+    with pytest.raises(TransferError, match="Row 3 has more cells than there are column"):
+        transfer_preview("awards", b"id,title\n1,a\n2,b,c\n", "csv", None)
+    with pytest.raises(TransferError, match="The file is empty"):
+        transfer_preview("awards", b"", "csv", None)
     with pytest.raises(TransferError, match="could not be read as XLSX"):
         transfer_preview("awards", b"not a workbook", "xlsx", None)
 
@@ -293,3 +297,11 @@ def test_a_fund_without_a_slug_is_matched_by_the_slug_its_name_makes(funding_dat
         row["slug"] = ""
     result = transfer_import("funds", csv_of(rows), "csv", None)
     assert result.errors == [] and result.created == [] and len(result.unchanged) == 2
+
+
+def test_empty_lines_are_skipped_but_counted(funding_data):
+    data = new_award_rows(amount="1.18m")
+    header, row = data.decode().splitlines()
+    text = "\n".join([header, ",,,", "", row, ",,", ""])
+    result = transfer_preview("awards", text.encode(), "csv", None)
+    assert [(e.row, e.column) for e in result.errors] == [(4, "amount")]
