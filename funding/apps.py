@@ -9,6 +9,45 @@ class FundingConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: the selectors import models, which must wait until apps are loaded.
+        from funding import permissions as perms
         from funding.selectors import priority_funding
+        from pcc_portal.transfer import TransferKind, register_kind
 
         register(PRIORITY_PAGE, priority_funding)
+        # Spreadsheet import and export (pcc_portal.transfer); resources in funding/resources.py.
+        for key, label, resource, permissions, position, hint in [
+            (
+                "organisations",
+                "Organisations",
+                "OrganisationResource",
+                (perms.ADD_ORGANISATION, perms.CHANGE_ORGANISATION),
+                40,
+                "One row an organisation, matched by its identifier, or its name if it has none.",
+            ),
+            (
+                "funds",
+                "Funds",
+                "FundResource",
+                (perms.ADD_FUND, perms.CHANGE_FUND),
+                50,
+                "One row a fund, matched by its web address name (slug).",
+            ),
+            (
+                "awards",
+                "Awards",
+                "AwardResource",
+                (perms.ADD_AWARD, perms.CHANGE_AWARD),
+                60,
+                "One row an award or bid, matched by its number (id); blank for a new one.",
+            ),
+        ]:
+            register_kind(
+                TransferKind(
+                    key=key,
+                    label=label,
+                    resource=f"funding.resources.{resource}",
+                    permissions=permissions,
+                    position=position,
+                    hint=hint,
+                )
+            )

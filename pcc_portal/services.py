@@ -57,7 +57,8 @@ def record_save(
     own publishing steps, which check their permission first, pass `gate=False`.
     """
     instance.full_clean()
-    if isinstance(instance, VersionedModel) and instance.pk:
+    # A new record may come with its key already set (an import restoring an export).
+    if isinstance(instance, VersionedModel) and instance.pk and not instance._state.adding:
         version_claim(instance, expected_version)
     if gate and (root := held_root(instance)) is not None:
         pending_record(root=root, instance=instance, user=user, m2m=m2m or {})
