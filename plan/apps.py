@@ -11,12 +11,45 @@ class PlanConfig(AppConfig):
     def ready(self):
         # Selectors and the email kinds read models, which are ready only now.
         from pcc_portal.notifications import register_email_kind
+        from pcc_portal.transfer import TransferKind, register_kind
+        from plan import permissions as perms
         from plan.notifications import EMAIL_KINDS
         from plan.selectors import home_plan_tasks
 
         register(HOME_TASKS, home_plan_tasks)
         for kind in EMAIL_KINDS:
             register_email_kind(kind)
+        # Spreadsheet import and export (pcc_portal.transfer); resources in plan/resources.py.
+        for key, label, resource, permissions, position, hint in [
+            (
+                "areas",
+                "Areas",
+                "AreaResource",
+                ("plan.add_area", "plan.change_area"),
+                10,
+                "One row a police division or local authority, matched by its GSS code, or "
+                "its web address name (slug) if it has none.",
+            ),
+            (
+                "updates",
+                "Quarterly figures",
+                "MeasureUpdateResource",
+                (perms.ADD_MEASUREUPDATE, perms.CHANGE_MEASUREUPDATE),
+                30,
+                "One row a measure's figures for a quarter, matched by plan, priority, measure "
+                "number and quarter; only drafts are created or changed.",
+            ),
+        ]:
+            register_kind(
+                TransferKind(
+                    key=key,
+                    label=label,
+                    resource=f"plan.resources.{resource}",
+                    permissions=permissions,
+                    position=position,
+                    hint=hint,
+                )
+            )
         demo_loaded.connect(add_demo_targets, dispatch_uid="plan_add_demo_targets")
         demo_loaded.connect(add_demo_leads, dispatch_uid="plan_add_demo_leads")
 

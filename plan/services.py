@@ -709,3 +709,42 @@ def outcome_measure_save(
         expected_version=-1 if expected_version is None else expected_version,
         gate=False,  # the approver's own change: nobody else to approve it
     )
+
+
+IMPORT_REASON = "Imported from a spreadsheet"
+
+
+def measure_update_import_refusal(*, update: MeasureUpdate, user) -> str | None:
+    """Why a spreadsheet row may not create or change `update` (None if it may): only drafts
+    and returned updates in an unlocked quarter are written, as in the quarter's grid; an
+    update submitted or approved is the approvers' to reopen first. `user` is None for the
+    management commands, which the server's operator runs."""
+    period = ReportingPeriod.objects.select_related("locked_by").get(pk=update.period_id)
+    if refusal := locked_refusal(period):
+        return refusal
+    if user is not None and not user.has_perm(CHANGE_MEASUREUPDATE):
+        return "Only office staff can enter or change quarterly updates."
+    if update.pk is None:
+        return None
+    status = MeasureUpdate.objects.filter(pk=update.pk).values_list("status", flat=True).first()
+    if status in (Status.DRAFT, Status.RETURNED, None):
+        return None
+    label = Status(status).label.lower()
+    return (
+        f"{update.measure} for {period.short_label} is {label}, so the import leaves it as "
+        "it is: an approver can reopen it, or leave this row as the export wrote it"
+    )
+
+
+def measure_update_import_save(*, update: MeasureUpdate, user) -> MeasureUpdate:
+    """Saves a quarterly figure read from a spreadsheet as a draft (a returned update keeps
+    its status), after the same checks as `measure_update_import_refusal`: raises
+    PermissionDenied with the reason otherwise."""
+    if refusal := measure_update_import_refusal(update=update, user=user):
+        raise PermissionDenied(refusal)
+    if update.pk is None:
+        update.created_by = user
+        update.status = Status.DRAFT
+    update.updated_by = user
+    update.copied_forward = False
+    return record_save(instance=update, user=user, reason=IMPORT_REASON, gate=False)
