@@ -31,6 +31,19 @@ class PlanConfig(AppConfig):
                 "its web address name (slug) if it has none.",
             ),
             (
+                "plan",
+                "Plans",
+                "PlanResource",
+                tuple(
+                    f"plan.{verb}_{model}"
+                    for model in ("plan", "priority", "commitment", "outcomemeasure")
+                    for verb in ("add", "change")
+                ),
+                20,
+                "One sheet for plans, their priorities, commitments and outcome measures: the "
+                "record column says which a row is, matched by plan, priority and number.",
+            ),
+            (
                 "updates",
                 "Quarterly figures",
                 "MeasureUpdateResource",

@@ -1,9 +1,11 @@
-"""Areas and quarterly figures as spreadsheet rows (see pcc_portal.transfer).
+"""Areas, quarterly figures and whole plans as spreadsheet rows (see pcc_portal.transfer).
 
 Natural keys, so a file imports again without change: an area by its GSS code, or by its web
 address name (slug) where it has none (a police division); a quarterly figure by its measure
-(plan, priority and measure number) and its quarter. The examples are illustrative, for the
-templates only.
+(plan, priority and measure number) and its quarter; a plan's rows by the plan's slug, a
+priority's slug within it, and a commitment's or measure's number within its priority. A plan
+is one sheet, a `record` column saying what each row is (plan, priority, commitment, measure),
+each row below the one it belongs to. The examples are illustrative, for the templates only.
 """
 
 import json
@@ -11,10 +13,12 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.text import slugify
 from import_export.fields import Field
+from import_export.results import RowResult
 from import_export.widgets import Widget
 
 from pcc_portal.transfer import TransferResource
@@ -23,9 +27,18 @@ from pcc_portal.transfer_widgets import (
     KeyWidget,
     TextWidget,
     WholeNumberWidget,
+    YesNoWidget,
     blank,
 )
-from plan.models import Area, MeasureUpdate, OutcomeMeasure, ReportingPeriod
+from plan.models import (
+    Area,
+    Commitment,
+    MeasureUpdate,
+    OutcomeMeasure,
+    Plan,
+    Priority,
+    ReportingPeriod,
+)
 from plan.services import measure_update_import_refusal, measure_update_import_save
 
 # The areas whose GSS codes the portal knows, with their names: a row giving one of these codes
@@ -349,3 +362,308 @@ class MeasureUpdateResource(TransferResource):
     def get_import_fields(self):
         # The key columns are read to find the measure, never written to a record.
         return [f for f in super().get_import_fields() if f.attribute]
+
+
+# --- a whole plan, one sheet ---------------------------------------------------------------
+def _text(row, column) -> str:
+    return str(row.get(column) or "").strip().lower()
+
+
+class _PlanPart(TransferResource):
+    """One kind of a plan sheet's rows; the sheet's resource (PlanResource) hands each row to
+    the part its `record` cell names."""
+
+    def __init__(self, *, user=None, sheet=None, **kwargs):
+        super().__init__(user=user, **kwargs)
+        self.sheet = sheet
+
+    def export_row(self, instance) -> dict:
+        return {f.column_name: self.export_field(f, instance) for f in self.get_export_fields()}
+
+
+class PlanPart(_PlanPart):
+    plan = Field("slug", "plan", TextWidget())
+    title = Field("title", "title", TextWidget())
+    police_area = Field("police_area", "police_area", TextWidget())
+    start_year = Field("start_year", "start_year", WholeNumberWidget(what="a year, like 2021"))
+    end_year = Field("end_year", "end_year", WholeNumberWidget(what="a year, like 2025"))
+    commissioner = Field("commissioner", "commissioner", TextWidget())
+    text = Field("introduction", "text", TextWidget())
+
+    class Meta(TransferResource.Meta):
+        model = Plan
+        fields = ("plan", "title", "police_area", "start_year", "end_year", "commissioner", "text")
+        import_id_fields = ("plan",)
+
+    def find(self, row):
+        return Plan.objects.filter(slug__iexact=_text(row, "plan")).first()
+
+
+class PriorityPart(_PlanPart):
+    plan = Field(None, "plan", TextWidget())
+    priority = Field("slug", "priority", TextWidget())
+    kind = Field("kind", "kind", ChoiceWidget(Priority.Kind.choices))
+    order = Field("order", "order", WholeNumberWidget(what="the priority's number"))
+    title = Field("title", "title", TextWidget())
+    text = Field("summary", "text", TextWidget())
+
+    class Meta(TransferResource.Meta):
+        model = Priority
+        fields = ("plan", "priority", "kind", "order", "title", "text")
+        import_id_fields = ("priority",)
+
+    def dehydrate_plan(self, priority):
+        return priority.plan.slug
+
+    def find(self, row):
+        return Priority.objects.filter(
+            plan__slug__iexact=_text(row, "plan"), slug__iexact=_text(row, "priority")
+        ).first()
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if instance.pk is None:
+            plan = Plan.objects.filter(slug__iexact=_text(row, "plan")).first()
+            if plan is None:
+                errors.setdefault("plan", []).append(
+                    f"No plan “{row.get('plan') or ''}” is in the portal or above this row"
+                )
+            else:
+                instance.plan = plan
+        if not instance.slug and instance.title:
+            instance.slug = slugify(instance.title)[:80]
+        if errors:
+            raise ValidationError(errors)
+
+    def get_import_fields(self):
+        return [f for f in super().get_import_fields() if f.attribute]
+
+
+class _InPriority(_PlanPart):
+    """A row numbered within its priority: a commitment or a measure."""
+
+    def dehydrate_plan(self, record):
+        return record.priority.plan.slug
+
+    def dehydrate_priority(self, record):
+        return record.priority.slug
+
+    def find(self, row):
+        try:
+            order = WholeNumberWidget().clean(row.get("order"))
+        except ValueError:
+            return None
+        return (
+            self._meta.model.objects.filter(
+                priority__plan__slug__iexact=_text(row, "plan"),
+                priority__slug__iexact=_text(row, "priority"),
+                order=order,
+            ).first()
+            if order is not None
+            else None
+        )
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if instance.pk is None:
+            priority = Priority.objects.filter(
+                plan__slug__iexact=_text(row, "plan"), slug__iexact=_text(row, "priority")
+            ).first()
+            if priority is None:
+                errors.setdefault("priority", []).append(
+                    f"No priority “{row.get('priority') or ''}” of plan "
+                    f"“{row.get('plan') or ''}” is in the portal or above this row"
+                )
+            else:
+                instance.priority = priority
+        if errors:
+            raise ValidationError(errors)
+
+    def get_import_fields(self):
+        return [f for f in super().get_import_fields() if f.attribute]
+
+
+class CommitmentPart(_InPriority):
+    plan = Field(None, "plan", TextWidget())
+    priority = Field(None, "priority", TextWidget())
+    order = Field("order", "order", WholeNumberWidget(what="the commitment's number"))
+    text = Field("text", "text", TextWidget())
+
+    class Meta(TransferResource.Meta):
+        model = Commitment
+        fields = ("plan", "priority", "order", "text")
+        import_id_fields = ("order",)
+
+
+class MeasurePart(_InPriority):
+    plan = Field(None, "plan", TextWidget())
+    priority = Field(None, "priority", TextWidget())
+    order = Field("order", "order", WholeNumberWidget(what="the measure's number"))
+    title = Field("short_label", "title", TextWidget())
+    text = Field("text", "text", TextWidget())
+    unit = Field("unit", "unit", TextWidget())
+    desired_direction = Field(
+        "desired_direction",
+        "desired_direction",
+        ChoiceWidget(OutcomeMeasure.Direction.choices),
+    )
+    data_source = Field("data_source", "data_source", TextWidget())
+    target = Field("target_value", "target", NumberWidget())
+    amber_tolerance = Field("amber_tolerance", "amber_tolerance", NumberWidget())
+    active = Field("active", "active", YesNoWidget())
+
+    class Meta(TransferResource.Meta):
+        model = OutcomeMeasure
+        fields = (
+            "plan",
+            "priority",
+            "order",
+            "title",
+            "text",
+            "unit",
+            "desired_direction",
+            "data_source",
+            "target",
+            "amber_tolerance",
+            "active",
+        )
+        import_id_fields = ("order",)
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if not instance.desired_direction:
+            instance.desired_direction = OutcomeMeasure.Direction.NONE
+
+
+PLAN_PARTS = {
+    "plan": PlanPart,
+    "priority": PriorityPart,
+    "commitment": CommitmentPart,
+    "measure": MeasurePart,
+}
+PLAN_COLUMNS = (
+    "record",
+    "plan",
+    "priority",
+    "kind",
+    "order",
+    "title",
+    "text",
+    "police_area",
+    "start_year",
+    "end_year",
+    "commissioner",
+    "unit",
+    "desired_direction",
+    "data_source",
+    "target",
+    "amber_tolerance",
+    "active",
+)
+
+
+class PlanResource(TransferResource):
+    """A plan, its priorities (local and national), commitments and outcome measures, one row
+    each, in one sheet: the `record` column says which, and each row follows the row it
+    belongs to. A new plan is a draft: publishing it stays an approver's step in the portal."""
+
+    record = Field(None, "record", TextWidget())
+
+    example = {
+        "record": "plan",
+        "plan": "example-2025-2029",
+        "title": "Example Police and Crime Plan (illustrative)",
+        "police_area": "Example Police Area (illustrative)",
+        "start_year": "2025",
+        "end_year": "2029",
+    }
+
+    class Meta(TransferResource.Meta):
+        model = Plan
+        fields = ("record",)
+        import_id_fields = ("record",)
+
+    def __init__(self, *, user=None, **kwargs):
+        super().__init__(user=user, **kwargs)
+        self.parts = {name: part(user=user, sheet=self) for name, part in PLAN_PARTS.items()}
+
+    def columns(self) -> list[str]:
+        return list(PLAN_COLUMNS)
+
+    def required_columns(self) -> list[str]:
+        return ["record", "plan", "priority", "order", "title", "text"]
+
+    def column_of(self, attribute: str) -> str:
+        return attribute if attribute in PLAN_COLUMNS else ""
+
+    def _check_import_id_fields(self, headers):
+        return None  # each part has its own key columns, checked as the sheet's columns
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        for part in self.parts.values():
+            part.before_import(dataset, **kwargs)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        name = _text(row, "record")
+        part = self.parts.get(name)
+        if part is None:
+            result = RowResult()
+            result.import_type = RowResult.IMPORT_TYPE_INVALID
+            result.validation_error = ValidationError(
+                {
+                    "record": "Say what the row is: plan, priority, commitment or measure, "
+                    f"not “{row.get('record') or ''}”"
+                }
+            )
+            return result
+        full = {column: row.get(column, "") for column in PLAN_COLUMNS}
+        result = part.import_row(full, instance_loader, **kwargs)
+        if result.validation_error is not None:
+            result.validation_error = ValidationError(
+                {
+                    (part.column_of(key) or key if key != NON_FIELD_ERRORS else key): messages
+                    for key, messages in result.validation_error.message_dict.items()
+                }
+            )
+        self.held = sum(p.held for p in self.parts.values())
+        return result
+
+    def export_queryset(self):
+        plans = Plan.objects.all()
+        if self.user is not None:
+            plans = plans.visible_to(self.user)
+        return plans.order_by("start_year", "slug")
+
+    def export(self, queryset=None, **kwargs):
+        plans = list(self.export_queryset() if queryset is None else queryset)
+        dataset = tablib.Dataset(headers=list(PLAN_COLUMNS))
+        priorities = Priority.objects.filter(plan__in=plans).select_related("plan")
+        commitments = Commitment.objects.filter(priority__in=priorities).select_related(
+            "priority__plan"
+        )
+        measures = OutcomeMeasure.objects.filter(priority__in=priorities).select_related(
+            "priority__plan"
+        )
+        under = {}
+        for record in [*commitments.order_by("order"), *measures.order_by("order")]:
+            under.setdefault(record.priority_id, []).append(record)
+        for plan in plans:
+            records = [("plan", plan)]
+            for priority in priorities.filter(plan=plan).order_by("kind", "order"):
+                records.append(("priority", priority))
+                for record in under.get(priority.pk, []):
+                    name = "commitment" if isinstance(record, Commitment) else "measure"
+                    records.append((name, record))
+            for name, record in records:
+                values = {"record": name, **self.parts[name].export_row(record)}
+                dataset.append([values.get(column, "") for column in PLAN_COLUMNS])
+        return dataset

@@ -7,8 +7,15 @@ from decimal import Decimal
 
 import pytest
 
-from pcc_portal.transfer import RowDone, transfer_export, transfer_import, transfer_kinds
-from plan.models import Area, MeasureUpdate
+from pcc_portal.transfer import (
+    RowDone,
+    transfer_export,
+    transfer_import,
+    transfer_kinds,
+    transfer_template,
+)
+from plan.models import Area, Commitment, MeasureUpdate, OutcomeMeasure, Plan, Priority
+from plan.resources import PLAN_COLUMNS
 from plan.tests.factories import make_measure, make_period, make_plan, make_priority, make_update
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +221,128 @@ def test_importing_figures_needs_staff(figures, make_user):
 
     with pytest.raises(PermissionDenied):
         transfer_import("updates", csv_of([figure_row()]), "csv", make_user("panel member"))
+
+
+# --- a whole plan, one sheet ------------------------------------------------------------
+def plan_sheet(**changes) -> list[dict]:
+    """A small made-up plan of a test area, each row below the one it belongs to."""
+    blank = dict.fromkeys(PLAN_COLUMNS, "")
+    rows = [
+        {
+            "record": "plan",
+            "plan": "testshire-2024-2028",
+            "title": "Testshire Police and Crime Plan (test area)",
+            "police_area": "Testshire (test area)",
+            "start_year": "2024",
+            "end_year": "2028",
+        },
+        {
+            "record": "priority",
+            "plan": "testshire-2024-2028",
+            "priority": "safer-roads",
+            "kind": "Police and Crime Plan priority",
+            "order": "1",
+            "title": "Safer roads",
+        },
+        {
+            "record": "commitment",
+            "plan": "testshire-2024-2028",
+            "priority": "safer-roads",
+            "order": "1",
+            "text": "Work with the council on speed limits.",
+        },
+        {
+            "record": "measure",
+            "plan": "testshire-2024-2028",
+            "priority": "safer-roads",
+            "order": "1",
+            "title": "Road casualties",
+            "text": "Fewer people killed or seriously injured on the roads.",
+            "unit": "casualties",
+            "desired_direction": "decrease",
+            "target": "400",
+            "amber_tolerance": "20",
+            "active": "yes",
+        },
+        {
+            "record": "priority",
+            "plan": "testshire-2024-2028",
+            "priority": "national-measures",
+            "kind": "national",
+            "order": "1",
+            "title": "National measures",
+        },
+        {
+            "record": "measure",
+            "plan": "testshire-2024-2028",
+            "priority": "national-measures",
+            "order": "1",
+            "title": "Homicide",
+            "text": "Reduce murder and other homicide.",
+            "active": "yes",
+        },
+    ]
+    rows = [{**blank, **row} for row in rows]
+    for index, row_changes in changes.items():
+        rows[int(index.removeprefix("row"))].update(row_changes)
+    return rows
+
+
+def plan_counts() -> tuple:
+    return tuple(m.objects.count() for m in (Plan, Priority, Commitment, OutcomeMeasure))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_plan_sheet_imports_and_round_trips(fmt):
+    first = transfer_import("plan", csv_of(plan_sheet()), "csv", None)
+    assert first.errors == [] and len(first.created) == 6
+    plan = Plan.objects.get(slug="testshire-2024-2028")
+    assert plan.status == "draft" and plan.police_area == "Testshire (test area)"
+    measure = OutcomeMeasure.objects.get(priority__plan=plan, short_label="Road casualties")
+    assert (measure.target_value, measure.amber_tolerance) == (Decimal("400"), Decimal("20"))
+    assert measure.desired_direction == "decrease" and measure.unit == "casualties"
+    assert Priority.objects.get(plan=plan, slug="national-measures").kind == "national"
+    before = [list(m.objects.values().order_by("pk")) for m in (Plan, Priority, OutcomeMeasure)]
+    again = transfer_import("plan", transfer_export("plan", fmt), fmt, None)
+    assert again.errors == [] and again.created == [] and again.changed == []
+    assert len(again.unchanged) == 6
+    after = [list(m.objects.values().order_by("pk")) for m in (Plan, Priority, OutcomeMeasure)]
+    assert after == before
+
+
+def test_an_edited_plan_row_changes_that_record():
+    transfer_import("plan", csv_of(plan_sheet()), "csv", None)
+    rows = rows_of(transfer_export("plan", "csv"))
+    measure = next(r for r in rows if r["title"] == "Road casualties")
+    measure["target"] = "380"
+    result = transfer_import("plan", csv_of(rows), "csv", None)
+    assert [(d.name, d.columns) for d in result.changed] == [("Road casualties", ("target",))]
+    assert OutcomeMeasure.objects.get(short_label="Road casualties").target_value == 380
+
+
+@pytest.mark.parametrize(
+    ("changes", "row", "column", "message"),
+    [
+        ({"row1": {"record": "aim"}}, 3, "record", "plan, priority, commitment or measure"),
+        ({"row0": {"end_year": "2020"}}, 2, "end_year", "The plan must end after it starts."),
+        ({"row3": {"target": "four"}}, 5, "target", "Enter a number"),
+        ({"row3": {"desired_direction": ""}}, 5, "desired_direction", "a target needs a"),
+        ({"row2": {"priority": "elsewhere"}}, 4, "priority", "No priority “elsewhere”"),
+        ({"row1": {"plan": "other-plan"}}, 3, "plan", "No plan “other-plan”"),
+    ],
+)
+def test_bad_plan_rows_are_named_and_nothing_is_written(changes, row, column, message):
+    before = plan_counts()
+    result = transfer_import("plan", csv_of(plan_sheet(**changes)), "csv", None)
+    assert not result.written
+    assert (result.errors[0].row, result.errors[0].column) == (row, column)
+    assert message in result.errors[0].message
+    assert plan_counts() == before
+
+
+@pytest.mark.parametrize("kind", ["areas", "plan", "updates"])
+def test_each_template_has_the_exports_headers_and_one_example_row(kind):
+    template = transfer_template(kind, "csv").decode("utf-8-sig")
+    export = transfer_export(kind, "csv").decode("utf-8-sig")
+    assert template.splitlines()[0] == export.splitlines()[0]
+    assert len(rows_of(template.encode())) == 1
