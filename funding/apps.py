@@ -15,7 +15,7 @@ class FundingConfig(AppConfig):
 
         register(PRIORITY_PAGE, priority_funding)
         # Spreadsheet import and export (pcc_portal.transfer); resources in funding/resources.py.
-        for key, label, resource, permissions, position, hint in [
+        for key, label, resource, permissions, position, hint, list_url in [
             (
                 "organisations",
                 "Organisations",
@@ -23,6 +23,7 @@ class FundingConfig(AppConfig):
                 (perms.ADD_ORGANISATION, perms.CHANGE_ORGANISATION),
                 40,
                 "One row an organisation, matched by its identifier, or its name if it has none.",
+                "funding:organisations",
             ),
             (
                 "funds",
@@ -31,6 +32,7 @@ class FundingConfig(AppConfig):
                 (perms.ADD_FUND, perms.CHANGE_FUND),
                 50,
                 "One row a fund, matched by its web address name (slug).",
+                "funding:summary",
             ),
             (
                 "awards",
@@ -39,6 +41,7 @@ class FundingConfig(AppConfig):
                 (perms.ADD_AWARD, perms.CHANGE_AWARD),
                 60,
                 "One row an award or bid, matched by its number (id); blank for a new one.",
+                "funding:awards",
             ),
         ]:
             register_kind(
@@ -49,5 +52,6 @@ class FundingConfig(AppConfig):
                     permissions=permissions,
                     position=position,
                     hint=hint,
+                    list_url=list_url,
                 )
             )

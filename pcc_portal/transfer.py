@@ -34,6 +34,7 @@ from django.utils.module_loading import import_string
 from import_export.resources import ModelResource
 from import_export.results import RowResult
 
+from pcc_portal.publication import held_root
 from pcc_portal.services import record_save
 from pcc_portal.transfer_widgets import KeyWidget
 
@@ -54,6 +55,7 @@ class TransferKind:
     permissions: tuple[str, ...] = ()  # what a user needs to import it
     position: int = 100  # where it stands in lists of kinds
     hint: str = ""  # one sentence on what a row is and how rows are matched
+    list_url: str = ""  # the URL name of the page listing these records, if there is one
 
 
 _KINDS: dict[str, TransferKind] = {}
@@ -117,6 +119,8 @@ class Preview:
     unchanged: list[RowDone] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     held: int = 0  # changes to published records, waiting for an approver
+    # Where approvers publish the held changes: (the published record, its publication page).
+    held_in: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -163,6 +167,7 @@ class TransferResource(ModelResource):
         super().__init__(**kwargs)
         self.user = user
         self.held = 0
+        self.held_in: dict[str, str] = {}
         self._existing = None
 
     # --- natural keys ----------------------------------------------------------------
@@ -225,6 +230,9 @@ class TransferResource(ModelResource):
         record_save(instance=instance, user=self.user, reason=IMPORT_REASON)
         if getattr(instance, "held_for_approval", False):
             self.held += 1
+            root = held_root(instance)
+            if root is not None and hasattr(root, "get_publication_url"):
+                self.held_in.setdefault(root.get_publication_url(), str(root))
 
     def export_queryset(self):
         """What an export holds, in a stable order: with a user, only what they may see (the
@@ -385,6 +393,7 @@ def _run(kind: str, data: bytes, fmt: str, user, *, write: bool) -> Result:
         for error in result.base_errors:
             outcome.errors.append(RowError(1, "", _error_text(error.error)))
         outcome.held = resource.held
+        outcome.held_in = [(name, url) for url, name in resource.held_in.items()]
         if outcome.errors or not write:
             transaction.set_rollback(True)
         else:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.utils.module_loading import import_string
 
-from pcc_portal import views, views_account
+from pcc_portal import views, views_account, views_transfer
 from pcc_portal.converters import IsoDateConverter
 
 admin.site.site_header = "Police and Crime Panel portal administration"
@@ -61,6 +61,17 @@ urlpatterns = [
         "accounts/two-factor/turn-off/",
         views_account.TwoFactorTurnOffView.as_view(),
         name="two_factor_turn_off",
+    ),
+    path("import/", views_transfer.ImportIndexView.as_view(), name="import_index"),
+    path("import/preview/", views_transfer.ImportPreviewView.as_view(), name="import_preview"),
+    path("import/done/", views_transfer.ImportDoneView.as_view(), name="import_done"),
+    path(
+        "import/<slug:kind>/template.<slug:fmt>",
+        views_transfer.import_template,
+        name="import_template",
+    ),
+    path(
+        "import/<slug:kind>/export.<slug:fmt>", views_transfer.import_export, name="import_export"
     ),
     # Routes of reports under other apps' paths (the plan PDF, the agenda pack), named by a
     # string so that the portal's own code imports no app built on it.

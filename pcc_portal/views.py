@@ -18,6 +18,7 @@ from pcc_portal.navigation import available_sections
 from pcc_portal.roles import roles_of
 from pcc_portal.slots import HOME_NEWS, HOME_TASKS, fill
 from pcc_portal.twofactor import VERIFY, two_factor_demo_exemption_on, two_factor_step
+from pcc_portal.views_transfer import importable_kinds
 
 
 class HomeView(PageMixin, TemplateView):
@@ -31,6 +32,8 @@ class HomeView(PageMixin, TemplateView):
         # Parts the apps add: the next panel meeting, the latest papers, the visitor's tasks.
         context["news"] = fill(HOME_NEWS, user=self.request.user)
         context["tasks"] = fill(HOME_TASKS, user=self.request.user)
+        user = self.request.user
+        context["can_import"] = user.is_authenticated and bool(importable_kinds(user))
         return context
 
 

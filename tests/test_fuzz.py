@@ -204,6 +204,8 @@ def build_records() -> dict:
         "token": reader,
         "number": pack,  # an earlier agenda reports pack
         "direction": paper_item,  # an agenda item moves down (up from the first does nothing)
+        "kind": "awards",  # a kind of record to import and export, and a spreadsheet format
+        "fmt": "xlsx",
         # `pk` and `slug`: by the path segment before them, e.g. awards/<int:pk>/.
         "collections": {
             "updates": [update],
@@ -236,6 +238,8 @@ PARAMETER_VALUES = {
     "token": lambda user: default_token_generator.make_token(user),
     "direction": lambda item: "down",
     "number": lambda pack: pack.number,
+    "kind": lambda key: key,
+    "fmt": lambda fmt: fmt,
 }
 
 
@@ -245,9 +249,11 @@ def fill(route, records) -> list[tuple[str, tuple, dict]]:
         raise LookupError("its parameters are a regular expression")
     generic = {name: records[name] for name in route.parameters if name in PARAMETER_VALUES}
     values = {name: PARAMETER_VALUES[name](record) for name, record in generic.items()}
+    # The records the path names (a kind of import or a format is a word, not a record).
+    listed = tuple(record for record in generic.values() if hasattr(record, "_meta"))
     named = [name for name in route.parameters if name not in PARAMETER_VALUES]
     if not named:
-        return [(route.path(values), tuple(generic.values()), values)]
+        return [(route.path(values), listed, values)]
     if any(name not in ("pk", "slug") for name in named):
         raise LookupError(f"nothing fills its parameter(s) {named}")
     found = re.search(r"([^/]+)/<(?:\w+:)?(?:pk|slug)>", route.route)
@@ -257,7 +263,7 @@ def fill(route, records) -> list[tuple[str, tuple, dict]]:
     filled = []
     for record in records["collections"][collection]:
         own = {**values, **{name: getattr(record, name) for name in named}}
-        filled.append((route.path(own), (*generic.values(), record), own))
+        filled.append((route.path(own), (*listed, record), own))
     return filled
 
 
