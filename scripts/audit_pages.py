@@ -76,7 +76,7 @@ def start_portal(workdir: Path) -> tuple[subprocess.Popen, str]:
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run(
-        [*manage, "demo", "--password", secrets.token_urlsafe(16)],
+        [*manage, "demo", f"--password={secrets.token_urlsafe(16)}"],
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,
