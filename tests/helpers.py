@@ -1,4 +1,7 @@
-"""Helpers for reading pages in tests."""
+"""Helpers for reading pages and spreadsheets in tests."""
+
+import csv
+import io
 
 from bs4 import BeautifulSoup
 
@@ -19,3 +22,17 @@ def soup(response) -> BeautifulSoup:
 def text(element) -> str:
     """An element's text with white space folded, as a reader sees it."""
     return " ".join(element.get_text(" ").split())
+
+
+def rows_of(data: bytes) -> list[dict]:
+    """The rows of an exported CSV, as dicts by header."""
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def csv_of(rows: list[dict]) -> bytes:
+    """A CSV file of `rows` (dicts by header), as a spreadsheet would save it."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()

@@ -1,7 +1,6 @@
 """Organisations, funds and awards in and out as spreadsheets: round trips, natural keys,
 amounts and dates as staff write them, and whole files refused with every row's errors."""
 
-import csv
 import datetime
 import io
 from decimal import Decimal
@@ -22,20 +21,9 @@ from pcc_portal.transfer import (
     transfer_preview,
     transfer_template,
 )
+from tests.helpers import csv_of, rows_of
 
 pytestmark = pytest.mark.django_db
-
-
-def rows_of(data: bytes) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-
-
-def csv_of(rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode()
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """Areas and quarterly figures in and out as spreadsheets: round trips, natural keys, GSS codes
 checked, only drafts written, and whole files refused with every row's errors."""
 
-import csv
-import io
 from decimal import Decimal
 
 import pytest
@@ -17,20 +15,9 @@ from pcc_portal.transfer import (
 from plan.models import Area, Commitment, MeasureUpdate, OutcomeMeasure, Plan, Priority
 from plan.resources import PLAN_COLUMNS
 from plan.tests.factories import make_measure, make_period, make_plan, make_priority, make_update
+from tests.helpers import csv_of, rows_of
 
 pytestmark = pytest.mark.django_db
-
-
-def rows_of(data: bytes) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-
-
-def csv_of(rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode()
 
 
 def test_the_plan_kinds_are_registered_before_funding():
