@@ -35,6 +35,10 @@ class PlanQuerySet(models.QuerySet):
     def current_first(self):
         return self.order_by("-status", "-start_year")
 
+    def covering(self, financial_year: int):
+        """The plans in force in a financial year (by the year it starts in April)."""
+        return self.filter(start_year__lte=financial_year, end_year__gt=financial_year)
+
 
 class Plan(TimeStampedModel):
     class Status(models.TextChoices):
@@ -88,6 +92,9 @@ class Plan(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def covers(self, financial_year: int) -> bool:
+        return self.start_year <= financial_year < self.end_year
 
 
 class PriorityQuerySet(models.QuerySet):

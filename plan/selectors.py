@@ -168,12 +168,12 @@ def approved_before_q(instant) -> Q:
 
 
 def approved_updates_by_priority(
-    period, priority_ids=(), *, approved_before=None
+    period, priority_ids=(), *, plan=None, approved_before=None
 ) -> list[PriorityUpdates]:
-    """A quarter's approved updates, grouped by priority (those of `priority_ids`, or all),
-    in the plan's order: what a performance paper shows. With `approved_before` (an instant),
-    only those approved before it, so that a paper written as at a date keeps saying the same.
-    One query."""
+    """A quarter's approved updates, grouped by priority (those of `priority_ids`, or all of
+    `plan`'s, or all), in the plan's order: what a performance paper shows. With
+    `approved_before` (an instant), only those approved before it, so that a paper written as
+    at a date keeps saying the same. One query."""
     approved = MeasureUpdate.objects.approved()
     if approved_before is not None:
         approved = approved.filter(approved_before_q(approved_before))
@@ -184,6 +184,8 @@ def approved_updates_by_priority(
     )
     if priority_ids:
         updates = updates.filter(measure__priority__in=priority_ids)
+    elif plan is not None:
+        updates = updates.filter(measure__priority__plan=plan)
     groups: dict[int, PriorityUpdates] = {}
     for update in updates:
         priority = update.measure.priority
@@ -191,16 +193,18 @@ def approved_updates_by_priority(
     return list(groups.values())
 
 
-def measures_not_reported(period, priority_ids=(), *, approved_before=None) -> list:
-    """The active outcome measures (of `priority_ids`, or all) with no update for the quarter
-    approved (before `approved_before`), in the plan's order: what a paper lists as "not
-    reported". One query."""
+def measures_not_reported(period, priority_ids=(), *, plan=None, approved_before=None) -> list:
+    """The active outcome measures (of `priority_ids`, or `plan`'s, or all) with no update
+    for the quarter approved (before `approved_before`), in the plan's order: what a paper
+    lists as "not reported". One query."""
     approved = MeasureUpdate.objects.approved().for_period(period)
     if approved_before is not None:
         approved = approved.filter(approved_before_q(approved_before))
     measures = OutcomeMeasure.objects.active().exclude(pk__in=approved.values("measure_id"))
     if priority_ids:
         measures = measures.filter(priority__in=priority_ids)
+    elif plan is not None:
+        measures = measures.filter(priority__plan=plan)
     return list(
         measures.select_related("priority").order_by("priority__kind", "priority__order", "order")
     )

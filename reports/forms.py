@@ -8,6 +8,8 @@ from pcc_portal.forms import DateField, checkbox_fieldset
 from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.models import OfficeProfile
 from plan.fields import QuarterField
+from plan.models import Plan
+from plan.periods import financial_year_label
 from reports.models import Report, ReportSection
 from reports.sections import section_kind
 from reports.selectors import next_agenda_order
@@ -17,6 +19,11 @@ from scrutiny.models import AgendaItem, PanelMeeting
 class PanelMeetingField(forms.ModelChoiceField):
     def label_from_instance(self, meeting):
         return f"{meeting.date:%-d %B %Y}, {meeting.venue or 'venue not recorded'}"
+
+
+class PlanField(forms.ModelChoiceField):
+    def label_from_instance(self, plan):
+        return f"{plan.title} ({plan.police_area}, {plan.period_label})"
 
 
 class AgendaItemField(forms.ModelChoiceField):
@@ -32,6 +39,13 @@ class ReportForm(forms.ModelForm):
         error_messages={"required": "Select the panel meeting the paper is for"},
     )
     quarter = QuarterField(label="Quarter reported on")
+    plan = PlanField(
+        queryset=Plan.objects.order_by("-start_year", "title"),
+        label="Plan reported on",
+        required=False,
+        empty_label="The plan in force in the quarter",
+        help_text="Choose one only when more than one plan covers the quarter.",
+    )
     agenda_item = AgendaItemField(
         queryset=AgendaItem.objects.select_related("meeting").order_by(
             "-meeting__starts_at", "is_exempt", "position", "pk"
@@ -49,7 +63,7 @@ class ReportForm(forms.ModelForm):
         model = Report
         fields = ["panel_meeting", "agenda_item", "title", "kind", "contact_name", "contact_phone",
                   "contact_email", "executive_summary", "recommendation", "signatory_name",
-                  "signatory_title", "is_exempt", "agenda_order", "as_at"]  # fmt: skip
+                  "signatory_title", "is_exempt", "agenda_order", "as_at", "plan"]  # fmt: skip
         labels = {"agenda_order": "Order on the agenda"}
         help_texts = {"agenda_order": "Leave blank to put the paper last on the agenda."}
         widgets = {
@@ -106,7 +120,7 @@ class ReportForm(forms.ModelForm):
         self.helper.layout = Layout(
             Field.select("panel_meeting"), Field.select("agenda_item"), Field.text("title"),
             Field.radios("kind", legend_size=Size.SMALL), Field.select("quarter"),
-            Field.text("contact_name", field_width=Fluid.TWO_THIRDS),
+            Field.select("plan"), Field.text("contact_name", field_width=Fluid.TWO_THIRDS),
             Field.text("contact_phone", field_width=Fixed.TWENTY),
             Field.text("contact_email", field_width=Fluid.TWO_THIRDS),
             Field.textarea("executive_summary"), Field.textarea("recommendation"),
@@ -132,7 +146,26 @@ class ReportForm(forms.ModelForm):
             self.add_error("agenda_item", "Select an item on the agenda of the paper's meeting")
         elif item is not None and item.is_exempt and not cleaned.get("is_exempt", True):
             self.add_error("is_exempt", "A paper in a Part II item must be exempt")
+        self._clean_plan(cleaned.get("plan"), cleaned.get("quarter"))
         return cleaned
+
+    def _clean_plan(self, plan, quarter) -> None:
+        """The plan must cover the quarter; with none chosen, only one plan may cover it."""
+        if quarter is None:
+            return
+        year, number = quarter
+        label = f"quarter {number} of {financial_year_label(year)}"
+        if plan is not None and not plan.covers(year) and "plan" not in self.changed_data:
+            # The plan the portal chose for the old quarter: choose again for the new one.
+            plan = self.cleaned_data["plan"] = None
+        if plan is not None and not plan.covers(year):
+            self.add_error(
+                "plan", f"The {plan.period_label} plan does not cover {label}: choose another"
+            )
+        elif plan is None and Plan.objects.covering(year).count() > 1:
+            self.add_error(
+                "plan", f"More than one plan covers {label}: choose the plan the paper reports on"
+            )
 
     @property
     def new_item(self) -> bool:

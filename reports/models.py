@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.models import TimeStampedModel, VersionedModel
 from pcc_portal.permissions import VIEW_EXEMPT
-from plan.models import ReportingPeriod
+from plan.models import Plan, ReportingPeriod
 from reports.permissions import CHANGE_REPORT, PUBLISH_REPORT
 from reports.sections import kind_choices, section_errors
 from scrutiny.models import AgendaItem, PanelMeeting
@@ -79,6 +79,16 @@ class Report(VersionedModel, TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="reports",
         verbose_name="quarter reported on",
+    )
+    plan = models.ForeignKey(
+        Plan,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name="plan reported on",
+        help_text="The Police and Crime Plan whose outcome measures the paper reports. Leave "
+        "blank when one plan covers the quarter.",
     )
     contact_name = models.CharField("contact officer", max_length=100)
     contact_phone = models.CharField(max_length=40, blank=True)
@@ -151,6 +161,19 @@ class Report(VersionedModel, TimeStampedModel):
             raise ValidationError(
                 {"agenda_item": "Select an item on the agenda of the paper's meeting"}
             )
+        if self.plan_id and self.period_id and not self.plan.covers(self.period.financial_year):
+            raise ValidationError(
+                {"plan": f"The {self.plan.period_label} plan does not cover {self.period.label}: "
+                 "choose the plan in force in the quarter, or another quarter"}
+            )  # fmt: skip
+
+    def plan_for_quarter(self) -> "Plan | None":
+        """The plan the paper reports on: its own, or the only plan covering its quarter. None
+        when it has no quarter, or several plans cover it and none was chosen."""
+        if self.plan_id or not self.period_id:
+            return self.plan
+        plans = list(Plan.objects.covering(self.period.financial_year)[:2])
+        return plans[0] if len(plans) == 1 else None
 
 
 class ReportSection(VersionedModel, TimeStampedModel):

@@ -73,6 +73,7 @@ def paper_save(
         if report.agenda_item.pk is None:  # held for approval with the published meeting
             report.agenda_item = None
     report.period = ReportingPeriod.for_quarter(quarter)
+    report.plan = report.plan_for_quarter()
     if report.pk is None and report.as_at is None:
         report.as_at = report.panel_meeting.date
     if report.agenda_order is None:

@@ -2,15 +2,21 @@
 quarter of figures (tests/transfer/another_area/) sit beside Lancashire's, and nothing in the
 portal assumes there is only one."""
 
+import datetime
 import io
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import force_login_verified
 from plan.models import Area, MeasureUpdate, Plan
+from reports.models import Report
+from reports.tests.factories import add_section
+from scrutiny.tests.factories import make_panel_meeting
+from tests.helpers import soup, text
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +83,45 @@ def test_the_portal_shows_the_second_plan_beside_lancashires(two_areas, client, 
     papers_after = client.get(reverse("reports:papers"))
     assert papers_after.status_code == papers_before.status_code == 200
     assert "Testshire" not in papers_after.content.decode()
+
+
+def paper_post(meeting, **fields) -> dict:
+    return {
+        "panel_meeting": meeting.pk, "title": "Performance (test area)", "kind": "performance",
+        "contact_name": "A. Officer", "contact_phone": "", "contact_email": "",
+        "executive_summary": "The quarter.", "recommendation": "Note it.",
+        "signatory_name": "A. Director", "signatory_title": "Director", "agenda_order": "",
+        **fields,
+    }  # fmt: skip
+
+
+def test_a_paper_reports_on_its_own_plans_measures(two_areas, client_for):
+    """Both plans cover 2024/25: a paper must say which it reports on, and its outcome
+    measures are that plan's alone."""
+    MeasureUpdate.objects.filter(measure__priority__plan=two_areas).update(
+        status=MeasureUpdate.Status.APPROVED, approved_at=timezone.now() - datetime.timedelta(1)
+    )
+    client = client_for("staff")
+    meeting = make_panel_meeting(str(timezone.localdate()))
+
+    refused = client.post("/reports/new/", paper_post(meeting, quarter="2024-q1", plan=""))
+    assert refused.status_code == 200
+    assert "More than one plan covers quarter 1 of 2024/25" in text(soup(refused).main)
+    lancashire = Plan.objects.get(slug="2021-2025")
+    late = client.post("/reports/new/", paper_post(meeting, quarter="2026-q1", plan=lancashire.pk))
+    assert "The 2021-2025 plan does not cover quarter 1 of 2026/27" in text(soup(late).main)
+    assert not Report.objects.exists()
+
+    papers = {}
+    for plan in (two_areas, lancashire):
+        client.post("/reports/new/", paper_post(meeting, quarter="2024-q1", plan=plan.pk))
+        papers[plan.slug] = paper = Report.objects.get(plan=plan)
+        add_section(paper, kind="outcome_measures", heading="Outcome measures")
+
+    testshire = text(soup(client.get(papers[two_areas.slug].get_absolute_url())).main)
+    assert "Road casualties (test)" in testshire and "Homicide (test)" in testshire
+    assert "Improve satisfaction among victims" not in testshire  # a Lancashire measure
+    lancashire = text(soup(client.get(papers["2021-2025"].get_absolute_url())).main)
+    assert "Improve satisfaction among victims" in lancashire
+    assert "Road casualties" not in lancashire and "Homicide (test)" not in lancashire
+    assert "of Testshire Police and Crime Plan (test area)." in testshire

@@ -20,8 +20,11 @@ class OutcomeMeasures(ChoosesPriorities):
         if not report.period:
             return {}
         priorities = section.params.get("priorities") or ()
+        plan = report.plan_for_quarter()  # none ticked: every priority of the paper's plan
         before = end_of_day(report.figures_as_at)
-        groups = approved_updates_by_priority(report.period, priorities, approved_before=before)
+        groups = approved_updates_by_priority(
+            report.period, priorities, plan=plan, approved_before=before
+        )
         charts = measure_charts(
             [update.measure for group in groups for update in group.updates],
             up_to=report.period,
@@ -31,7 +34,7 @@ class OutcomeMeasures(ChoosesPriorities):
         return {
             "measures": groups,
             "not_reported": measures_not_reported(
-                report.period, priorities, approved_before=before
+                report.period, priorities, plan=plan, approved_before=before
             ),
             "charts": [
                 (update.measure, charts[update.measure_id])
