@@ -258,12 +258,38 @@ class TransferResource(ModelResource):
 
     # --- writes ----------------------------------------------------------------------
     def do_instance_save(self, instance, is_create):
-        record_save(instance=instance, user=self.user, reason=IMPORT_REASON)
+        record_save(
+            instance=instance,
+            user=self.user,
+            reason=IMPORT_REASON,
+            checked=self.checked_relations(instance),
+        )
         if getattr(instance, "held_for_approval", False):
             self.held += 1
             root = held_root(instance)
             if root is not None and hasattr(root, "get_publication_url"):
                 self.held_in.setdefault(root.get_publication_url(), str(root))
+
+    def checked_relations(self, instance) -> list[str]:
+        """The relations a KeyWidget set from the records it read (so they exist): validation
+        need not query each again. A relation a constraint names, or one with limited
+        choices, is still checked in full."""
+        constrained = set()
+        for constraint in instance._meta.constraints:
+            constrained.update(getattr(constraint, "fields", ()) or ())
+            if getattr(constraint, "condition", None) is not None:
+                constrained.update(constraint.condition.referenced_base_fields)
+        for together in instance._meta.unique_together:
+            constrained.update(together)
+        checked = []
+        for f in self.get_import_fields():
+            if not isinstance(f.widget, KeyWidget) or not f.attribute or f.attribute in constrained:
+                continue
+            relation = instance._meta.get_field(f.attribute)
+            if relation.get_limit_choices_to() or getattr(instance, relation.attname) is None:
+                continue
+            checked.append(f.attribute)
+        return checked
 
     def export_queryset(self):
         """What an export holds, in a stable order: with a user, only what they may see (the
