@@ -40,7 +40,8 @@ class FundingConfig(AppConfig):
                 "AwardResource",
                 (perms.ADD_AWARD, perms.CHANGE_AWARD),
                 60,
-                "One row an award or bid, matched by its number (id); blank for a new one.",
+                "One row an award or bid, matched by its 360Giving grant identifier "
+                "(identifier); blank for a new one, which the portal gives an identifier.",
                 "funding:awards",
             ),
         ]:

@@ -21,7 +21,7 @@ from pcc_portal.models import OfficeProfile
 logger = logging.getLogger(__name__)
 
 CSV_COLUMNS = [
-    ("id", lambda a: a.pk),
+    ("id", lambda a: a.grant_identifier),
     ("title", lambda a: a.title),
     ("fund", lambda a: a.fund.name),
     ("direction", lambda a: a.fund.direction),
@@ -157,7 +157,7 @@ def three_sixty_giving_package(request) -> dict:
     )
     for award in awards:
         grant = {
-            "id": f"{prefix}-{award.pk}",
+            "id": award.grant_identifier,
             "title": award.title,
             "description": award.purpose or award.title,
             "currency": "GBP",

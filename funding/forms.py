@@ -129,8 +129,10 @@ class AwardForm(forms.ModelForm):
             "planned_start",
             "planned_end",
             "notes",
+            "identifier",
         ]
         labels = {
+            "identifier": "Grant identifier (optional)",
             "amount": "Amount (£)",
             "amount_per_year": "Or: amount a year (£)",
             "years": "For how many years",
@@ -184,4 +186,5 @@ class AwardForm(forms.ModelForm):
             "planned_start",
             "planned_end",
             Field.textarea("notes"),
+            Field.text("identifier", field_width=Fluid.ONE_HALF),
         )

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -20,6 +21,21 @@ from plan.models import Area, Priority
 
 MAX_AMOUNT = Decimal("100000000")
 ORG_ID_PATTERN = re.compile(r"^(?:[A-Z]{2}-[A-Z]{2,5}-[A-Za-z0-9][A-Za-z0-9._/-]*|360G-.+)$")
+# A 360Giving grant identifier: the publisher's 360G- prefix and the grant's own part, or an
+# org-id.guide-like form; letters, digits and . _ / - only, no spaces.
+GRANT_ID_PATTERN = re.compile(
+    r"^(?:360G-[A-Za-z0-9][A-Za-z0-9._/-]*|[A-Z]{2}-[A-Z]{2,5}-[A-Za-z0-9][A-Za-z0-9._/-]*)$"
+)
+GRANT_ID_MESSAGE = (
+    "Enter the grant identifier like 360G-pcc-lancs-0012 (360G-, then letters, numbers, dots, "
+    "dashes or slashes, no spaces), or leave it blank for the portal to give one"
+)
+
+
+def portal_grant_identifier(pk) -> str:
+    """The grant identifier the portal gives an award that has none of its own: the 360Giving
+    prefix and the award's number. Published 360Giving files carry it, so it never changes."""
+    return f"{settings.THREESIXTYGIVING_PREFIX}-{pk}"
 
 
 class Organisation(VersionedModel, TimeStampedModel):
@@ -211,6 +227,13 @@ class Award(VersionedModel, TimeStampedModel):
         MaxValueValidator(MAX_AMOUNT, "The amount must be £100,000,000 or less"),
     ]
 
+    identifier = models.CharField(
+        "grant identifier",
+        max_length=100,
+        blank=True,
+        help_text="The 360Giving grant identifier, like 360G-pcc-lancs-0012. Leave blank and "
+        "the portal gives one.",
+    )
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="awards")
     organisation = models.ForeignKey(
         Organisation,
@@ -267,7 +290,13 @@ class Award(VersionedModel, TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gt=0), name="award_amount_positive"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["identifier"],
+                condition=~Q(identifier=""),
+                name="award_identifier_unique",
+                violation_error_message="Another award has this grant identifier",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -280,6 +309,13 @@ class Award(VersionedModel, TimeStampedModel):
         self.amount = self.derived_amount()
         super().save(*args, **kwargs)
 
+    def _identifier_is_portal_given_to_another(self) -> bool:
+        prefix = f"{settings.THREESIXTYGIVING_PREFIX}-"
+        number = self.identifier[len(prefix) :] if self.identifier.startswith(prefix) else ""
+        if not number.isdigit() or int(number) == self.pk:
+            return False
+        return Award.objects.filter(pk=int(number), identifier="").exists()
+
     def derived_amount(self) -> Decimal | None:
         """Where a funder gives so much a year for some years, the total is derived from them."""
         if self.amount_per_year is not None and self.years:
@@ -287,11 +323,24 @@ class Award(VersionedModel, TimeStampedModel):
         return self.amount
 
     @property
+    def grant_identifier(self) -> str:
+        """The award's 360Giving grant identifier: its own, or the one the portal gives it."""
+        return self.identifier or portal_grant_identifier(self.pk)
+
+    @property
     def is_bid(self) -> bool:
         return self.status in self.BID_STATUSES
 
     def clean(self):
         errors = {}
+        self.identifier = (self.identifier or "").strip()
+        if self.identifier and not GRANT_ID_PATTERN.match(self.identifier):
+            errors["identifier"] = GRANT_ID_MESSAGE
+        elif self.identifier and self._identifier_is_portal_given_to_another():
+            errors["identifier"] = (
+                f"{self.identifier} is the grant identifier the portal gives another award: "
+                "use a different one, or leave it blank"
+            )
         self.amount = self.derived_amount()
         if (self.amount_per_year is None) != (self.years is None):
             errors["years"] = "Give both the amount a year and the number of years, or neither"

@@ -2,14 +2,25 @@
 
 Natural keys, so a file imports again without change: an organisation by its identifier
 (org-id.guide form), or its name where it has none; a fund by its web address name (slug); an
-award by its number in the portal (the `id` column an export writes; blank for a new award).
+award by its 360Giving grant identifier (the `identifier` column): the one stored with it, or,
+for an award without one, the one the portal gives it (the 360Giving prefix and its number, as
+an export writes it). An unknown identifier makes a new award that keeps it; a blank one, a new
+award the portal gives an identifier.
 The examples are illustrative, for the templates only.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from import_export.fields import Field
 
-from funding.models import Award, Fund, Organisation
+from funding.models import (
+    GRANT_ID_MESSAGE,
+    GRANT_ID_PATTERN,
+    Award,
+    Fund,
+    Organisation,
+    portal_grant_identifier,
+)
 from pcc_portal.transfer import TransferResource
 from pcc_portal.transfer_widgets import (
     AmountWidget,
@@ -74,24 +85,11 @@ class OrganisationResource(TransferResource):
         )
         import_id_fields = ("identifier", "name")
 
+    keyed_by = {"identifier": "org_identifier", "name": "name"}
+
     def find(self, row):
         """By identifier, else by name: a row can give an organisation its identifier."""
-        existing = self.existing()
-        identifier = self._key_text(row.get("identifier"))
-        name = self._key_text(row.get("name"))
-        if identifier and (found := existing["identifier"].get(identifier)):
-            return found
-        return existing["name"].get(name) if name else None
-
-    def existing(self) -> dict:
-        if self._existing is None:
-            self._existing = {"identifier": {}, "name": {}}
-            for organisation in self.get_queryset().order_by("pk"):
-                if organisation.org_identifier:
-                    key = self._key_text(organisation.org_identifier)
-                    self._existing["identifier"].setdefault(key, organisation)
-                self._existing["name"][self._key_text(organisation.name)] = organisation
-        return self._existing
+        return self.find_by(("identifier", row.get("identifier")), ("name", row.get("name")))
 
 
 class FundResource(TransferResource):
@@ -140,10 +138,18 @@ class FundResource(TransferResource):
             instance.slug = slugify(instance.name)[:100]
 
 
+class GrantIdentifierWidget(TextWidget):
+    """A 360Giving grant identifier, like 360G-pcc-lancs-0012; blank for a new award."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if text and not GRANT_ID_PATTERN.match(text):
+            raise ValueError(f"{GRANT_ID_MESSAGE}, not “{text}”")
+        return text
+
+
 class AwardResource(TransferResource):
-    id = Field(
-        "id", "id", WholeNumberWidget(what="the award's number in the portal, or leave it blank")
-    )
+    identifier = Field("identifier", "identifier", GrantIdentifierWidget())
     fund = Field(
         "fund",
         "fund",
@@ -171,7 +177,7 @@ class AwardResource(TransferResource):
     notes = Field("notes", "notes", TextWidget())
 
     example = {
-        "id": "",
+        "identifier": "360G-example-0001",
         "fund": "example-small-grants",
         "organisation": "Example Community Trust (illustrative)",
         "title": "Example youth diversion project (illustrative)",
@@ -192,7 +198,7 @@ class AwardResource(TransferResource):
     class Meta(TransferResource.Meta):
         model = Award
         fields = (
-            "id",
+            "identifier",
             "fund",
             "organisation",
             "title",
@@ -209,7 +215,59 @@ class AwardResource(TransferResource):
             "purpose",
             "notes",
         )
-        import_id_fields = ("id",)
+        import_id_fields = ("identifier",)
+
+    # The stored identifier, else (an award without one) the one the portal gives it.
+    keyed_by = {
+        "identifier": "identifier",
+        "portal": lambda award: "" if award.identifier else portal_grant_identifier(award.pk),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._seen: set[str] = set()
 
     def get_queryset(self):
         return Award.objects.select_related("fund", "organisation")
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._seen = set()
+
+    def find(self, row):
+        try:
+            identifier = self.fields["identifier"].clean(row)
+        except ValueError:
+            return None  # the cell's error is reported when the row is read
+        return self.find_by(("identifier", identifier), ("portal", identifier))
+
+    def dehydrate_identifier(self, award):
+        return award.grant_identifier
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # An award without an identifier of its own keeps it so when the row gives the one
+        # the portal gives it: a re-imported export changes nothing.
+        if (
+            field.attribute == "identifier"
+            and instance.pk is not None
+            and field.clean(row) == instance.grant_identifier
+        ):
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "identifier" not in errors:
+            identifier = self._key_text(self.fields["identifier"].clean(row))
+            if identifier and identifier in self._seen:
+                errors["identifier"] = [
+                    f"The grant identifier “{row.get('identifier')}” is on a row above too: "
+                    "give each award once in a file"
+                ]
+            self._seen.add(identifier)
+        if errors:
+            raise ValidationError(errors)

@@ -47,16 +47,19 @@ def record_save(
     expected_version: int | None = None,
     m2m: dict[str, Iterable] | None = None,
     gate: bool = True,
+    checked: Iterable[str] = (),
 ):
     """Validates and saves `instance` (and its many-to-many `m2m`), recording `user` (and why)
-    in its history if it keeps one.
+    in its history if it keeps one. `checked` names relations the caller took from records it
+    has just read (an import's lookups): validation does not ask the database again whether
+    they exist.
 
     Raises StaleRecord when the record changed since `expected_version` was read. While the
     record (or the record it belongs to) is published, the change is held for an approver
     instead (see pcc_portal.publication) and `instance.held_for_approval` is True; approvers'
     own publishing steps, which check their permission first, pass `gate=False`.
     """
-    instance.full_clean()
+    instance.full_clean(exclude=list(checked) or None)
     # A new record may come with its key already set (an import restoring an export).
     if isinstance(instance, VersionedModel) and instance.pk and not instance._state.adding:
         version_claim(instance, expected_version)

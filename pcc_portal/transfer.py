@@ -187,13 +187,44 @@ class TransferResource(ModelResource):
     def _key_text(value) -> str:
         return "" if value is None else str(value).strip().lower()
 
+    # A resource whose records are found by one key, else another (an organisation by its
+    # identifier, else its name) names them here: lookup name -> the record's attribute, or a
+    # function of the record, giving that key's text. `find` then calls `find_by`.
+    keyed_by: dict = {}
+
     def existing(self) -> dict:
-        """The stored records by natural key, read once per import."""
+        """The stored records by natural key, read once per import: by `keyed_by` where the
+        resource names its keys so, else by the tuple of its `import_id_fields`."""
         if self._existing is None:
+            if self.keyed_by:
+                return self.existing_by(self.keyed_by)
             self._existing = {}
             for instance in self.get_queryset().order_by("pk"):
                 self._existing.setdefault(self.key_of(instance), instance)
         return self._existing
+
+    def existing_by(self, keys: dict) -> dict[str, dict]:
+        """The stored records, read once per import, by each key's text: {lookup name: {text:
+        record}}. A record with a blank key is not under that key; where two records share a
+        key, the older (lower pk) is found."""
+        if self._existing is None:
+            self._existing = {name: {} for name in keys}
+            for record in self.get_queryset().order_by("pk"):
+                for name, key in keys.items():
+                    text = self._key_text(key(record) if callable(key) else getattr(record, key))
+                    if text:
+                        self._existing[name].setdefault(text, record)
+        return self._existing
+
+    def find_by(self, *tries: tuple[str, object]):
+        """The stored record the first of `tries` ((lookup name, the row's value) pairs, in
+        turn) finds, or None: blank values are passed over."""
+        existing = self.existing()
+        for name, value in tries:
+            text = self._key_text(value)
+            if text and (found := existing[name].get(text)) is not None:
+                return found
+        return None
 
     def find(self, row):
         """The stored record this row is about, or None for a new one."""
@@ -227,12 +258,38 @@ class TransferResource(ModelResource):
 
     # --- writes ----------------------------------------------------------------------
     def do_instance_save(self, instance, is_create):
-        record_save(instance=instance, user=self.user, reason=IMPORT_REASON)
+        record_save(
+            instance=instance,
+            user=self.user,
+            reason=IMPORT_REASON,
+            checked=self.checked_relations(instance),
+        )
         if getattr(instance, "held_for_approval", False):
             self.held += 1
             root = held_root(instance)
             if root is not None and hasattr(root, "get_publication_url"):
                 self.held_in.setdefault(root.get_publication_url(), str(root))
+
+    def checked_relations(self, instance) -> list[str]:
+        """The relations a KeyWidget set from the records it read (so they exist): validation
+        need not query each again. A relation a constraint names, or one with limited
+        choices, is still checked in full."""
+        constrained = set()
+        for constraint in instance._meta.constraints:
+            constrained.update(getattr(constraint, "fields", ()) or ())
+            if getattr(constraint, "condition", None) is not None:
+                constrained.update(constraint.condition.referenced_base_fields)
+        for together in instance._meta.unique_together:
+            constrained.update(together)
+        checked = []
+        for f in self.get_import_fields():
+            if not isinstance(f.widget, KeyWidget) or not f.attribute or f.attribute in constrained:
+                continue
+            relation = instance._meta.get_field(f.attribute)
+            if relation.get_limit_choices_to() or getattr(instance, relation.attname) is None:
+                continue
+            checked.append(f.attribute)
+        return checked
 
     def export_queryset(self):
         """What an export holds, in a stable order: with a user, only what they may see (the

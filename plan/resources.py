@@ -156,23 +156,14 @@ class AreaResource(TransferResource):
         fields = ("kind", "name", "slug", "gss_code", "parent")
         import_id_fields = ("gss_code", "slug")
 
+    keyed_by = {"code": "gss_code", "slug": "slug"}
+
     def find(self, row):
         """By GSS code, else by slug (or the slug the name makes): divisions have no code."""
-        existing = self.existing()
-        code = self._key_text(row.get("gss_code"))
-        if code:
-            return existing["code"].get(code)
+        if self._key_text(row.get("gss_code")):
+            return self.find_by(("code", row.get("gss_code")))
         slug = self._key_text(row.get("slug")) or slugify(str(row.get("name") or ""))
-        return existing["slug"].get(slug) if slug else None
-
-    def existing(self) -> dict:
-        if self._existing is None:
-            self._existing = {"code": {}, "slug": {}}
-            for area in self.get_queryset().order_by("pk"):
-                if area.gss_code:
-                    self._existing["code"][self._key_text(area.gss_code)] = area
-                self._existing["slug"][self._key_text(area.slug)] = area
-        return self._existing
+        return self.find_by(("slug", slug))
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

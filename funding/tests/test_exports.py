@@ -100,3 +100,17 @@ def test_360giving_is_a_503_page_when_the_database_fails_midway(client, db):
     with connection.execute_wrapper(fail_on("funding_award_areas", occurrence=1)):
         response = client.get("/funding/360giving.json")
     assert_visibly_failed(response)
+
+
+def test_360giving_and_csv_ids_are_the_awards_grant_identifiers(client, db, settings):
+    fund = make_fund()
+    plain = make_award(fund, title="Plain")
+    named = make_award(fund, title="Named", identifier="360G-other-0042")
+    grants = json.loads(client.get("/funding/360giving.json").content)["grants"]
+    assert sorted(grant["id"] for grant in grants) == sorted(
+        [f"{settings.THREESIXTYGIVING_PREFIX}-{plain.pk}", "360G-other-0042"]
+    )
+    response = client.get("/funding/awards.csv")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert {row["id"] for row in rows} == {plain.grant_identifier, named.grant_identifier}

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from funding.models import Award, Fund, Organisation
 from funding.tests.factories import make_award, make_fund, make_org
@@ -84,9 +84,15 @@ def test_formula_like_text_round_trips_safely(funding_data):
     assert result.valid and len(result.unchanged) == 3
 
 
+def _awards_by_identifier() -> list[tuple]:
+    return sorted(
+        (award.grant_identifier, award.title, award.amount) for award in Award.objects.all()
+    )
+
+
 def test_an_export_imports_into_an_empty_database(funding_data):
     files = {kind: transfer_export(kind, "xlsx") for kind in ("organisations", "funds", "awards")}
-    stored = list(Award.objects.values("pk", "title", "amount").order_by("pk"))
+    stored = _awards_by_identifier()
     Award.objects.all().delete()
     Fund.objects.all().delete()
     Organisation.objects.all().delete()
@@ -94,10 +100,8 @@ def test_an_export_imports_into_an_empty_database(funding_data):
         result = transfer_import(kind, data, "xlsx", None)
         assert result.errors == [] and result.written
         assert result.changed == [] and result.unchanged == []
-    assert list(Award.objects.values("pk", "title", "amount").order_by("pk")) == stored
-    # The sequence moved past the imported keys: a new award gets a new number.
-    new = make_award(Fund.objects.get(slug="community-fund"), Organisation.objects.first())
-    assert new.pk > max(row["pk"] for row in stored)
+    # The awards keep their grant identifiers (those a published 360Giving file carries).
+    assert _awards_by_identifier() == stored
     for kind, data in files.items():
         again = transfer_import(kind, data, "xlsx", None)
         assert again.created == [] and again.changed == [], kind
@@ -106,7 +110,7 @@ def test_an_export_imports_into_an_empty_database(funding_data):
 def test_a_template_has_the_headers_and_one_example_row():
     rows = rows_of(transfer_template("awards", "csv"))
     assert len(rows) == 1
-    assert list(rows[0])[:4] == ["id", "fund", "organisation", "title"]
+    assert list(rows[0])[:4] == ["identifier", "fund", "organisation", "title"]
     assert "illustrative" in rows[0]["title"]
     sheet = openpyxl.load_workbook(io.BytesIO(transfer_template("funds", "xlsx"))).active
     assert [cell.value for cell in sheet[1]][:3] == ["slug", "name", "direction"]
@@ -115,7 +119,7 @@ def test_a_template_has_the_headers_and_one_example_row():
 
 def new_award_rows(**changes) -> bytes:
     row = {
-        "id": "",
+        "identifier": "",
         "fund": "community-fund",
         "organisation": "GB-CHC-1234567",
         "title": "New hub",
@@ -204,7 +208,7 @@ def test_every_invalid_row_is_reported_and_nothing_is_written(funding_data):
     rows[0]["amount"] = "1.18m"
     rows[1]["organisation"] = "Nobody Known"
     rows[2]["award_date"] = "31/02/2021"
-    rows.append({**rows[0], "id": "", "title": "Valid new row", "amount": "100"})
+    rows.append({**rows[0], "identifier": "", "title": "Valid new row", "amount": "100"})
     before = list(Award.objects.values().order_by("pk"))
     result = transfer_import("awards", csv_of(rows), "csv", None)
     assert not result.written
@@ -293,3 +297,81 @@ def test_empty_lines_are_skipped_but_counted(funding_data):
     text = "\n".join([header, ",,,", "", row, ",,", ""])
     result = transfer_preview("awards", text.encode(), "csv", None)
     assert [(e.row, e.column) for e in result.errors] == [(4, "amount")]
+
+
+# --- the award's grant identifier ----------------------------------------------------------
+def test_an_award_without_an_identifier_has_the_one_the_portal_gives_it(funding_data, settings):
+    award = funding_data["awards"][0]
+    assert award.identifier == ""
+    assert award.grant_identifier == f"{settings.THREESIXTYGIVING_PREFIX}-{award.pk}"
+    rows = rows_of(transfer_export("awards", "csv"))
+    assert sorted(row["identifier"] for row in rows) == sorted(
+        a.grant_identifier for a in funding_data["awards"]
+    )
+
+
+def other_system_rows(identifiers=("360G-other-0001", "360G-other-0002")) -> bytes:
+    rows = rows_of(new_award_rows())
+    return csv_of(
+        [
+            {**rows[0], "identifier": identifier, "title": f"From {identifier}"}
+            for identifier in identifiers
+        ]
+    )
+
+
+def test_awards_from_another_system_keep_their_identifiers_and_import_once(funding_data):
+    data = other_system_rows()
+    first = transfer_import("awards", data, "csv", None)
+    assert first.errors == [] and len(first.created) == 2
+    again = transfer_import("awards", data, "csv", None)
+    assert again.errors == [] and again.created == [] and again.changed == []
+    assert len(again.unchanged) == 2
+    award = Award.objects.get(identifier="360G-other-0001")
+    assert award.grant_identifier == "360G-other-0001" and award.version == 1
+    assert Award.objects.count() == 5
+
+
+def test_a_matched_row_changes_the_award_it_names(funding_data):
+    transfer_import("awards", other_system_rows(), "csv", None)
+    rows = rows_of(other_system_rows())
+    rows[1]["amount"] = "£99"
+    result = transfer_import("awards", csv_of(rows), "csv", None)
+    assert result.changed == [RowDone(3, "From 360G-other-0002", ("amount",))]
+    assert Award.objects.get(identifier="360G-other-0002").amount == Decimal("99.00")
+
+
+def test_a_blank_identifier_adds_an_award_the_portal_names(funding_data, settings):
+    result = transfer_import("awards", new_award_rows(), "csv", None)
+    assert len(result.created) == 1
+    award = Award.objects.get(title="New hub")
+    assert award.identifier == ""
+    assert award.grant_identifier == f"{settings.THREESIXTYGIVING_PREFIX}-{award.pk}"
+
+
+def test_a_duplicate_identifier_in_one_file_is_a_row_error(funding_data):
+    data = other_system_rows(("360G-other-0001", "360G-other-0001"))
+    result = transfer_import("awards", data, "csv", None)
+    assert not result.written
+    assert [str(error) for error in result.errors] == [
+        "Row 3, column identifier: The grant identifier “360G-other-0001” is on a row above "
+        "too: give each award once in a file"
+    ]
+    assert Award.objects.count() == 3
+
+
+def test_an_identifier_of_the_wrong_form_is_a_row_error(funding_data):
+    result = transfer_import("awards", other_system_rows(("360G-ok-1", "grant 12")), "csv", None)
+    assert not result.written
+    shown = [str(error) for error in result.errors]
+    assert len(shown) == 1
+    assert shown[0].startswith("Row 3, column identifier: Enter the grant identifier like ")
+    assert shown[0].endswith("not “grant 12”")
+
+
+def test_an_identifier_the_portal_gives_another_award_is_refused(funding_data, settings):
+    taken = funding_data["awards"][0].grant_identifier
+    award = funding_data["awards"][1]
+    award.identifier = taken
+    with pytest.raises(ValidationError, match="the portal gives another award"):
+        award.full_clean()

@@ -356,3 +356,30 @@ def test_a_list_of_one_direction_shows_only_its_total(client, lancashire):
     status = text(soup(response).find(attrs={"role": "status"}))
     assert "The Commissioner's own grants £45,490 in 5 awards" in status
     assert "secured" not in status
+
+
+def test_an_award_given_a_grant_identifier_shows_it_and_a_bad_one_is_refused(
+    client_for, lancashire
+):
+    client = client_for("staff")
+    client.post("/funding/awards/new/", award_form(identifier="360G-pcc-lancs-0012"))
+    award = Award.objects.get(title="Chorley Street Pastors: winter patrols")
+    assert award.identifier == "360G-pcc-lancs-0012"
+    assert "360G-pcc-lancs-0012" in text(soup(client.get(award.get_absolute_url())).main)
+    count = Award.objects.count()
+    for bad, message in [
+        ("grant 12", "Enter the grant identifier like 360G-pcc-lancs-0012"),
+        ("360G-pcc-lancs-0012", "Another award has this grant identifier"),
+    ]:
+        response = client.post("/funding/awards/new/", award_form(identifier=bad, title="Other"))
+        assert response.status_code == 200
+        assert message in text(soup(response).find(class_="govuk-error-summary"))
+    assert Award.objects.count() == count
+
+
+def test_an_award_without_an_identifier_shows_the_one_the_portal_gives(
+    client, lancashire, settings
+):
+    award = Award.objects.filter(identifier="").first()
+    page = text(soup(client.get(award.get_absolute_url())).main)
+    assert f"{settings.THREESIXTYGIVING_PREFIX}-{award.pk}" in page

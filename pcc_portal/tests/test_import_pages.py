@@ -100,7 +100,7 @@ def test_preview_writes_nothing_and_confirming_writes_all(client_for, awards):
 
     def change(rows):
         rows[0]["amount"] = "£2,500"
-        rows.append({**rows[1], "id": "", "title": "A new grant"})
+        rows.append({**rows[1], "identifier": "", "title": "A new grant"})
 
     response = upload(client, edited_export(change))
     assert response.status_code == 302 and response["Location"] == PREVIEW

@@ -58,7 +58,7 @@ def test_import_prints_what_it_created_and_changed(awards, tmp_path):
 
     def change(rows):
         rows[0]["amount"] = "£2,500"
-        rows.append({**rows[1], "id": "", "title": "A new grant"})
+        rows.append({**rows[1], "identifier": "", "title": "A new grant"})
 
     edit_csv(path, change)
     status, out, _ = run("import", "awards", str(path), "--dry-run")
