@@ -77,3 +77,15 @@ def test_the_portal_shows_the_second_plan_beside_lancashires(two_areas, client, 
     papers_after = client.get(reverse("reports:papers"))
     assert papers_after.status_code == papers_before.status_code == 200
     assert "Testshire" not in papers_after.content.decode()
+
+
+def test_approvers_may_import_areas_and_plans_staff_only_the_figures(make_user):
+    from pcc_portal.views_transfer import importable_kinds
+
+    def kinds(role):
+        return {kind.key for kind in importable_kinds(make_user(role))}
+
+    assert {"areas", "plan", "updates"} <= kinds("approver")
+    assert "updates" in kinds("staff")
+    assert not {"areas", "plan"} & kinds("staff")
+    assert not kinds("panel member")
