@@ -61,7 +61,8 @@ ROLES: tuple[Role, ...] = (
         name=OPCC_APPROVER,
         description=(
             "The Director and Chief Executive. Everything staff can do, plus approving "
-            "quarterly updates, locking quarters and publishing papers."
+            "quarterly updates, locking quarters, publishing papers and importing areas and "
+            "plans."
         ),
         permissions=_approver_permissions,
     ),

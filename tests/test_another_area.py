@@ -125,3 +125,15 @@ def test_a_paper_reports_on_its_own_plans_measures(two_areas, client_for):
     assert "Improve satisfaction among victims" in lancashire
     assert "Road casualties" not in lancashire and "Homicide (test)" not in lancashire
     assert "of Testshire Police and Crime Plan (test area)." in testshire
+
+
+def test_approvers_may_import_areas_and_plans_staff_only_the_figures(make_user):
+    from pcc_portal.views_transfer import importable_kinds
+
+    def kinds(role):
+        return {kind.key for kind in importable_kinds(make_user(role))}
+
+    assert {"areas", "plan", "updates"} <= kinds("approver")
+    assert "updates" in kinds("staff")
+    assert not {"areas", "plan"} & kinds("staff")
+    assert not kinds("panel member")
