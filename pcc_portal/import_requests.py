@@ -163,7 +163,7 @@ def import_request_confirm(*, request: ImportRequest, user, seen: str) -> Confir
         locked.decided_by, locked.decided_at = user, timezone.now()
         locked.summary = result.summary()
         locked.save()
-        transaction.on_commit(lambda: upload_discard(locked.token))
+    upload_discard(locked.token)  # decided: the file is not needed again
     request.refresh_from_db()
     return Confirmation(result, True)
 
@@ -190,7 +190,7 @@ def _decide(request, user, status, **fields) -> ImportRequest:
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save()
-        transaction.on_commit(lambda: upload_discard(locked.token))
+    upload_discard(locked.token)
     request.refresh_from_db()
     return request
 
