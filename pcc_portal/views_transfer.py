@@ -213,10 +213,14 @@ class ImportPreviewView(StaffImportMixin, PageMixin, TemplateView):
         """Sends the kept file to an approver, for a kind the user may not confirm."""
         if may_confirm(self.kind, request.user):
             raise PermissionDenied  # they import it themselves
-        sent = import_request_send(
-            user=request.user, kind=note["kind"], fmt=note["format"], name=note["name"],
-            token=note["token"], sha256=note["sha256"], note=request.POST.get("note", "")[:2000],
-        )  # fmt: skip
+        try:
+            sent = import_request_send(
+                user=request.user, kind=note["kind"], fmt=note["format"], name=note["name"],
+                token=note["token"], sha256=note["sha256"],
+                note=request.POST.get("note", "")[:2000],
+            )  # fmt: skip
+        except ValidationError:
+            return self.nothing_pending(request)
         request.session.pop(PENDING, None)  # the file stays kept, for the approver
         messages.success(request, "Sent to an approver: nothing is imported until they confirm.")
         return redirect(sent)
@@ -394,6 +398,9 @@ class ImportRequestView(StaffImportMixin, PageMixin, TemplateView):
                 messages.success(request, "Withdrawn: nothing was imported.")
             else:
                 return redirect(item)
+        except TransferError as error:  # a kind no longer registered
+            context = self.get_context_data(errors_by_field={"": [str(error)]})
+            return self.render_to_response(context, status=400)
         except ValidationError as error:
             errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
             context = self.get_context_data(
