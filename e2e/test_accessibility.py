@@ -42,7 +42,7 @@ STAFF = [
     "/scrutiny/panel/members/1/publish/",
     "/scrutiny/panel/2021-10-12/attendance/", "/scrutiny/panel/2021-10-12/declarations/new/",
     "/scrutiny/panel/2021-10-12/minutes/",
-    "/import/",
+    "/import/", "/import/requests/",
 ]  # fmt: skip
 RECOVERY_CODES = ["/accounts/two-factor/recovery-codes/"]
 # The quarterly cycle: the quarter being entered (the demo's Q2 2021/22 is last quarter), its

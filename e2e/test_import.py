@@ -1,5 +1,6 @@
-"""Office staff import awards in the browser: the template downloaded, filled in as a
-spreadsheet would be, uploaded, previewed and confirmed, in three page loads."""
+"""An approver imports awards in the browser: the template downloaded, filled in as a
+spreadsheet would be, uploaded, previewed and confirmed, in three page loads. (Awards are
+public once written, so staff send theirs to an approver: e2e/test_import_request.py.)"""
 
 import csv
 import io
@@ -19,7 +20,7 @@ PAGE_LOADS = 3  # the import page, the preview, the result
 def test_staff_fill_in_the_template_preview_and_import(open_as, tmp_path):
     from funding.models import Award
 
-    staff = open_as("staff")
+    staff = open_as("approver")
     traffic = count_traffic(staff)
     staff.goto("/import/")
     with staff.expect_download() as saved:

@@ -54,5 +54,6 @@ class FundingConfig(AppConfig):
                     position=position,
                     hint=hint,
                     list_url=list_url,
+                    public=True,  # no drafts: public once written, so approvers confirm
                 )
             )

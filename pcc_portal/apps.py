@@ -23,7 +23,10 @@ class PortalConfig(AppConfig):
 
         # Imported for what they register: a deploy check, the safe `in` lookup.
         from pcc_portal import checks, lookups  # noqa: F401
+        from pcc_portal.import_requests import home_import_tasks
         from pcc_portal.middleware import session_start_clocks
+        from pcc_portal.slots import HOME_TASKS, register
 
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
         user_logged_in.connect(session_start_clocks, dispatch_uid="portal_session_clocks")
+        register(HOME_TASKS, home_import_tasks)

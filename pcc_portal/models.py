@@ -169,3 +169,67 @@ class EmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} turned off {self.kind}"
+
+
+class ImportRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Approvers see every request; other office staff their own; anyone else none."""
+        from pcc_portal.permissions import CONFIRM_IMPORT
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm(CONFIRM_IMPORT):
+            return self
+        return self.filter(sent_by=user)
+
+    def waiting(self):
+        return self.filter(status=ImportRequest.Status.SENT)
+
+
+class ImportRequest(models.Model):
+    """A spreadsheet of records that are public once written (pcc_portal.transfer, a kind
+    marked `public`), sent by staff for an approver to confirm. The file stays in the private
+    folder of kept uploads, named by `token` and checked against `sha256`, until it is decided."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", "Waiting for an approver"
+        IMPORTED = "imported", "Imported"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn by the sender"
+
+    kind = models.CharField(max_length=50)
+    format = models.CharField(max_length=10)
+    file_name = models.CharField("file", max_length=200)
+    token = models.CharField(max_length=64, unique=True)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    note = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SENT)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    summary = models.CharField("what it did", max_length=300, blank=True)
+
+    objects = ImportRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["status", "sent_at"], name="import_request_status")]
+        permissions = [("confirm_import", "Can confirm imports of records public once written")]
+
+    def __str__(self) -> str:
+        return f"Import request {self.pk}: {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("import_request", args=[self.pk])
+
+    @property
+    def waiting(self) -> bool:
+        return self.status == self.Status.SENT

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from pcc_portal.permissions import VIEW_EXEMPT
+from pcc_portal.permissions import CONFIRM_IMPORT, VIEW_EXEMPT
 
 PANEL_MEMBER = "Panel member"
 OPCC_STAFF = "OPCC staff"
@@ -38,7 +38,7 @@ def granted(name: str) -> tuple[str, ...]:
 
 
 _staff_permissions = (VIEW_EXEMPT, *granted("STAFF"))
-_approver_permissions = (*_staff_permissions, *granted("APPROVER"))
+_approver_permissions = (*_staff_permissions, CONFIRM_IMPORT, *granted("APPROVER"))
 
 ROLES: tuple[Role, ...] = (
     Role(
@@ -61,8 +61,8 @@ ROLES: tuple[Role, ...] = (
         name=OPCC_APPROVER,
         description=(
             "The Director and Chief Executive. Everything staff can do, plus approving "
-            "quarterly updates, locking quarters, publishing papers and importing areas and "
-            "plans."
+            "quarterly updates, locking quarters, publishing papers, importing areas and "
+            "plans, and confirming imports of records that are public once written."
         ),
         permissions=_approver_permissions,
     ),

@@ -12,7 +12,9 @@ naming its resource by dotted path (a `TransferResource`, i.e. a django-import-e
 - `transfer_preview(kind, data, fmt, user)`: what an import would create, change and leave
   alone, and every row's errors, with nothing written;
 - `transfer_import(kind, data, fmt, user)`: the same, written in one transaction, and only if
-  every row is valid.
+  every row is valid. A kind marked `public` (its records are public the moment they are
+  written) is imported only by a holder of CONFIRM_IMPORT (approvers): staff send the file to
+  an approver (pcc_portal.import_requests).
 
 Rows are matched by natural keys (the resource's `import_id_fields`), so importing a file again
 changes nothing. Every write goes through `record_save`: the model's validation, the version
@@ -34,6 +36,7 @@ from django.utils.module_loading import import_string
 from import_export.resources import ModelResource
 from import_export.results import RowResult
 
+from pcc_portal.permissions import CONFIRM_IMPORT
 from pcc_portal.publication import held_root
 from pcc_portal.services import record_save
 from pcc_portal.transfer_widgets import KeyWidget
@@ -56,6 +59,9 @@ class TransferKind:
     position: int = 100  # where it stands in lists of kinds
     hint: str = ""  # one sentence on what a row is and how rows are matched
     list_url: str = ""  # the URL name of the page listing these records, if there is one
+    # Public the moment they are written (no draft, no publication): only a holder of
+    # CONFIRM_IMPORT (approvers) may import them; staff send the file to an approver instead.
+    public: bool = False
 
 
 _KINDS: dict[str, TransferKind] = {}
@@ -163,9 +169,10 @@ class TransferResource(ModelResource):
         skip_html_diff = True
         store_instance = True  # to name the columns a changed row changes
 
-    def __init__(self, *, user=None, **kwargs):
+    def __init__(self, *, user=None, reason=IMPORT_REASON, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self.reason = reason
         self.held = 0
         self.held_in: dict[str, str] = {}
         self._existing = None
@@ -261,7 +268,7 @@ class TransferResource(ModelResource):
         record_save(
             instance=instance,
             user=self.user,
-            reason=IMPORT_REASON,
+            reason=self.reason,
             checked=self.checked_relations(instance),
         )
         if getattr(instance, "held_for_approval", False):
@@ -313,8 +320,8 @@ class TransferResource(ModelResource):
         return ""
 
 
-def _resource(kind: TransferKind, user=None) -> TransferResource:
-    return import_string(kind.resource)(user=user)
+def _resource(kind: TransferKind, user=None, reason=IMPORT_REASON) -> TransferResource:
+    return import_string(kind.resource)(user=user, reason=reason)
 
 
 def _bytes(dataset: tablib.Dataset, fmt: str) -> bytes:
@@ -412,12 +419,27 @@ def _messages(error: ValidationError) -> dict[str, list[str]]:
     return {NON_FIELD_ERRORS: error.messages}
 
 
-def _run(kind: str, data: bytes, fmt: str, user, *, write: bool) -> Result:
+def may_confirm(kind: TransferKind, user) -> bool:
+    """Whether `user` may write an import of `kind` themselves: anyone holding the kind's
+    permissions, but for a public kind only a holder of CONFIRM_IMPORT too (None: the
+    management commands, run by whoever runs the server)."""
+    if user is None:
+        return True
+    if not all(user.has_perm(p) for p in kind.permissions):
+        return False
+    return not kind.public or user.has_perm(CONFIRM_IMPORT)
+
+
+def _run(kind: str, data: bytes, fmt: str, user, *, write: bool, reason=IMPORT_REASON) -> Result:
     spec = transfer_kind(kind)
     if user is not None and not all(user.has_perm(p) for p in spec.permissions):
         raise PermissionDenied(f"You cannot import {spec.label.lower()}.")
+    if write and not may_confirm(spec, user):
+        raise PermissionDenied(
+            f"{spec.label} are public once written: an approver confirms their import."
+        )
     dataset, numbers = _dataset(data, fmt)
-    resource = _resource(spec, user)
+    resource = _resource(spec, user, reason)
     outcome = Result(kind=kind)
     outcome.errors = _column_errors(resource, dataset.headers)
     if outcome.errors:
@@ -470,6 +492,8 @@ def transfer_preview(kind: str, data: bytes, fmt: str, user) -> Preview:
     return _run(kind, data, fmt, user, write=False)
 
 
-def transfer_import(kind: str, data: bytes, fmt: str, user) -> Result:
-    """Imports `data` in one transaction: written only if every row is valid (`written`)."""
-    return _run(kind, data, fmt, user, write=True)
+def transfer_import(kind: str, data: bytes, fmt: str, user, *, reason=IMPORT_REASON) -> Result:
+    """Imports `data` in one transaction: written only if every row is valid (`written`).
+    For a public kind `user` must hold CONFIRM_IMPORT (PermissionDenied otherwise). `reason`
+    is what the records' history says of the change."""
+    return _run(kind, data, fmt, user, write=True, reason=reason)

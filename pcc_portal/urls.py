@@ -66,6 +66,16 @@ urlpatterns = [
     path("import/preview/", views_transfer.ImportPreviewView.as_view(), name="import_preview"),
     path("import/done/", views_transfer.ImportDoneView.as_view(), name="import_done"),
     path(
+        "import/requests/",
+        views_transfer.ImportRequestListView.as_view(),
+        name="import_requests",
+    ),
+    path(
+        "import/requests/<int:pk>/",
+        views_transfer.ImportRequestView.as_view(),
+        name="import_request",
+    ),
+    path(
         "import/<slug:kind>/template.<slug:fmt>",
         views_transfer.import_template,
         name="import_template",

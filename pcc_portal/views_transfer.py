@@ -7,24 +7,34 @@ previewed; confirming imports it in one transaction, only if it would do exactly
 preview showed: when other changes came in between, the new preview is shown instead.
 """
 
-import hashlib
-import json
-import secrets
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
+from pcc_portal.import_requests import (
+    fingerprint,
+    import_request_confirm,
+    import_request_decline,
+    import_request_send,
+    import_request_withdraw,
+    may_decide,
+    summary_of,
+    upload_discard,
+    upload_keep,
+    upload_read,
+)
 from pcc_portal.mixins import PageMixin
+from pcc_portal.models import ImportRequest
 from pcc_portal.transfer import (
     TransferError,
+    may_confirm,
     transfer_export,
     transfer_import,
     transfer_kind,
@@ -78,22 +88,15 @@ class StaffImportMixin:
 
 
 # --- the uploaded file, kept between the preview and the confirmation ------------------------
-def _folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports-pending"
-
-
 def _store(request, *, kind: str, fmt: str, name: str, data: bytes) -> None:
     _discard(request)
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_hex(16)
-    (folder / token).write_bytes(data)
+    token, sha256 = upload_keep(data)
     request.session[PENDING] = {
         "kind": kind,
         "format": fmt,
         "name": Path(name).name[:200],
         "token": token,
-        "sha256": hashlib.sha256(data).hexdigest(),
+        "sha256": sha256,
     }
 
 
@@ -101,33 +104,30 @@ def _pending(request):
     """The session's pending upload and its bytes, or (None, None) when there is none or the
     file is gone or not the one uploaded."""
     note = request.session.get(PENDING)
-    if not isinstance(note, dict) or not str(note.get("token", "")).isalnum():
+    if not isinstance(note, dict):
         return None, None
-    try:
-        data = (_folder() / note["token"]).read_bytes()
-    except OSError:
-        return None, None
-    if hashlib.sha256(data).hexdigest() != note.get("sha256"):
-        return None, None
-    return note, data
+    data = upload_read(note.get("token", ""), note.get("sha256"))
+    return (note, data) if data is not None else (None, None)
 
 
 def _discard(request) -> None:
     note = request.session.pop(PENDING, None)
-    if isinstance(note, dict) and str(note.get("token", "")).isalnum():
-        (_folder() / note["token"]).unlink(missing_ok=True)
+    if isinstance(note, dict):
+        upload_discard(note.get("token", ""))
 
 
-def fingerprint(preview) -> str:
-    """What a preview shows, as a short digest: a confirmation must do the same."""
-    shown = {
-        "created": [r.row for r in preview.created],  # a new record's name may hold its number
-        "changed": [(r.row, r.name, list(r.columns)) for r in preview.changed],
-        "unchanged": [(r.row, r.name) for r in preview.unchanged],
-        "errors": [str(e) for e in preview.errors],
-        "held": preview.held,
+def preview_context(preview) -> dict:
+    """What the preview's template shows of a preview: the first rows of each table."""
+    return {
+        "fingerprint": fingerprint(preview),
+        "created": preview.created[:SHOWN],
+        "changed": preview.changed[:SHOWN],
+        "unchanged": preview.unchanged[:SHOWN],
+        "more_created": max(0, len(preview.created) - SHOWN),
+        "more_changed": max(0, len(preview.changed) - SHOWN),
+        "more_unchanged": max(0, len(preview.unchanged) - SHOWN),
+        "errors": preview.errors,
     }
-    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -191,6 +191,10 @@ class ImportPreviewView(StaffImportMixin, PageMixin, TemplateView):
             _discard(request)
             messages.success(request, "The import was cancelled: nothing was imported.")
             return redirect("import_index")
+        if request.POST.get("action") == "send":
+            return self.send(request, note)
+        if not may_confirm(self.kind, request.user):
+            raise PermissionDenied
         seen = request.POST.get("preview", "")
         with transaction.atomic():
             result = transfer_import(note["kind"], data, note["format"], request.user)
@@ -202,16 +206,24 @@ class ImportPreviewView(StaffImportMixin, PageMixin, TemplateView):
             context = self.get_context_data(note=note, preview=preview, moved=True)
             return self.render_to_response(context, status=409)
         _discard(request)
-        request.session[DONE] = {
-            "kind": note["kind"],
-            "name": note["name"],
-            "created": len(result.created),
-            "changed": len(result.changed),
-            "unchanged": len(result.unchanged),
-            "held": result.held,
-            "held_in": result.held_in,
-        }
+        request.session[DONE] = {"kind": note["kind"], "name": note["name"], **summary_of(result)}
         return redirect("import_done")
+
+    def send(self, request, note):
+        """Sends the kept file to an approver, for a kind the user may not confirm."""
+        if may_confirm(self.kind, request.user):
+            raise PermissionDenied  # they import it themselves
+        try:
+            sent = import_request_send(
+                user=request.user, kind=note["kind"], fmt=note["format"], name=note["name"],
+                token=note["token"], sha256=note["sha256"],
+                note=request.POST.get("note", "")[:2000],
+            )  # fmt: skip
+        except ValidationError:
+            return self.nothing_pending(request)
+        request.session.pop(PENDING, None)  # the file stays kept, for the approver
+        messages.success(request, "Sent to an approver: nothing is imported until they confirm.")
+        return redirect(sent)
 
     def nothing_pending(self, request):
         messages.info(request, "There is no uploaded file waiting to be imported: upload it again.")
@@ -222,15 +234,9 @@ class ImportPreviewView(StaffImportMixin, PageMixin, TemplateView):
         preview = kwargs.get("preview")
         if preview is not None:
             context.update(
+                preview_context(preview),
                 kind=self.kind,
-                fingerprint=fingerprint(preview),
-                created=preview.created[:SHOWN],
-                changed=preview.changed[:SHOWN],
-                unchanged=preview.unchanged[:SHOWN],
-                more_created=max(0, len(preview.created) - SHOWN),
-                more_changed=max(0, len(preview.changed) - SHOWN),
-                more_unchanged=max(0, len(preview.unchanged) - SHOWN),
-                errors=preview.errors,
+                may_confirm=may_confirm(self.kind, self.request.user),
             )
         return context
 
@@ -275,3 +281,130 @@ def import_template(request, kind: str, fmt: str):
 
 def import_export(request, kind: str, fmt: str):
     return _download(request, kind, fmt, template=False)
+
+
+# --- imports sent to an approver -------------------------------------------------------------
+class ImportRequestListView(StaffImportMixin, PageMixin, ListView):
+    """The requests the user may see: an approver every one, staff their own."""
+
+    template_name = "pcc_portal/import/requests.html"
+    context_object_name = "import_requests"
+    paginate_by = 25
+    page_title = "Imports sent to an approver"
+
+    def get_breadcrumbs(self):
+        return [("Import and export records", reverse("import_index"))]
+
+    def get_queryset(self):
+        requests = ImportRequest.objects.visible_to(self.request.user).select_related(
+            "sent_by", "decided_by"
+        )
+        self.status = self.request.GET.get("status", "")
+        if self.status in ImportRequest.Status.values:
+            requests = requests.filter(status=self.status)
+        else:
+            self.status = ""
+        return requests
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        labels = {kind.key: kind.label for kind in transfer_kinds()}
+        for item in context["import_requests"]:
+            item.kind_label = labels.get(item.kind, item.kind)
+        context.update(
+            status=self.status,
+            status_label=ImportRequest.Status(self.status).label if self.status else "",
+            query_string=f"status={self.status}" if self.status else "",
+            may_decide=may_decide(self.request.user),
+        )
+        return context
+
+
+class ImportRequestView(StaffImportMixin, PageMixin, TemplateView):
+    """One request: what it is and its state; while it waits, the kept file's fresh preview,
+    which an approver confirms or declines and the sender may withdraw."""
+
+    template_name = "pcc_portal/import/request.html"
+
+    def get_page_title(self):
+        return f"Import of {self.object.file_name}"
+
+    def get_breadcrumbs(self):
+        return [
+            ("Import and export records", reverse("import_index")),
+            ("Imports sent to an approver", reverse("import_requests")),
+        ]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and importable_kinds(request.user):
+            found = ImportRequest.objects.select_related("sent_by", "decided_by").filter(
+                pk=kwargs["pk"]
+            )
+            self.object = found.first()
+            if self.object is None:
+                raise Http404("There is no such import request.")
+            if not found.visible_to(request.user).exists():
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        item, user = self.object, self.request.user
+        try:
+            kind = transfer_kind(item.kind)
+        except TransferError:
+            kind = None
+        context.update(
+            item=item,
+            kind=kind,
+            kind_label=kind.label if kind else item.kind,
+            may_decide=item.waiting and may_decide(user),
+            may_withdraw=item.waiting and item.sent_by_id == user.pk,
+            list_url=_list_url(kind) if kind else "",
+        )
+        preview = kwargs.get("preview")
+        if preview is None and item.waiting and kind is not None:
+            data = upload_read(item.token, item.sha256)
+            context["file_gone"] = data is None
+            if data is not None:
+                # As the user where they hold the kind's permissions (approvers always do).
+                mine = all(user.has_perm(p) for p in kind.permissions)
+                preview = transfer_preview(item.kind, data, item.format, user if mine else None)
+        if preview is not None:
+            context.update(preview_context(preview), preview=preview)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        item, action = self.object, request.POST.get("action")
+        try:
+            if action == "confirm":
+                done = import_request_confirm(
+                    request=item, user=request.user, seen=request.POST.get("preview", "")
+                )
+                if not done.done:
+                    context = self.get_context_data(moved=done.result is not None)
+                    return self.render_to_response(context, status=409)
+                messages.success(request, f"Imported: {item.summary}.")
+            elif action == "decline":
+                import_request_decline(
+                    request=item, user=request.user, reason=request.POST.get("reason", "")[:2000]
+                )
+                messages.success(request, "Declined: nothing was imported. The sender can see why.")
+            elif action == "withdraw":
+                import_request_withdraw(request=item, user=request.user)
+                messages.success(request, "Withdrawn: nothing was imported.")
+            else:
+                return redirect(item)
+        except TransferError as error:  # a kind no longer registered
+            context = self.get_context_data(errors_by_field={"": [str(error)]})
+            return self.render_to_response(context, status=400)
+        except ValidationError as error:
+            errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            context = self.get_context_data(
+                errors_by_field=errors, reason=request.POST.get("reason", "")
+            )
+            return self.render_to_response(context, status=400)
+        return redirect(item)

@@ -61,6 +61,7 @@ class PlanConfig(AppConfig):
                     permissions=permissions,
                     position=position,
                     hint=hint,
+                    public=key == "areas",  # plans are drafts, figures draft updates
                 )
             )
         demo_loaded.connect(add_demo_targets, dispatch_uid="plan_add_demo_targets")

@@ -46,6 +46,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from conftest import ROLE_GROUPS, force_login_verified
 from funding.tests.factories import make_award, make_fund, make_org
+from pcc_portal.models import ImportRequest
 from pcc_portal.publication import pending_record
 from plan.models import Area
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
@@ -164,6 +165,9 @@ def build_records() -> dict:
         m2m={},
     )
     reader = get_user_model().objects.create_user(username="fuzz-reader", email="r@example.org")
+    import_request = ImportRequest.objects.create(
+        kind="awards", format="csv", file_name="awards.csv", token="0" * 32, sha256="0" * 64
+    )
     standard = AgendaItem.objects.create(meeting=panel, position=1, title="Apologies for absence")
     paper_item = AgendaItem.objects.create(meeting=panel, position=2, title="A paper", kind="paper")
     report = make_report(panel, period=period, agenda_item=paper_item)
@@ -223,6 +227,7 @@ def build_records() -> dict:
             "agenda": [standard, paper_item],
             "members": [member],
             "declarations": [declaration],
+            "requests": [import_request],  # an import sent to an approver
         },
     }
 

@@ -140,8 +140,8 @@ def test_the_home_page_runs_a_fixed_number_of_queries_for_an_approver(
         assert client.get("/").status_code == 200
 
 
-# The same whatever the number of updates, actions, papers and panel members waiting.
-QUERIES_FOR_APPROVER = 17
+# The same whatever the number of updates, actions, papers, panel members and imports waiting.
+QUERIES_FOR_APPROVER = 18
 
 
 def test_a_superuser_without_a_role_is_told_what_they_see(client, db, login_verified):

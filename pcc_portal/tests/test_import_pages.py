@@ -96,7 +96,7 @@ def test_downloads_are_the_layers_files(client_for, awards):
 
 
 def test_preview_writes_nothing_and_confirming_writes_all(client_for, awards):
-    client = client_for("staff")
+    client = client_for("approver")  # awards are public once written
 
     def change(rows):
         rows[0]["amount"] = "£2,500"
@@ -130,7 +130,7 @@ def test_preview_writes_nothing_and_confirming_writes_all(client_for, awards):
 
 
 def test_a_change_since_the_preview_is_shown_and_nothing_written(client_for, awards):
-    client = client_for("staff")
+    client = client_for("approver")  # awards are public once written
     upload(client, edited_export(lambda rows: rows[0].update(amount="£2,500")))
     fingerprint = soup(client.get(PREVIEW)).select_one('input[name="preview"]')["value"]
     Award.objects.filter(pk=awards[1].pk).update(title="Renamed meanwhile")
@@ -158,7 +158,7 @@ def test_cancel_discards_the_upload(client_for, awards):
 
 
 def test_row_errors_are_in_the_error_summary_and_nothing_is_written(client_for, awards):
-    client = client_for("staff")
+    client = client_for("approver")  # awards are public once written
 
     def change(rows):
         rows[0]["amount"] = "1.18m"

@@ -110,7 +110,7 @@ def test_a_template_is_written_and_the_user_is_recorded(awards, tmp_path, make_u
     path = tmp_path / "template.csv"
     call_command("export", "awards", str(path), "--template", stdout=io.StringIO())
     assert len(path.read_text().splitlines()) == 2
-    staff = make_user("staff", username="sam")
+    staff = make_user("approver", username="sam")  # awards are public once written
     edited = tmp_path / "awards.csv"
     call_command("export", "awards", str(edited), stdout=io.StringIO())
     edit_csv(edited, lambda rows: rows[0].update(title="Renamed by Sam"))
@@ -121,5 +121,8 @@ def test_a_template_is_written_and_the_user_is_recorded(awards, tmp_path, make_u
     assert panel
     with pytest.raises(CommandError, match="You cannot import awards"):
         call_command("import", "awards", str(edited), "--user", "pat")
+    make_user("staff", username="kim")
+    with pytest.raises(CommandError, match="an approver confirms their import"):
+        call_command("import", "awards", str(edited), "--user", "kim")
     with pytest.raises(CommandError, match="There is no active user “nobody”"):
         call_command("import", "awards", str(edited), "--user", "nobody")
