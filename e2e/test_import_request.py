@@ -20,7 +20,7 @@ TITLE = "Award sent to check the approval of imports"  # made up for the check
 
 def awards_file(path):
     rows = list(csv.DictReader(io.StringIO(transfer_template("awards", "csv").decode("utf-8-sig"))))
-    rows[0].update(id="", fund="street-pastors-fund",
+    rows[0].update(identifier="", fund="street-pastors-fund",
                    organisation="Lancashire Violence Reduction Network", title=TITLE,
                    amount="£1,250")  # fmt: skip
     with path.open("w", newline="", encoding="utf-8") as out:

@@ -37,7 +37,7 @@ def fund():
 def awards_csv(title="A grant sent for approval") -> bytes:
     """The template's example row, as staff would fill it in (an award made up for the test)."""
     rows = rows_of(transfer_template("awards", "csv"))
-    rows[0].update(id="", fund="community-fund", organisation="Bright Futures", title=title,
+    rows[0].update(identifier="", fund="community-fund", organisation="Bright Futures", title=title,
                    amount="£1,250")  # fmt: skip
     return csv_of(rows)
 
