@@ -2,6 +2,8 @@
 only, asked first, recorded with who and when, refused in words where the public already
 relies on it."""
 
+import subprocess
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -12,6 +14,7 @@ from django.urls import reverse
 from plan import services
 from plan.models import Plan
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
+from plan.tests.test_charts import nu_checker
 from reports.tests.factories import make_report
 from tests.helpers import soup, text
 
@@ -186,3 +189,30 @@ def test_the_confirmation_runs_the_same_queries_with_ten_times_the_data(client_f
         make_update(measure, make_period(2021 + n % 3, n % 4 + 1), status="approved")
     make_update(small_measures[0], make_period(2021, 1), status="approved")
     assert count_queries(client, publish_url(small)) == count_queries(client, publish_url(big))
+
+
+@pytest.mark.skipif(nu_checker() is None, reason="the Nu HTML checker is not installed")
+def test_the_publish_pages_are_valid_html(client_for, draft, tmp_path):
+    plan, _ = draft
+    client = client_for("approver")
+    pages = {
+        "plans": client.get(reverse("plan:plans")),
+        "draft-plan": client.get(plan.get_absolute_url()),
+        "publish": client.get(publish_url(plan)),
+    }
+    client.post(publish_url(plan))
+    pages["published-plan"] = client.get(plan.get_absolute_url())
+    pages["withdraw"] = client.get(withdraw_url(plan))
+    pages["publish-refused"] = client.post(publish_url(plan))
+    files = []
+    for name, response in pages.items():
+        assert response.status_code in (200, 400), name
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(response.content)
+    result = subprocess.run(
+        [*nu_checker(), "--errors-only", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
