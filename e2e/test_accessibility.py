@@ -56,7 +56,8 @@ PAGES = {
     "staff": PUBLIC + ACCOUNT + RECOVERY_CODES + STAFF + STAFF_QUARTER,
     "approver": PUBLIC + ACCOUNT + RECOVERY_CODES + STAFF
     + ["/reports/2/publish/", "/reports/2/withdraw/", "/reports/2/return/"]
-    + ["/plan/2021-2025/measures/1/edit/"]
+    + ["/plan/2021-2025/measures/1/edit/", "/plan/2021-2025/withdraw/", "/plan/draft/publish/"]
+    + ["/plan/draft/"]
     + APPROVER_QUARTER,
 }  # fmt: skip
 SERIOUS = {"serious", "critical"}
@@ -72,6 +73,26 @@ def give_the_quarter_a_deadline() -> None:
     due = datetime.date.today() + datetime.timedelta(days=14)
     ReportingPeriod.objects.update_or_create(
         financial_year=2021, quarter=3, defaults={"updates_due": due}
+    )
+
+
+def give_a_draft_plan() -> None:
+    """An illustrative draft plan with one priority and measure, as an import leaves a plan,
+    so an approver's plan page and its publishing page have something to publish."""
+    from plan.models import OutcomeMeasure, Plan, Priority
+
+    plan, _ = Plan.objects.get_or_create(
+        slug="draft",
+        defaults={"title": "A draft plan (illustrative)", "police_area": "Illustrative",
+                  "start_year": 2025, "end_year": 2029},
+    )  # fmt: skip
+    priority, _ = Priority.objects.get_or_create(
+        plan=plan, slug="a-priority", defaults={"title": "A priority (illustrative)", "order": 1}
+    )
+    OutcomeMeasure.objects.get_or_create(
+        priority=priority,
+        order=1,
+        defaults={"text": "A measure (illustrative)", "short_label": "A measure (illustrative)"},
     )
 
 
@@ -94,6 +115,7 @@ def test_no_serious_or_critical_axe_violations_on_any_page(open_as, role):
     page = open_as(role)
     give_the_quarter_a_deadline()
     give_a_paper_a_second_revision()
+    give_a_draft_plan()
     axe = Axe()
     found, counts = [], {}
     for url in PAGES[role]:

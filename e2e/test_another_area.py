@@ -1,10 +1,7 @@
 """A second police area, end to end in the browser: an approver imports a made-up area's areas,
 plan and quarterly figures (tests/transfer/another_area/) through the import pages, and the
-public then read its plan beside Lancashire's.
-
-There is no page for publishing a plan: a plan is published in the administration pages, which
-only a superuser reaches. So the journey publishes the imported draft as the test of the
-commands does, by setting its status, where an approver would ask the administrator to."""
+approver publishes the imported draft plan from its page, and the public then read its plan
+beside Lancashire's."""
 
 import re
 from pathlib import Path
@@ -22,8 +19,9 @@ PLAN = "testshire-2024-2028"
 TITLE = "Testshire Police and Crime Plan (test area)"
 LANCASHIRE_PRIORITY = "Leading the Fight Against Crime"
 # The approver: three imports of three page loads each (the import page, the preview, the
-# result). The public: the plans list, the plan, a quarter and the papers list.
-APPROVER_LOADS = 9
+# result), and publishing the plan (its page, the confirmation, its page again).
+# The public: the plans list, the plan, a quarter and the papers list.
+APPROVER_LOADS = 12
 PUBLIC_LOADS = 4
 
 
@@ -39,6 +37,22 @@ def import_file(page, label: str, name: str, summary: str) -> None:
     expect(page.locator("h1")).to_have_text("Import complete")
 
 
+def publish_the_plan(page) -> None:
+    """From the draft plan's page: the button, the confirmation saying what becomes public."""
+    from django.urls import reverse
+
+    page.goto(reverse("plan:plan", kwargs={"plan": PLAN}))
+    page.get_by_role("link", name="Publish this plan").click()
+    expect(page.locator("h1")).to_have_text("Publish the 2024-2028 plan?")
+    main = page.locator("main")
+    expect(main).to_contain_text("its 1 priority and the 1 national measure group")
+    expect(main).to_contain_text("its 2 outcome measures")
+    no_serious_axe_violations(page)
+    page.get_by_role("button", name="Publish the plan").click()
+    expect(page.locator("h1")).to_contain_text(TITLE)
+    expect(main).to_contain_text("The 2024-2028 plan is published")
+
+
 def test_an_approver_imports_another_area_and_the_public_read_it(open_as, shots):
     from django.urls import reverse
 
@@ -51,7 +65,9 @@ def test_an_approver_imports_another_area_and_the_public_read_it(open_as, shots)
     import_file(approver, "Plans", "plan.csv", "6 rows to create, 0 to change")
     plan = Plan.objects.get(slug=PLAN)
     assert plan.status == Plan.Status.DRAFT  # an imported plan is not public yet
-    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)  # see the docstring
+    publish_the_plan(approver)
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.PUBLISHED and plan.published_by is not None
     import_file(approver, "Quarterly figures", "updates.csv", "2 rows to create, 0 to change")
     assert MeasureUpdate.objects.filter(measure__priority__plan=plan).count() == 2
     assert len(traffic["loads"]) == APPROVER_LOADS, traffic["loads"]

@@ -223,6 +223,17 @@ class TransferResource(ModelResource):
                         self._existing[name].setdefault(text, record)
         return self._existing
 
+    def remember(self, instance) -> None:
+        """Makes a record saved during the import findable by the rows after it, by each of
+        `keyed_by`'s keys, without reading the table again. A key an older record already
+        holds keeps finding that one, as when the records are read."""
+        if self._existing is None or not self.keyed_by:
+            return  # not read yet: the first lookup reads it with the rest
+        for name, key in self.keyed_by.items():
+            text = self._key_text(key(instance) if callable(key) else getattr(instance, key))
+            if text:
+                self._existing[name].setdefault(text, instance)
+
     def find_by(self, *tries: tuple[str, object]):
         """The stored record the first of `tries` ((lookup name, the row's value) pairs, in
         turn) finds, or None: blank values are passed over."""

@@ -197,6 +197,17 @@ class KeyWidget(Widget):
         """Reads the records again at the next lookup (each import starts afresh)."""
         self._found = None
 
+    def remember(self, record) -> None:
+        """Makes a record saved during the import findable by the rows after it (a division
+        named as the parent of the local authorities below it), without reading every record
+        again. A key another record already holds keeps finding that one."""
+        if self._found is None:
+            return  # not read yet: the first lookup reads it with the rest
+        for key in self.keys:
+            value = getattr(record, key)
+            if value:
+                self._found.setdefault((key, str(value).strip().lower()), record)
+
     def _lookup(self) -> dict:
         if self._found is None:
             found = {}

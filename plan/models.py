@@ -61,12 +61,26 @@ class Plan(TimeStampedModel):
     commissioner = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     introduction = models.TextField(blank=True, help_text=MARKDOWN_HINT)
+    # Who published the plan, and when (blank while it is a draft): the approver's step,
+    # recorded as a quarter's lock is. Set only through plan_publish.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_year"]
-        permissions = [("view_drafts", "Can see draft plans and updates not yet approved")]
+        permissions = [
+            ("view_drafts", "Can see draft plans and updates not yet approved"),
+            ("publish_plan", "Can publish a draft plan, or withdraw it to draft"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_year__gt=F("start_year")), name="plan_ends_after_it_starts"
@@ -141,6 +155,11 @@ class Priority(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.slug in {"publish", "withdraw"}:  # the plan's own pages
+            raise ValidationError({"slug": "That web address is used by the portal itself."})
 
     def save(self, *args, **kwargs):
         if not self.slug:

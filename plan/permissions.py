@@ -7,6 +7,9 @@ ADD_MEASUREUPDATE = "plan.add_measureupdate"
 CHANGE_MEASUREUPDATE = "plan.change_measureupdate"
 APPROVE_MEASUREUPDATE = "plan.approve_measureupdate"
 LOCK_REPORTINGPERIOD = "plan.lock_reportingperiod"
+# Publishing a draft plan (an imported one arrives as a draft), or withdrawing it to draft:
+# what the public sees of the plan, so approvers do it.
+PUBLISH_PLAN = "plan.publish_plan"
 # A measure's target, Amber tolerance and lead: the target is public, so approvers set them.
 CHANGE_OUTCOMEMEASURE = "plan.change_outcomemeasure"
 # Importing areas and plans (their priorities, commitments and measures) from spreadsheets,
@@ -29,6 +32,7 @@ APPROVER = tuple(
         (
             APPROVE_MEASUREUPDATE,
             LOCK_REPORTINGPERIOD,
+            PUBLISH_PLAN,
             CHANGE_OUTCOMEMEASURE,
             *IMPORT_AREAS_AND_PLANS,
         )

@@ -165,11 +165,6 @@ class AreaResource(TransferResource):
         slug = self._key_text(row.get("slug")) or slugify(str(row.get("name") or ""))
         return self.find_by(("slug", slug))
 
-    def before_import(self, dataset, **kwargs):
-        super().before_import(dataset, **kwargs)
-        # A division added higher up the same file may be named as a parent further down.
-        self.fields["parent"].widget.forget()
-
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:
@@ -188,7 +183,12 @@ class AreaResource(TransferResource):
 
     def do_instance_save(self, instance, is_create):
         super().do_instance_save(instance, is_create)
-        self.fields["parent"].widget.forget()
+        if getattr(instance, "held_for_approval", False):
+            return  # not saved yet: nothing to find
+        # A division added higher up the file may be named as a parent further down: added
+        # to what was read rather than read again, so each row costs the same.
+        self.fields["parent"].widget.remember(instance)
+        self.remember(instance)
 
 
 class MeasureUpdateResource(TransferResource):

@@ -684,3 +684,35 @@ def ratings_worsened_since(since, user) -> list[WorsenedRating]:
         if rated and _RAG_ORDER[latest.rag] > _RAG_ORDER[previous.rag]:
             worsened.append(WorsenedRating(latest.measure, latest, previous))
     return worsened
+
+
+@dataclass
+class PlanContents:
+    """What publishing a plan shows the public, or what withdrawing it would hide."""
+
+    priorities: int  # the office's own, not the national measures
+    national: int
+    measures: int
+    approved_updates: int
+    published_papers: int
+
+
+def plan_contents(plan: Plan) -> PlanContents:
+    """Counts of a plan's parts, in a fixed number of queries. Its papers are those naming it,
+    and those naming no plan whose quarter is in its years (the plan they then report on)."""
+    kinds = dict(
+        plan.priorities.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+    )
+    papers = ReportingPeriod.objects.filter(
+        financial_year__gte=plan.start_year, financial_year__lt=plan.end_year
+    ).filter(reports__plan__isnull=True, reports__status="published")
+    return PlanContents(
+        priorities=kinds.get(Priority.Kind.LOCAL, 0),
+        national=kinds.get(Priority.Kind.NATIONAL, 0),
+        measures=OutcomeMeasure.objects.filter(priority__plan=plan).count(),
+        approved_updates=MeasureUpdate.objects.approved()
+        .filter(measure__priority__plan=plan)
+        .count(),
+        published_papers=plan.reports.filter(status="published").count()
+        + papers.values("reports").distinct().count(),
+    )

@@ -28,7 +28,9 @@ from plan.permissions import (
     CHANGE_MEASUREUPDATE,
     CHANGE_OUTCOMEMEASURE,
     LOCK_REPORTINGPERIOD,
+    PUBLISH_PLAN,
 )
+from plan.selectors import plan_contents
 
 Status = MeasureUpdate.Status
 
@@ -748,3 +750,79 @@ def measure_update_import_save(*, update: MeasureUpdate, user) -> MeasureUpdate:
     update.updated_by = user
     update.copied_forward = False
     return record_save(instance=update, user=user, reason=IMPORT_REASON, gate=False)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def plan_publish_refusal(plan: Plan, contents=None) -> str | None:
+    """Why the plan cannot be published now, in words, or None."""
+    if plan.is_published:
+        return f"The {plan.period_label} plan is already published."
+    contents = contents or plan_contents(plan)
+    if not contents.priorities:
+        return (
+            f"The {plan.period_label} plan has no priorities yet: import its priorities, "
+            "commitments and measures before publishing it."
+        )
+    return None
+
+
+def plan_unpublish_refusal(plan: Plan, contents=None) -> str | None:
+    """Why the plan cannot go back to draft, in words, or None. Once the public has been shown
+    a plan's approved figures, or papers reporting on it, withdrawing it would take them back
+    (its quarters and priorities would vanish from under the papers): only a plan nothing
+    public rests on yet (one published by mistake) can be withdrawn."""
+    if not plan.is_published:
+        return f"The {plan.period_label} plan is a draft already."
+    contents = contents or plan_contents(plan)
+    reasons = []
+    if contents.approved_updates:
+        reasons.append(
+            _plural(contents.approved_updates, "approved quarterly update of its measures is",
+                    "approved quarterly updates of its measures are") + " public"
+        )  # fmt: skip
+    if contents.published_papers:
+        reasons.append(
+            _plural(contents.published_papers, "published paper reports", "published papers report")
+            + " on its quarters"
+        )
+    if reasons:
+        return (
+            f"The {plan.period_label} plan cannot be withdrawn: {' and '.join(reasons)}. "
+            "Withdrawing it would hide from the public what it has already been shown."
+        )
+    return None
+
+
+@transaction.atomic
+def plan_publish(*, plan: Plan, user) -> Plan:
+    """Publishes a draft plan (an imported plan arrives as one): the public sees its
+    priorities, measures and approved updates. Records who published it, and when."""
+    if not user.has_perm(PUBLISH_PLAN):
+        raise PermissionDenied("Only an approver can publish a plan.")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if refusal := plan_publish_refusal(plan):
+        raise ValidationError(refusal)
+    plan.status = Plan.Status.PUBLISHED
+    plan.published_by = user
+    plan.published_at = timezone.now()
+    plan.save(update_fields=["status", "published_by", "published_at", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_unpublish(*, plan: Plan, user) -> Plan:
+    """Withdraws a published plan to draft, where nothing public rests on it yet
+    (plan_unpublish_refusal): only office staff see it again."""
+    if not user.has_perm(PUBLISH_PLAN):
+        raise PermissionDenied("Only an approver can withdraw a plan.")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if refusal := plan_unpublish_refusal(plan):
+        raise ValidationError(refusal)
+    plan.status = Plan.Status.DRAFT
+    plan.published_by = None
+    plan.published_at = None
+    plan.save(update_fields=["status", "published_by", "published_at", "updated_at"])
+    return plan

@@ -16,6 +16,8 @@ urlpatterns = [
     path("updates/<int:pk>/return/", review.UpdateReturnView.as_view(), name="update_return"),
     path("updates/<int:pk>/reopen/", review.UpdateReopenView.as_view(), name="update_reopen"),
     path("<slug:plan>/", plans.PlanDetailView.as_view(), name="plan"),
+    path("<slug:plan>/publish/", plans.PlanPublishView.as_view(), name="plan_publish"),
+    path("<slug:plan>/withdraw/", plans.PlanWithdrawView.as_view(), name="plan_withdraw"),
     path("<slug:plan>/quarters/<quarter:quarter>/", quarters.QuarterView.as_view(), name="quarter"),
     path(
         "<slug:plan>/quarters/<quarter:quarter>/lock/",

@@ -1,14 +1,17 @@
 """The list of plans, a plan's page and a priority's page."""
 
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
-from pcc_portal.mixins import PageMixin
+from pcc_portal.mixins import PageMixin, PermissionMixin
 from pcc_portal.slots import PRIORITY_PAGE, fill
-from plan import selectors
+from plan import selectors, services
 from plan.models import Plan
+from plan.permissions import PUBLISH_PLAN, VIEW_DRAFTS
 
 
 class PlanListView(PageMixin, ListView):
@@ -20,6 +23,11 @@ class PlanListView(PageMixin, ListView):
     def get_queryset(self):
         return Plan.objects.visible_to(self.request.user).current_first()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_publish"] = self.request.user.has_perm(PUBLISH_PLAN)
+        return context
+
 
 class PlanMixin(PageMixin):
     """Finds the plan in the URL among those the user may see: 404 otherwise."""
@@ -27,7 +35,8 @@ class PlanMixin(PageMixin):
     def get_plan(self) -> Plan:
         if not hasattr(self, "_plan"):
             self._plan = get_object_or_404(
-                Plan.objects.visible_to(self.request.user), slug=self.kwargs["plan"]
+                Plan.objects.visible_to(self.request.user).select_related("published_by"),
+                slug=self.kwargs["plan"],
             )
         return self._plan
 
@@ -54,8 +63,55 @@ class PlanDetailView(PlanMixin, TemplateView):
             local_groups=[g for g in groups if not g.priority.is_national],
             national_groups=[g for g in groups if g.priority.is_national],
             quarters=selectors.plan_quarters(plan, timezone.localdate()),
+            can_publish=self.request.user.has_perm(PUBLISH_PLAN),
+            sees_drafts=self.request.user.has_perm(VIEW_DRAFTS),
         )
         return context
+
+
+class PlanPublishView(PermissionMixin, PlanMixin, TemplateView):
+    """Asks first, saying what the public will see; publishes (or withdraws) on POST."""
+
+    permission = PUBLISH_PLAN
+    template_name = "plan/plan_publish.html"
+    action = "publish"
+
+    def get_page_title(self):
+        verb = "Publish" if self.action == "publish" else "Withdraw"
+        return f"{verb} the {self.get_plan().period_label} plan?"
+
+    def refusal(self, plan, contents) -> str | None:
+        if self.action == "publish":
+            return services.plan_publish_refusal(plan, contents)
+        return services.plan_unpublish_refusal(plan, contents)
+
+    def get_context_data(self, **kwargs):
+        plan = self.get_plan()
+        contents = selectors.plan_contents(plan)
+        context = super().get_context_data(**kwargs)
+        context.update(plan=plan, action=self.action, contents=contents)
+        context.setdefault("problem", self.refusal(plan, contents))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        plan = self.get_plan()
+        try:
+            if self.action == "publish":
+                services.plan_publish(plan=plan, user=request.user)
+                messages.success(request, f"The {plan.period_label} plan is published: "
+                                 "everyone, including the public, can see it.")  # fmt: skip
+            else:
+                services.plan_unpublish(plan=plan, user=request.user)
+                messages.success(request, f"The {plan.period_label} plan is withdrawn: "
+                                 "only office staff can see it now.")  # fmt: skip
+        except ValidationError as error:
+            context = self.get_context_data(problem=" ".join(error.messages))
+            return self.render_to_response(context, status=400)
+        return redirect(plan.get_absolute_url())
+
+
+class PlanWithdrawView(PlanPublishView):
+    action = "withdraw"
 
 
 class PriorityDetailView(PlanMixin, DetailView):
