@@ -4,7 +4,7 @@ queries)."""
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from decisions.models import Decision, ForwardPlanEntry
@@ -61,7 +61,9 @@ def forward_plan(user, today=None) -> dict:
 def priority_decisions(priority, *, user) -> Part | None:
     """The published decisions serving a priority, for the priority's page. One query."""
     decisions = list(
-        Decision.objects.published().filter(priorities=priority).order_by("-decision_date", "-pk")
+        Decision.objects.published()
+        .filter(priorities=priority)
+        .order_by(F("decision_date").desc(nulls_last=True), "-pk")
     )
     if not decisions:
         return None

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
@@ -63,7 +64,7 @@ class DecisionListView(FilteredListMixin, PageMixin, FilterView):
         return (
             Decision.objects.visible_to(self.request.user)
             .with_spending()
-            .order_by("-decision_date", "-financial_year", "-number", "-pk")
+            .order_by(F("decision_date").desc(nulls_last=True), "-financial_year", "-number", "-pk")
         )
 
     def get_context_data(self, **kwargs):

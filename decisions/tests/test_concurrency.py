@@ -38,7 +38,7 @@ def test_decisions_signed_at_once_get_different_numbers(make_user):
         try:
             start.wait()
             services.decision_sign(decision=decision, user=approver)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()
