@@ -267,7 +267,8 @@ class DecisionPublishView(PermissionMixin, PageMixin, TemplateView):
 
     def post(self, request, pk):
         form = PublicationForm(request.POST)
-        reviewed = form.clean_reviewed() if form.is_valid() else None
+        # The revision of the corrections the page showed (none: -1, which any waiting refuse).
+        reviewed = form.cleaned_data["reviewed"] if form.is_valid() else -1
         try:
             services.decision_publish(decision=self.decision, user=request.user, reviewed=reviewed)
         except ValidationError as error:

@@ -46,7 +46,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from conftest import ROLE_GROUPS, force_login_verified
 from decisions.models import ForwardPlanEntry
-from decisions.services import decision_submit
+from decisions.services import decision_sign, decision_submit
 from decisions.tests.factories import make_decision, publish_decision
 from funding.tests.factories import make_award, make_fund, make_org
 from pcc_portal.publication import pending_record
@@ -208,6 +208,10 @@ def build_records() -> dict:
     published = publish_decision(published, approver)
     submitted = decision_submit(decision=make_decision(title="Waiting"), user=approver)
     draft = make_decision(title="A draft decision", decision_date=None)
+    signed = decision_sign(
+        decision=decision_submit(decision=make_decision(title="Signed"), user=approver),
+        user=approver,
+    )
     entry = ForwardPlanEntry.objects.create(
         title="A planned decision", summary="What to decide.",
         expected_month=datetime.date(2021, 11, 1), published=True,
@@ -247,7 +251,7 @@ def build_records() -> dict:
             "agenda": [standard, paper_item],
             "members": [member],
             "declarations": [declaration],
-            "decisions": [draft, submitted, published],
+            "decisions": [draft, submitted, signed, published],
             "forward-plan": [entry],
         },
     }

@@ -8,6 +8,7 @@ from decimal import Decimal
 import feedparser
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -312,3 +313,33 @@ def test_pages_run_the_same_queries_with_ten_times_the_data(client_for, approver
     first.papers.add(*[make_report() for _ in range(5)])
     after = {name: count_queries(client, url) for name, url in pages.items()}
     assert after == before
+
+
+def test_corrections_are_published_from_the_publish_page(client_for, make_user, approver):
+    decision = publish_decision(make_decision(title="First title"), approver)
+    staff = client_for("staff")
+    form = soup(staff.get(reverse("decisions:decision_edit", args=[decision.pk])))
+    data = {
+        field["name"]: field.get("value", "")
+        for field in form.select("main form input[name]")
+        if field.get("type") not in ("checkbox", "radio", "submit")
+    }
+    data.update(
+        title="Corrected title", summary=decision.summary, decision_text=decision.decision_text,
+        decision_maker="commissioner", significant_public_interest="yes",
+    )  # fmt: skip
+    saved = staff.post(reverse("decisions:decision_edit", args=[decision.pk]), data)
+    assert saved.status_code == 302
+    assert Decision.objects.get(pk=decision.pk).title == "First title"  # held
+    public = Client()
+    assert "Corrected title" not in public.get(decision.get_absolute_url()).content.decode()
+    signer = client_for("approver")
+    page = soup(signer.get(reverse("decisions:decision_publish", args=[decision.pk])))
+    assert "Corrected title" in text(page)
+    reviewed = page.select_one("input[name=reviewed]")["value"]
+    signer.post(
+        reverse("decisions:decision_publish", args=[decision.pk]),
+        {"action": "publish", "reviewed": reviewed},
+    )
+    fresh = Decision.objects.get(pk=decision.pk)
+    assert fresh.title == "Corrected title" and fresh.reference == decision.reference
