@@ -208,3 +208,35 @@ def test_returned_decision_shows_the_reason_to_staff(client_for, make_user):
     services.decision_return(decision=decision, user=make_user("approver"), reason="Add costs")
     page = client_for("staff").get(decision.get_absolute_url())
     assert "Reason: Add costs" in text(soup(page))
+
+
+def test_the_history_records_each_step_and_who_took_it(make_user):
+    staff, approver = make_user("staff"), make_user("approver")
+    decision = make_decision(decision_date=datetime.date(2021, 7, 1))
+    services.decision_submit(decision=decision, user=staff)
+    services.decision_sign(decision=decision, user=approver)
+    services.decision_publish(decision=decision, user=approver)
+    steps = [
+        (record.history_change_reason, record.history_user)
+        for record in Decision.history.filter(id=decision.pk).order_by("history_date")
+    ][1:]
+    assert steps == [
+        ("Submitted to be signed", staff),
+        ("Signed as 2021/001", approver),
+        ("Published", approver),
+    ]
+
+
+def test_two_people_editing_a_draft_the_second_sees_the_conflict(client_for, make_user):
+    decision = make_decision(title="Original")
+    client = client_for("staff")
+    data = {
+        "title": "Mine", "summary": "A summary.", "decision_maker": "commissioner",
+        "version": decision.version,
+    }  # fmt: skip
+    decision.title = "Theirs"
+    services.decision_save(decision=decision, user=make_user("staff"), expected_version=1)
+    response = client.post(reverse("decisions:decision_edit", args=[decision.pk]), data)
+    assert response.status_code == 409
+    assert Decision.objects.get(pk=decision.pk).title == "Theirs"
+    assert "Mine" in response.content.decode()
