@@ -60,7 +60,7 @@ class DecisionForm(forms.ModelForm):
     awards = AwardField(
         queryset=Award.objects.select_related("fund").order_by("-award_date", "title"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8, "class": "govuk-select"}),
         label="Awards it made",
         help_text="Hold Ctrl (or Cmd) to choose more than one.",
     )
@@ -69,7 +69,7 @@ class DecisionForm(forms.ModelForm):
             "-panel_meeting__starts_at", "agenda_order"
         ),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6, "class": "govuk-select"}),
         label="Papers it was reported in",
         help_text="Hold Ctrl (or Cmd) to choose more than one.",
     )
