@@ -319,7 +319,9 @@ class DecisionFeed(Feed):
         return "Decisions of the Police and Crime Commissioner, as they are published."
 
     def items(self):
-        return Decision.objects.published().order_by("-published_at", "-pk")[:30]
+        # Decisions recorded without a publication date (the seeded ones) come last.
+        newest = F("published_at").desc(nulls_last=True)
+        return Decision.objects.published().order_by(newest, "-pk")[:30]
 
     def item_title(self, item):
         return f"{item.reference}: {item.title}" if item.reference else item.title
