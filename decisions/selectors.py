@@ -3,7 +3,6 @@ queries)."""
 
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
@@ -79,8 +78,11 @@ def home_decision_tasks(*, user) -> Part | None:
     wanted = Q(status=Decision.Status.RETURNED)
     approver = user.has_perm(PUBLISH_DECISION)
     if approver:
+        # By the content type's natural key, in the same query: the count never depends on
+        # whether the content type cache is warm.
+        meta = Decision._meta
         held = PendingChange.objects.filter(
-            content_type=ContentType.objects.get_for_model(Decision)
+            content_type__app_label=meta.app_label, content_type__model=meta.model_name
         ).values("object_id")
         wanted |= Q(status__in=[Decision.Status.SUBMITTED, Decision.Status.SIGNED]) | Q(pk__in=held)
     tasks = []
