@@ -21,6 +21,8 @@ PUBLIC = [
     "/reports/3/changes/",
     "/accounts/password_reset/", "/accounts/password_reset/done/", "/accounts/reset/MQ/bad-token/",
     "/accounts/reset/done/",
+    "/decisions/", "/decisions/?year=abc&money=yes", "/decisions/2021/001/", "/decisions/2/",
+    "/decisions/forward-plan/",
 ]  # fmt: skip
 # Your account. The pages met only once while signing in (the code, the recovery codes when
 # made) are checked on the way through, in test_two_factor.py.
@@ -43,6 +45,8 @@ STAFF = [
     "/scrutiny/panel/2021-10-12/attendance/", "/scrutiny/panel/2021-10-12/declarations/new/",
     "/scrutiny/panel/2021-10-12/minutes/",
     "/import/", "/import/requests/",
+    "/decisions/new/", "/decisions/102/", "/decisions/forward-plan/new/",
+    "/decisions/forward-plan/1/edit/", "/decisions/forward-plan/1/publication/",
 ]  # fmt: skip
 RECOVERY_CODES = ["/accounts/two-factor/recovery-codes/"]
 # The quarterly cycle: the quarter being entered (the demo's Q2 2021/22 is last quarter), its
@@ -58,6 +62,7 @@ PAGES = {
     + ["/reports/2/publish/", "/reports/2/withdraw/", "/reports/2/return/"]
     + ["/plan/2021-2025/measures/1/edit/", "/plan/2021-2025/withdraw/", "/plan/draft/publish/"]
     + ["/plan/draft/"]
+    + ["/decisions/102/edit/", "/decisions/102/return/", "/decisions/101/publish/"]
     + APPROVER_QUARTER,
 }  # fmt: skip
 SERIOUS = {"serious", "critical"}

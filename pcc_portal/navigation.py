@@ -40,6 +40,11 @@ SECTIONS: tuple[Section, ...] = (
         "reports:papers",
         "Papers for Police and Crime Panel meetings, to read online or download as PDF.",
     ),
+    Section(
+        "Decisions",
+        "decisions:decisions",
+        "The Commissioner's decisions, with their reasons and costs, and the forward plan.",
+    ),
 )
 
 

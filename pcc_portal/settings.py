@@ -62,7 +62,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # The portal's own apps, lowest layer first (ARCHITECTURE.md). Each declares its permissions,
 # and what each role is granted, in its `permissions` module.
-PORTAL_APPS = ["plan", "scrutiny", "funding", "reports"]
+PORTAL_APPS = ["plan", "scrutiny", "funding", "reports", "decisions"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

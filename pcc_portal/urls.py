@@ -90,5 +90,6 @@ urlpatterns = [
     path("scrutiny/", include("scrutiny.urls")),
     path("funding/", include("funding.urls")),
     path("reports/", include("reports.urls")),
+    path("decisions/", include("decisions.urls")),
     path("admin/", admin.site.urls),
 ]

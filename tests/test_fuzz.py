@@ -45,6 +45,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from conftest import ROLE_GROUPS, force_login_verified
+from decisions.models import ForwardPlanEntry
+from decisions.services import decision_sign, decision_submit
+from decisions.tests.factories import make_decision, publish_decision
 from funding.tests.factories import make_award, make_fund, make_org
 from pcc_portal.models import ImportRequest
 from pcc_portal.publication import pending_record
@@ -93,6 +96,8 @@ PATH_CORPUS = [value for value in CORPUS if isinstance(value, str)] + [
     "00000000000000000000001",
     "0001-01-01",
     "2021-13-01",
+    "0000/000",
+    "9999/9999",
     "9999-q4",
     "0000-q1",
     "updates",
@@ -196,8 +201,31 @@ def build_records() -> dict:
         add_section(report, kind="outcome_measures", params={"priorities": [priority.pk]}),
         add_section(report, kind="recommendations", params={"task_group": group.slug}),
     ]
+    approver = get_user_model().objects.create_user(username="fuzz-signer")
+    approver.groups.add(Group.objects.get(name=ROLE_GROUPS["approver"]))
+    published = make_decision(
+        decision_date=datetime.date(2021, 10, 1), exempt_text="Who bid.", exemption="3"
+    )
+    published.priorities.add(priority)
+    published.awards.add(award)
+    published.papers.add(report)
+    published = publish_decision(published, approver)
+    submitted = decision_submit(decision=make_decision(title="Waiting"), user=approver)
+    draft = make_decision(title="A draft decision", decision_date=None)
+    signed = decision_sign(
+        decision=decision_submit(decision=make_decision(title="Signed"), user=approver),
+        user=approver,
+    )
+    entry = ForwardPlanEntry.objects.create(
+        title="A planned decision", summary="What to decide.",
+        expected_month=datetime.date(2021, 11, 1), published=True,
+    )  # fmt: skip
+    ForwardPlanEntry.objects.create(
+        title="An unpublished plan", summary="Later.", expected_month=datetime.date(2022, 1, 1)
+    )
     return {
         # Filled by parameter name, whatever the route.
+        "reference": published,
         "plan": plan,
         "priority": priority,
         "quarter": period,
@@ -228,6 +256,8 @@ def build_records() -> dict:
             "members": [member],
             "declarations": [declaration],
             "requests": [import_request],  # an import sent to an approver
+            "decisions": [draft, submitted, signed, published],
+            "forward-plan": [entry],
         },
     }
 
@@ -245,6 +275,7 @@ PARAMETER_VALUES = {
     "number": lambda pack: pack.number,
     "kind": lambda key: key,
     "fmt": lambda fmt: fmt,
+    "reference": lambda decision: decision.reference,
 }
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from decisions.tests.factories import make_decision
 from pcc_portal.services import record_save
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
 from reports.models import Report
@@ -134,14 +135,17 @@ def test_the_home_page_runs_a_fixed_number_of_queries_for_an_approver(
             make_update(measure, make_period(2021, quarter), status="returned")
         make_action(make_meeting(published=True), due_date=datetime.date(2021, 1, 10))
         PanelMember.objects.create(name="Member N", term_start=datetime.date(2021, 1, 1))
+        make_decision(status="submitted")
+        make_decision(status="returned", return_reason="Add the options")
     client = client_for("approver")
     client.get("/")
     with django_assert_num_queries(QUERIES_FOR_APPROVER):  # the same at 1x and 10x
         assert client.get("/").status_code == 200
 
 
-# The same whatever the number of updates, actions, papers, panel members and imports waiting.
-QUERIES_FOR_APPROVER = 18
+# The same whatever the number of updates, actions, papers, panel members, imports and
+# decisions waiting.
+QUERIES_FOR_APPROVER = 19
 
 
 def test_a_superuser_without_a_role_is_told_what_they_see(client, db, login_verified):

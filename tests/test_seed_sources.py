@@ -27,13 +27,14 @@ AMOUNT_FIELDS = ("amount_per_year", "budget")  # `amount` is checked apart (see 
 DATE_FIELDS = ("award_date", "opens_on", "closes_on", "planned_start", "planned_end")
 TEXT_FIELDS = (
     "introduction", "summary", "text", "description", "purpose", "notes", "note", "title",
-    "executive_summary", "body", "reason", "findings", "reschedule_reason",
+    "executive_summary", "body", "reason", "findings", "reschedule_reason", "background",
+    "options_considered", "decision_text", "reasons", "financial_implications",
 )  # fmt: skip
 # Records whose facts come from a seed: each must name its seed in sources.toml.
 SOURCED_MODELS = (
     "plan.plan", "plan.commitment", "funding.fund", "funding.award", "scrutiny.scrutinymeeting",
     "scrutiny.panelmeeting", "scrutiny.taskgroup", "scrutiny.recommendation", "reports.report",
-    "reports.reportsection",
+    "reports.reportsection", "decisions.decision",
 )  # fmt: skip
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",

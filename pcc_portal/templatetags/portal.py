@@ -91,6 +91,7 @@ TAG_COLOURS = {
     "partly_accepted": "turquoise",
     "not_accepted": "red",
     "implemented": "green",
+    "signed": "turquoise",
 }
 
 

@@ -1,0 +1,10 @@
+class ReferenceConverter:
+    """A decision's reference in a URL, as 2021/014: the financial year and the number."""
+
+    regex = r"[0-9]{4}/[0-9]{3,4}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)

@@ -1,0 +1,16 @@
+"""The permissions of decisions and the forward plan, by name, for views, services and models."""
+
+ADD_DECISION = "decisions.add_decision"
+CHANGE_DECISION = "decisions.change_decision"
+DELETE_DECISION = "decisions.delete_decision"
+# Signing (as the decision maker) and publishing: approvers.
+PUBLISH_DECISION = "decisions.publish_decision"
+ADD_ENTRY = "decisions.add_forwardplanentry"
+CHANGE_ENTRY = "decisions.change_forwardplanentry"
+DELETE_ENTRY = "decisions.delete_forwardplanentry"
+
+# What the office's roles may do here; pcc_portal.roles gathers these from every app.
+STAFF = (ADD_DECISION, CHANGE_DECISION, DELETE_DECISION, ADD_ENTRY, CHANGE_ENTRY, DELETE_ENTRY)
+APPROVER = (PUBLISH_DECISION,)
+# Holding any of these, a person's pages may show what the public may not (never cached).
+SEES_PRIVATE = (CHANGE_DECISION,)

@@ -1,0 +1,32 @@
+from django.urls import path, register_converter
+
+from decisions import views
+from decisions.converters import ReferenceConverter
+
+app_name = "decisions"
+
+register_converter(ReferenceConverter, "reference")
+
+urlpatterns = [
+    path("", views.DecisionListView.as_view(), name="decisions"),
+    path("feed/", views.DecisionFeed(), name="feed"),
+    path("new/", views.DecisionCreateView.as_view(), name="decision_create"),
+    path("forward-plan/", views.ForwardPlanView.as_view(), name="forward_plan"),
+    path("forward-plan/new/", views.EntryCreateView.as_view(), name="entry_create"),
+    path("forward-plan/<int:pk>/edit/", views.EntryUpdateView.as_view(), name="entry_edit"),
+    path(
+        "forward-plan/<int:pk>/publication/",
+        views.EntryPublicationView.as_view(),
+        name="entry_publication",
+    ),
+    path("forward-plan/<int:pk>/record/", views.EntryRecordView.as_view(), name="entry_record"),
+    path("<reference:reference>/", views.DecisionDetailView.as_view(), name="decision"),
+    # A decision with no reference yet (a draft), or one recorded without one.
+    path("<int:pk>/", views.DecisionDetailView.as_view(), name="decision_by_pk"),
+    path("<int:pk>/edit/", views.DecisionUpdateView.as_view(), name="decision_edit"),
+    path("<int:pk>/submit/", views.WorkflowStepView.as_view(step="submit"), name="decision_submit"),
+    path("<int:pk>/sign/", views.WorkflowStepView.as_view(step="sign"), name="decision_sign"),
+    path("<int:pk>/return/", views.DecisionReturnView.as_view(), name="decision_return"),
+    path("<int:pk>/publish/", views.DecisionPublishView.as_view(), name="decision_publish"),
+    path("<int:pk>/delete/", views.DecisionDeleteView.as_view(), name="decision_delete"),
+]
