@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from pcc_portal.signals import demo_loaded
 from pcc_portal.slots import HOME_TASKS, PRIORITY_PAGE, register
 
 
@@ -13,3 +14,14 @@ class DecisionsConfig(AppConfig):
 
         register(PRIORITY_PAGE, priority_decisions)
         register(HOME_TASKS, home_decision_tasks)
+        demo_loaded.connect(publish_demo_notices, dispatch_uid="decisions_publish_demo_notices")
+
+
+def publish_demo_notices(sender, **kwargs) -> str | None:
+    """Decisions the fixtures mark published get their notice's first revision (its PDFs
+    rendered as it commits), as a decision published here does."""
+    # Imported here: the notices import models, which must wait until apps are loaded.
+    from decisions.notices import notices_pending
+
+    made = notices_pending()
+    return f"Made the notices of {made} published decision(s)." if made else None

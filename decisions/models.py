@@ -285,3 +285,54 @@ class ForwardPlanEntry(VersionedModel, TimeStampedModel, Publishable):
         if self.expected_month:
             self.expected_month = self.expected_month.replace(day=1)
         super().save(*args, **kwargs)
+
+
+class DecisionRevisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The revisions of the decisions the user may see."""
+        return self.filter(decision__in=Decision.objects.visible_to(user))
+
+
+class DecisionRevision(models.Model):
+    """One publication of a decision notice: the first, then one per correction published.
+    Frozen when made: the notice's document for the public (without the exempt part) and, when
+    there is an exempt part, the one for panel members and staff (with it). Their PDFs are
+    rendered after the publication commits (decisions.notices) and stored with their SHA-256;
+    an earlier revision never changes."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="revisions")
+    revision = models.PositiveIntegerField()
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=100, help_text="Why it was published: first, corrected.")
+    public_html = models.TextField(help_text="The notice the public read: no exempt part.")
+    members_html = models.TextField(
+        blank=True, help_text="With the exempt part, for panel members and staff; blank if none."
+    )
+    with_exempt_part = models.BooleanField(
+        default=False, help_text="Whether the decision had an exempt part: two documents."
+    )
+    public_pdf = models.FileField(upload_to="decisions/", blank=True)
+    public_sha256 = models.CharField(max_length=64, blank=True)
+    public_size = models.PositiveBigIntegerField("size of the public PDF in bytes", default=0)
+    public_pages = models.PositiveIntegerField(default=0)
+    members_pdf = models.FileField(upload_to="decisions/", blank=True)
+    members_sha256 = models.CharField(max_length=64, blank=True)
+    members_size = models.PositiveBigIntegerField("size of the members' PDF in bytes", default=0)
+    members_pages = models.PositiveIntegerField(default=0)
+
+    objects = DecisionRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["decision", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "revision"], name="one_decision_revision_number"
+            ),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="decision_revision_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} (revision {self.revision})"

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from decisions.models import Decision, ForwardPlanEntry, ReferenceCounter
+from decisions.notices import revision_make
 from decisions.permissions import ADD_DECISION, CHANGE_DECISION, DELETE_DECISION, PUBLISH_DECISION
 from pcc_portal.publication import pending_publish
 from pcc_portal.services import record_delete, record_save, version_claim
@@ -146,7 +147,8 @@ def decision_sign(*, decision: Decision, user, expected_version: int | None = No
 
 @transaction.atomic
 def decision_publish(*, decision: Decision, user, reviewed: int | None = None) -> Decision:
-    """Publishes a signed decision, or a published one's changes waiting for approval."""
+    """Publishes a signed decision, or a published one's changes waiting for approval; either
+    makes the notice's next revision (decisions.notices)."""
     if not user.has_perm(PUBLISH_DECISION):
         raise PermissionDenied("Only an approver can publish a decision.")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -160,12 +162,15 @@ def decision_publish(*, decision: Decision, user, reviewed: int | None = None) -
     decision.status = Status.PUBLISHED
     if first:
         decision.published_by, decision.published_at = user, timezone.now()
-    return record_save(
+    decision = record_save(
         instance=decision,
         user=user,
         reason="Published" if first else "Corrections published",
         gate=False,
     )
+    # The notice as published now: a new revision, its PDFs rendered after the commit.
+    revision_make(decision=decision, user=user, note="first published" if first else "corrected")
+    return decision
 
 
 @transaction.atomic

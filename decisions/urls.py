@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from decisions import views
+from decisions import notice_views, views
 from decisions.converters import ReferenceConverter
 
 app_name = "decisions"
@@ -21,6 +21,19 @@ urlpatterns = [
     ),
     path("forward-plan/<int:pk>/record/", views.EntryRecordView.as_view(), name="entry_record"),
     path("<reference:reference>/", views.DecisionDetailView.as_view(), name="decision"),
+    # The notice's stored PDF: the latest revision, or one by its number.
+    path("<reference:reference>.pdf", notice_views.NoticePDFView.as_view(), name="notice_pdf"),
+    path(
+        "<reference:reference>/revision-<int:number>.pdf",
+        notice_views.NoticePDFView.as_view(),
+        name="notice_revision_pdf",
+    ),
+    path("<int:pk>.pdf", notice_views.NoticePDFView.as_view(), name="notice_pdf_by_pk"),
+    path(
+        "<int:pk>/revision-<int:number>.pdf",
+        notice_views.NoticePDFView.as_view(),
+        name="notice_revision_pdf_by_pk",
+    ),
     # A decision with no reference yet (a draft), or one recorded without one.
     path("<int:pk>/", views.DecisionDetailView.as_view(), name="decision_by_pk"),
     path("<int:pk>/edit/", views.DecisionUpdateView.as_view(), name="decision_edit"),

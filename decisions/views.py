@@ -9,7 +9,7 @@ from django.views import View
 from django.views.generic import CreateView, DeleteView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from decisions import selectors, services
+from decisions import notices, selectors, services
 from decisions.filters import DecisionFilter
 from decisions.forms import DecisionForm, ForwardPlanEntryForm, ReturnForm
 from decisions.models import Decision, ForwardPlanEntry
@@ -97,6 +97,7 @@ class DecisionDetailView(PageMixin, TemplateView):
             returned_by=display_name(decision.returned_by) if decision.returned_by_id else "",
             **selectors.decision_detail(decision, user),
             **publication_context(decision, user),
+            **notices.notice_downloads(decision, user),
         )
         return context
 

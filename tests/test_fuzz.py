@@ -210,6 +210,13 @@ def build_records() -> dict:
     published.awards.add(award)
     published.papers.add(report)
     published = publish_decision(published, approver)
+    # Its notice's PDFs as the render after the commit stores them (for both audiences).
+    notice = published.revisions.get()
+    notice.public_pdf = ContentFile(one_page_pdf(), "notice.pdf")
+    notice.members_pdf = ContentFile(one_page_pdf(), "notice-members.pdf")
+    notice.public_sha256 = notice.members_sha256 = "0" * 64
+    notice.public_pages = notice.members_pages = 1
+    notice.save()
     submitted = decision_submit(decision=make_decision(title="Waiting"), user=approver)
     draft = make_decision(title="A draft decision", decision_date=None)
     signed = decision_sign(
@@ -234,7 +241,7 @@ def build_records() -> dict:
         "key": held,  # changes waiting for approval: the key of the one held
         "uidb64": reader,  # a password reset link
         "token": reader,
-        "number": pack,  # an earlier agenda reports pack
+        "number": pack,  # an earlier agenda reports pack; a decision notice's revision 1 too
         "direction": paper_item,  # an agenda item moves down (up from the first does nothing)
         "kind": "awards",  # a kind of record to import and export, and a spreadsheet format
         "fmt": "xlsx",

@@ -38,6 +38,9 @@ def test_the_demo_loads_the_seeded_and_illustrative_decisions(demo, client, make
     assert "2021/001: Illustrative" in listed and "waiting to be signed" not in listed
     forward = text(soup(client.get(reverse("decisions:forward_plan"))))
     assert "Illustrative: the precept proposal for next year" in forward
+    # Each published decision has its notice's first revision (rendered once it commits).
+    for decision in Decision.objects.published():
+        assert [r.revision for r in decision.revisions.all()] == [1], decision
     # The demo's counter knows 2021/001 is taken: the next decision of 2021/22 is 2021/002.
     approver = make_user("approver")
     decision = services.decision_submit(

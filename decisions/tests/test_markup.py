@@ -4,11 +4,12 @@ import datetime
 import subprocess
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 
 from conftest import force_login_verified
 from decisions import services
-from decisions.models import ForwardPlanEntry
+from decisions.models import DecisionRevision, ForwardPlanEntry
 from decisions.tests.factories import make_decision, publish_decision
 from funding.tests.factories import make_award, make_fund
 from plan.tests.factories import make_plan, make_priority
@@ -18,13 +19,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.skipif(nu_checker() is None, reason="the Nu HTML checker is not installed")
-def test_the_decisions_pages_are_valid_html(client, make_user, tmp_path):
+def test_the_decisions_pages_are_valid_html(client, make_user, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
     approver = make_user("approver")
     priority = make_priority(make_plan(status="published"))
     published = make_decision(exempt_text="Withheld words.", exemption="3")
     published.priorities.add(priority)
     published.awards.add(make_award(make_fund()), make_award(make_fund(), amount=None))
-    published = publish_decision(published, approver)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the notice's PDFs are rendered
+        published = publish_decision(published, approver)
+    # A second revision, still being rendered: the page lists both.
+    DecisionRevision.objects.create(
+        decision=published, revision=2, note="corrected", public_html="<p>Corrected</p>"
+    )
     returned = services.decision_submit(decision=make_decision(title="Returned"), user=approver)
     services.decision_return(decision=returned, user=approver, reason="Add the options")
     signed = services.decision_sign(
