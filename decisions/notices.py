@@ -15,6 +15,7 @@ from io import BytesIO
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -146,7 +147,11 @@ def notice_render(revision_id: int) -> int:
         field = DecisionRevision._meta.get_field(f"{audience}_pdf")
         name = f"decisions/{revision.decision_id}/revision-{revision.revision}-{audience}-"
         name += f"{sha256[:16]}.pdf"
-        saved = field.storage.save(name, ContentFile(pdf))
+        try:
+            saved = field.storage.save(name, ContentFile(pdf))
+        except OSError:  # the revision stays published; rendering it again stores it
+            logger.exception("Could not store the %s PDF of %s", audience, revision)
+            continue
         DecisionRevision.objects.filter(pk=revision.pk).update(
             **{
                 f"{audience}_pdf": saved,
@@ -191,7 +196,13 @@ def notice_downloads(decision: Decision, user) -> dict:
 
 def notices_pending(*, user=None) -> int:
     """Makes the first revision of each published decision that has none (the fixtures mark
-    decisions published without publishing them); their PDFs are rendered as they commit."""
+    decisions published without publishing them), and renders again any revision whose PDF
+    was never stored (a render that failed). Returns how many revisions it made."""
+    unstored = DecisionRevision.objects.filter(
+        Q(public_sha256="") | Q(with_exempt_part=True, members_sha256="")
+    )
+    for revision_id in list(unstored.order_by("pk").values_list("pk", flat=True)):
+        notice_render.enqueue(revision_id)
     count = 0
     for decision in Decision.objects.published().filter(revisions__isnull=True).order_by("pk"):
         with transaction.atomic():

@@ -255,3 +255,19 @@ def test_the_notice_page_runs_the_same_queries_with_ten_revisions(approver, clie
         page = client.get(url)
     assert len(ten) == len(one)
     assert "Revision 10, published" in text(soup(page))
+
+
+def test_a_render_that_failed_is_done_again_with_the_pending_notices(approver, monkeypatch):
+    decision = make_decision(exempt_text=SECRET, exemption="3")
+    with monkeypatch.context() as patched:
+        patched.setattr("decisions.notices.write_pdf", mock_failing_write)
+        published(decision, approver)  # the task fails: the publication stands
+    revision = decision.revisions.get()
+    assert revision.public_sha256 == "" and revision.members_sha256 == ""
+    assert notices_pending() == 0  # no new revision; the render is done again
+    revision.refresh_from_db()
+    assert revision.public_sha256 and revision.members_sha256
+
+
+def mock_failing_write(html):
+    raise RuntimeError("The renderer failed.")
