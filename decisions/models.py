@@ -285,3 +285,7 @@ class ForwardPlanEntry(VersionedModel, TimeStampedModel, Publishable):
         if self.expected_month:
             self.expected_month = self.expected_month.replace(day=1)
         super().save(*args, **kwargs)
+
+
+# The HMICFRS inspections live in their own module; imported here so Django finds the models.
+from decisions.inspections import Inspection, InspectionRecommendation  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from decisions import views
+from decisions import views, views_inspections
 from decisions.converters import ReferenceConverter
 
 app_name = "decisions"
@@ -20,6 +20,10 @@ urlpatterns = [
         name="entry_publication",
     ),
     path("forward-plan/<int:pk>/record/", views.EntryRecordView.as_view(), name="entry_record"),
+    *[
+        path(f"inspections/{route}", view.as_view(), name=name)
+        for route, view, name in views_inspections.ROUTES
+    ],
     path("<reference:reference>/", views.DecisionDetailView.as_view(), name="decision"),
     # A decision with no reference yet (a draft), or one recorded without one.
     path("<int:pk>/", views.DecisionDetailView.as_view(), name="decision_by_pk"),
