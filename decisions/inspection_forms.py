@@ -23,7 +23,10 @@ class InspectionForm(forms.ModelForm):
         model = Inspection
         fields = ["title", "kind", "published_on", "url", "comments", "comments_published_on",
                   "comments_url", "comments_unknown"]  # fmt: skip
-        widgets = {"kind": forms.RadioSelect, "comments": forms.Textarea(attrs={"rows": 6})}
+        # A text box, not type=url: what was typed comes back as typed with the error message.
+        link = forms.TextInput(attrs={"spellcheck": "false", "inputmode": "url"})
+        widgets = {"kind": forms.RadioSelect, "comments": forms.Textarea(attrs={"rows": 6}),
+                   "url": link, "comments_url": link}  # fmt: skip
         error_messages = {
             "title": {"required": "Enter the report's title"},
             "kind": {"required": "Choose the type of inspection"},

@@ -3,6 +3,7 @@ responses, the publication gate, raising an action, the home page's tasks, the p
 and a fixed number of queries whatever the data."""
 
 import datetime
+import subprocess
 
 import pytest
 from django.db import connection
@@ -15,6 +16,7 @@ from conftest import force_login_verified
 from decisions.inspection_selectors import home_inspection_tasks
 from decisions.inspections import Inspection, InspectionRecommendation, comments_due_on
 from plan.tests.factories import make_plan, make_priority
+from plan.tests.test_charts import nu_checker
 from scrutiny.models import Action
 from scrutiny.tests.factories import make_meeting
 from tests.helpers import soup, text
@@ -341,3 +343,59 @@ def test_pages_run_the_same_queries_with_ten_times_the_data(client_for, role):
         make_recommendation(first).priorities.add(priority)
     after = {name: count_queries(client, url) for name, url in pages.items()}
     assert after == before
+
+
+@pytest.mark.skipif(nu_checker() is None, reason="the Nu HTML checker is not installed")
+def test_the_inspections_pages_are_valid_html(client, make_user, tmp_path):
+    approver = make_user("approver")
+    priority = make_priority(make_plan(status="published"))
+    inspection = make_inspection(comments=COMMENTS, comments_url="https://example.org/c")
+    recommendation = make_recommendation(inspection)
+    recommendation.priorities.add(priority)
+    make_recommendation(inspection, kind="afi", reference="AFI 1")
+    meeting = make_meeting()
+    action = Action.objects.create(
+        meeting=meeting, description="Report progress", owner="Chief Constable",
+        due_date=datetime.date(2024, 4, 1),
+    )  # fmt: skip
+    recommendation.actions.add(action)
+    make_inspection(title="Overdue", published_on=datetime.date(2020, 1, 1))
+    pages = [
+        reverse("decisions:inspections"),
+        reverse("decisions:inspections") + "?kind=abc",
+        reverse("decisions:inspections") + "?clock=published",
+        inspection.get_absolute_url(),
+        priority.get_absolute_url(),
+        action.get_absolute_url(),
+    ]
+    staff = [
+        *pages,
+        reverse("decisions:inspection_create"),
+        reverse("decisions:inspection_edit", args=[inspection.pk]),
+        reverse("decisions:inspection_publication", args=[inspection.pk]),
+        reverse("decisions:recommendation_create", args=[inspection.pk]),
+        reverse("decisions:recommendation_edit", args=[inspection.pk, recommendation.pk]),
+        reverse("decisions:recommendation_delete", args=[inspection.pk, recommendation.pk]),
+        reverse("decisions:recommendation_action", args=[inspection.pk, recommendation.pk]),
+        "/",
+    ]
+    files = []
+    for n, url in enumerate(pages):
+        files.append(tmp_path / f"public-{n}.html")
+        files[-1].write_bytes(client.get(url).content)
+    force_login_verified(client, approver)
+    for n, url in enumerate(staff):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        files.append(tmp_path / f"staff-{n}.html")
+        files[-1].write_bytes(response.content)
+    invalid = client.post(reverse("decisions:inspection_create"), {"title": "", "url": "x"})
+    files.append(tmp_path / "errors.html")
+    files[-1].write_bytes(invalid.content)
+    result = subprocess.run(
+        [*nu_checker(), "--errors-only", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
