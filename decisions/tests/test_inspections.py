@@ -399,3 +399,19 @@ def test_the_inspections_pages_are_valid_html(client, make_user, tmp_path):
         timeout=180,
     )
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+
+
+def test_the_demo_loads_the_seeded_and_illustrative_inspections(db):
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(DEBUG=True):
+        call_command("demo", "--password=correct-horse-battery", verbosity=0)
+    seeded = Inspection.objects.filter(pk__lte=2).order_by("pk")
+    assert [i.published_on for i in seeded] == [datetime.date(2018, 3, 8),
+                                                datetime.date(2017, 11, 28)]  # fmt: skip
+    assert all(i.comments_unknown and not i.url and not i.recommendations.exists() for i in seeded)
+    for inspection in Inspection.objects.filter(pk__gt=2):
+        assert inspection.title.startswith("Illustrative")
+        for recommendation in inspection.recommendations.all():
+            assert recommendation.text.startswith("Illustrative demo entry")
