@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 from pcc_portal.signals import demo_loaded
-from pcc_portal.slots import HOME_TASKS, PRIORITY_PAGE, register
+from pcc_portal.slots import ACTION_PAGE, HOME_TASKS, PRIORITY_PAGE, register
 
 
 class DecisionsConfig(AppConfig):
@@ -14,6 +14,15 @@ class DecisionsConfig(AppConfig):
 
         register(PRIORITY_PAGE, priority_decisions)
         register(HOME_TASKS, home_decision_tasks)
+        from decisions.inspection_selectors import (
+            action_recommendations,
+            home_inspection_tasks,
+            priority_recommendations,
+        )
+
+        register(PRIORITY_PAGE, priority_recommendations)
+        register(HOME_TASKS, home_inspection_tasks)
+        register(ACTION_PAGE, action_recommendations)
         demo_loaded.connect(publish_demo_notices, dispatch_uid="decisions_publish_demo_notices")
 
 

@@ -336,3 +336,7 @@ class DecisionRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} (revision {self.revision})"
+
+
+# The HMICFRS inspections live in their own module; imported here so Django finds the models.
+from decisions.inspections import Inspection, InspectionRecommendation  # noqa: E402, F401

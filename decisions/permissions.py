@@ -8,9 +8,19 @@ PUBLISH_DECISION = "decisions.publish_decision"
 ADD_ENTRY = "decisions.add_forwardplanentry"
 CHANGE_ENTRY = "decisions.change_forwardplanentry"
 DELETE_ENTRY = "decisions.delete_forwardplanentry"
+# HMICFRS inspections: staff keep them and their recommendations (editing an inspection covers
+# its recommendations); approvers publish the office's responses and the comments.
+ADD_INSPECTION = "decisions.add_inspection"
+CHANGE_INSPECTION = "decisions.change_inspection"
+DELETE_INSPECTION = "decisions.delete_inspection"
+PUBLISH_INSPECTION = "decisions.publish_inspection"
+INSPECTION_STAFF = (ADD_INSPECTION, CHANGE_INSPECTION, DELETE_INSPECTION)
 
 # What the office's roles may do here; pcc_portal.roles gathers these from every app.
-STAFF = (ADD_DECISION, CHANGE_DECISION, DELETE_DECISION, ADD_ENTRY, CHANGE_ENTRY, DELETE_ENTRY)
-APPROVER = (PUBLISH_DECISION,)
+STAFF = (
+    ADD_DECISION, CHANGE_DECISION, DELETE_DECISION, ADD_ENTRY, CHANGE_ENTRY, DELETE_ENTRY,
+    *INSPECTION_STAFF,
+)  # fmt: skip
+APPROVER = (PUBLISH_DECISION, PUBLISH_INSPECTION)
 # Holding any of these, a person's pages may show what the public may not (never cached).
-SEES_PRIVATE = (CHANGE_DECISION,)
+SEES_PRIVATE = (CHANGE_DECISION, CHANGE_INSPECTION)

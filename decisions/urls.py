@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from decisions import notice_views, views
+from decisions import notice_views, views, views_inspections
 from decisions.converters import ReferenceConverter
 
 app_name = "decisions"
@@ -20,6 +20,10 @@ urlpatterns = [
         name="entry_publication",
     ),
     path("forward-plan/<int:pk>/record/", views.EntryRecordView.as_view(), name="entry_record"),
+    *[
+        path(f"inspections/{route}", view.as_view(), name=name)
+        for route, view, name in views_inspections.ROUTES
+    ],
     path("<reference:reference>/", views.DecisionDetailView.as_view(), name="decision"),
     # The notice's stored PDF: the latest revision, or one by its number.
     path("<reference:reference>.pdf", notice_views.NoticePDFView.as_view(), name="notice_pdf"),

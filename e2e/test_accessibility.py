@@ -23,6 +23,8 @@ PUBLIC = [
     "/accounts/reset/done/",
     "/decisions/", "/decisions/?year=abc&money=yes", "/decisions/2021/001/", "/decisions/2/",
     "/decisions/forward-plan/",
+    "/decisions/inspections/", "/decisions/inspections/?kind=abc&clock=overdue",
+    "/decisions/inspections/101/", "/decisions/inspections/1/",
 ]  # fmt: skip
 # Your account. The pages met only once while signing in (the code, the recovery codes when
 # made) are checked on the way through, in test_two_factor.py.
@@ -47,6 +49,11 @@ STAFF = [
     "/import/", "/import/requests/",
     "/decisions/new/", "/decisions/102/", "/decisions/forward-plan/new/",
     "/decisions/forward-plan/1/edit/", "/decisions/forward-plan/1/publication/",
+    "/decisions/inspections/new/", "/decisions/inspections/101/edit/",
+    "/decisions/inspections/101/publication/", "/decisions/inspections/101/recommendations/new/",
+    "/decisions/inspections/101/recommendations/101/edit/",
+    "/decisions/inspections/101/recommendations/101/delete/",
+    "/decisions/inspections/101/recommendations/101/action/",
 ]  # fmt: skip
 RECOVERY_CODES = ["/accounts/two-factor/recovery-codes/"]
 # The quarterly cycle: the quarter being entered (the demo's Q2 2021/22 is last quarter), its

@@ -19,8 +19,9 @@ PRIORITY_PAGE = "priority page"  # provider(priority, user=user): sections under
 PANEL_MEETING_PAGE = "panel meeting page"  # provider(meeting, user=user): the meeting's agenda
 HOME_TASKS = "home tasks"  # provider(user=user): what waits for the visitor, as Tasks
 HOME_NEWS = "home news"  # provider(user=user): the next panel meeting, the latest papers
+ACTION_PAGE = "action page"  # provider(action, user=user): what the action was raised for
 
-SLOTS = (PRIORITY_PAGE, PANEL_MEETING_PAGE, HOME_TASKS, HOME_NEWS)
+SLOTS = (PRIORITY_PAGE, PANEL_MEETING_PAGE, HOME_TASKS, HOME_NEWS, ACTION_PAGE)
 
 
 @dataclass

@@ -45,6 +45,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from conftest import ROLE_GROUPS, force_login_verified
+from decisions.inspections import Inspection, InspectionRecommendation
 from decisions.models import ForwardPlanEntry
 from decisions.services import decision_sign, decision_submit
 from decisions.tests.factories import make_decision, publish_decision
@@ -230,9 +231,17 @@ def build_records() -> dict:
     ForwardPlanEntry.objects.create(
         title="An unpublished plan", summary="Later.", expected_month=datetime.date(2022, 1, 1)
     )
+    inspection = Inspection.objects.create(
+        title="A PEEL assessment", kind="peel", published_on=datetime.date(2021, 9, 1)
+    )
+    inspected = InspectionRecommendation.objects.create(
+        inspection=inspection, text="The force should improve.", office_response="Agreed."
+    )
+    inspected.priorities.add(priority)
     return {
         # Filled by parameter name, whatever the route.
         "reference": published,
+        "rec": inspected,  # a recommendation of the inspection the path names
         "plan": plan,
         "priority": priority,
         "quarter": period,
@@ -265,6 +274,7 @@ def build_records() -> dict:
             "requests": [import_request],  # an import sent to an approver
             "decisions": [draft, submitted, signed, published],
             "forward-plan": [entry],
+            "inspections": [inspection],
         },
     }
 
@@ -283,6 +293,7 @@ PARAMETER_VALUES = {
     "kind": lambda key: key,
     "fmt": lambda fmt: fmt,
     "reference": lambda decision: decision.reference,
+    "rec": lambda recommendation: recommendation.pk,
 }
 
 

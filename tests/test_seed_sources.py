@@ -24,7 +24,8 @@ SEEDS = Path(settings.BASE_DIR).resolve().parent / "shared" / "seeds"
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 AMOUNT_FIELDS = ("amount_per_year", "budget")  # `amount` is checked apart (see below)
-DATE_FIELDS = ("award_date", "opens_on", "closes_on", "planned_start", "planned_end")
+DATE_FIELDS = ("award_date", "opens_on", "closes_on", "planned_start", "planned_end",
+               "published_on", "comments_published_on")  # fmt: skip
 TEXT_FIELDS = (
     "introduction", "summary", "text", "description", "purpose", "notes", "note", "title",
     "executive_summary", "body", "reason", "findings", "reschedule_reason", "background",
@@ -34,7 +35,7 @@ TEXT_FIELDS = (
 SOURCED_MODELS = (
     "plan.plan", "plan.commitment", "funding.fund", "funding.award", "scrutiny.scrutinymeeting",
     "scrutiny.panelmeeting", "scrutiny.taskgroup", "scrutiny.recommendation", "reports.report",
-    "reports.reportsection", "decisions.decision",
+    "reports.reportsection", "decisions.decision", "decisions.inspection",
 )  # fmt: skip
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",

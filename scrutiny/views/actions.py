@@ -13,6 +13,7 @@ from pcc_portal.mixins import (
     PermissionMixin,
     RecordFormMixin,
 )
+from pcc_portal.slots import ACTION_PAGE, fill
 from scrutiny import services
 from scrutiny.filters import ActionFilter
 from scrutiny.forms import ActionForm, ActionNoteForm
@@ -53,6 +54,7 @@ class ActionDetailView(PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["notes"] = self.object.notes.select_related("author")
+        context["sections"] = fill(ACTION_PAGE, self.object, user=self.request.user)
         if self.request.user.has_perm(ADD_ACTIONNOTE):
             context["note_form"] = kwargs.get("note_form") or ActionNoteForm()
         return context
