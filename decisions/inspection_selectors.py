@@ -9,7 +9,7 @@ from django.utils import timezone
 from decisions.inspections import TASK_WARNING_DAYS, Inspection, InspectionRecommendation
 from decisions.permissions import CHANGE_INSPECTION, PUBLISH_INSPECTION
 from pcc_portal.models import PendingChange
-from pcc_portal.slots import Part, Task, tasks_part
+from pcc_portal.slots import DONE, Part, Task, tasks_part
 from plan.models import Priority
 from scrutiny.models import Action
 
@@ -60,11 +60,11 @@ def priority_recommendations(priority, *, user) -> Part | None:
         .select_related("inspection")
         .order_by("-inspection__published_on", "inspection", "-kind", "pk")
     )
-    if not recommendations:
-        return None
     return Part(
         "decisions/includes/_priority_recommendations.html",
         {"recommendations": recommendations},
+        group=DONE,
+        position=30,
     )
 
 
