@@ -53,6 +53,21 @@ def inspection_detail(inspection: Inspection, *, user, today: datetime.date) -> 
     }
 
 
+def inspection_deletion(inspection: Inspection) -> dict:
+    """What deleting an inspection takes with it, for its confirmation page: how many
+    recommendations and areas for improvement, and how many actions were raised for them (which
+    stay, no longer naming them). Two queries."""
+    counts = inspection.recommendations.aggregate(
+        recommendations=Count("pk", filter=Q(kind=InspectionRecommendation.Kind.RECOMMENDATION)),
+        areas=Count("pk", filter=Q(kind=InspectionRecommendation.Kind.AREA_FOR_IMPROVEMENT)),
+    )
+    actions = (
+        Action.objects.filter(hmicfrs_recommendations__inspection=inspection).distinct().count()
+    )
+    return {"recommendations": counts["recommendations"], "areas": counts["areas"],
+            "actions": actions}  # fmt: skip
+
+
 def priority_recommendations(priority, *, user) -> Part | None:
     """The HMICFRS recommendations linked to a priority, for the priority's page. One query."""
     recommendations = list(
