@@ -9,7 +9,7 @@ from django.utils import timezone
 from decisions.inspections import TASK_WARNING_DAYS, Inspection, InspectionRecommendation
 from decisions.permissions import CHANGE_INSPECTION, PUBLISH_INSPECTION
 from pcc_portal.models import PendingChange
-from pcc_portal.slots import Part, Task, tasks_part
+from pcc_portal.slots import DONE, Part, Task, tasks_part
 from plan.models import Priority
 from scrutiny.models import Action
 
@@ -53,6 +53,21 @@ def inspection_detail(inspection: Inspection, *, user, today: datetime.date) -> 
     }
 
 
+def inspection_deletion(inspection: Inspection) -> dict:
+    """What deleting an inspection takes with it, for its confirmation page: how many
+    recommendations and areas for improvement, and how many actions were raised for them (which
+    stay, no longer naming them). Two queries."""
+    counts = inspection.recommendations.aggregate(
+        recommendations=Count("pk", filter=Q(kind=InspectionRecommendation.Kind.RECOMMENDATION)),
+        areas=Count("pk", filter=Q(kind=InspectionRecommendation.Kind.AREA_FOR_IMPROVEMENT)),
+    )
+    actions = (
+        Action.objects.filter(hmicfrs_recommendations__inspection=inspection).distinct().count()
+    )
+    return {"recommendations": counts["recommendations"], "areas": counts["areas"],
+            "actions": actions}  # fmt: skip
+
+
 def priority_recommendations(priority, *, user) -> Part | None:
     """The HMICFRS recommendations linked to a priority, for the priority's page. One query."""
     recommendations = list(
@@ -60,11 +75,11 @@ def priority_recommendations(priority, *, user) -> Part | None:
         .select_related("inspection")
         .order_by("-inspection__published_on", "inspection", "-kind", "pk")
     )
-    if not recommendations:
-        return None
     return Part(
         "decisions/includes/_priority_recommendations.html",
         {"recommendations": recommendations},
+        group=DONE,
+        position=30,
     )
 
 

@@ -1,11 +1,14 @@
 """Writes to HMICFRS inspections and their recommendations, and raising an action in the
 action tracker from a recommendation."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from decisions.inspections import Inspection, InspectionRecommendation
 from decisions.permissions import ADD_INSPECTION, CHANGE_INSPECTION, DELETE_INSPECTION
+from pcc_portal.models import PendingChange
+from pcc_portal.publication import record_delete_now
 from pcc_portal.services import record_delete, record_save
 from scrutiny.models import Action
 from scrutiny.permissions import ADD_ACTION
@@ -39,6 +42,32 @@ def recommendation_delete(*, recommendation: InspectionRecommendation, user) -> 
     if not user.has_perm(DELETE_INSPECTION):
         raise PermissionDenied("Only office staff can delete recommendations.")
     return record_delete(instance=recommendation, user=user)
+
+
+def inspection_deletion_refusal(inspection: Inspection) -> str | None:
+    """Why the inspection cannot be deleted, or None. As with decisions, a record the public
+    has seen the office's part of is not deleted: unpublish it first."""
+    if inspection.published:
+        return (
+            "The office's responses to this inspection are published: an approver unpublishes "
+            "them before it can be deleted."
+        )
+    return None
+
+
+@transaction.atomic
+def inspection_delete(*, inspection: Inspection, user) -> None:
+    """Deletes an unpublished inspection whole, its recommendations and areas for improvement
+    with it. Actions raised for them stay in the action tracker, no longer naming them."""
+    if not user.has_perm(DELETE_INSPECTION):
+        raise PermissionDenied("Only office staff can delete inspections.")
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if refusal := inspection_deletion_refusal(inspection):
+        raise PermissionDenied(refusal)
+    PendingChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Inspection), object_id=inspection.pk
+    ).delete()
+    record_delete_now(inspection, user)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from decisions.models import Decision, ForwardPlanEntry
 from decisions.permissions import CHANGE_DECISION, PUBLISH_DECISION
 from funding.models import Award
 from pcc_portal.models import PendingChange
-from pcc_portal.slots import Part, Task, tasks_part
+from pcc_portal.slots import DONE, Part, Task, tasks_part
 from reports.models import Report
 
 
@@ -64,9 +64,12 @@ def priority_decisions(priority, *, user) -> Part | None:
         .filter(priorities=priority)
         .order_by(F("decision_date").desc(nulls_last=True), "-pk")
     )
-    if not decisions:
-        return None
-    return Part("decisions/includes/_priority_decisions.html", {"decisions": decisions})
+    return Part(
+        "decisions/includes/_priority_decisions.html",
+        {"decisions": decisions},
+        group=DONE,
+        position=20,
+    )
 
 
 def home_decision_tasks(*, user) -> Part | None:

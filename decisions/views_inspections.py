@@ -2,7 +2,7 @@
 recommendations, and the staff pages that record them and raise actions."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -13,6 +13,7 @@ from decisions import inspection_selectors as selectors
 from decisions import inspection_services as services
 from decisions.inspection_filters import InspectionFilter
 from decisions.inspection_forms import InspectionForm, RaiseActionForm, RecommendationForm
+from decisions.inspection_history import inspection_history
 from decisions.inspections import Inspection, InspectionRecommendation
 from decisions.permissions import (
     ADD_INSPECTION,
@@ -25,6 +26,7 @@ from pcc_portal.mixins import (
     FilteredListMixin,
     FormUserMixin,
     PageMixin,
+    PermissionMixin,
     PublicationView,
     RecordFormMixin,
 )
@@ -74,6 +76,8 @@ class InspectionDetailView(PageMixin, TemplateView):
             page_title=inspection.title,
             can_edit=user.has_perm(CHANGE_INSPECTION),
             can_delete=user.has_perm(DELETE_INSPECTION),
+            can_delete_whole=user.has_perm(DELETE_INSPECTION)
+            and services.inspection_deletion_refusal(inspection) is None,
             can_publish=user.has_perm(PUBLISH_INSPECTION),
             can_raise=user.has_perm(ADD_ACTION) and user.has_perm(CHANGE_INSPECTION),
             **selectors.inspection_detail(inspection, user=user, today=timezone.localdate()),
@@ -115,11 +119,107 @@ class InspectionUpdateView(InspectionFormMixin, UpdateView):
 
 
 class InspectionPublicationView(PublicationView):
+    """Publishing an inspection publishes the office's part of it: HMICFRS publishes the
+    report and its recommendations, so everyone sees those whether or not it is published."""
+
+    published_for_all = False
+    unpublished_status = (
+        "Everyone sees the report and its recommendations; only office staff see the office's "
+        "responses and the Commissioner's comments."
+    )
+    publish_effect = (
+        "Publishing shows the office's responses and the Commissioner's comments, as they "
+        "stand now, to panel members and the public. The report and its recommendations are "
+        "public already, as HMICFRS publishes them."
+    )
+    unpublish_question = (
+        "Unpublish the office's responses? Panel members and the public will no longer see the "
+        "office's responses or the Commissioner's comments. The report and its recommendations "
+        "stay public."
+    )
+    unpublished_message = (
+        "Unpublished: only office staff see the office's responses and the comments now. The "
+        "report and its recommendations stay public."
+    )
+
     def get_root(self):
         return get_object_or_404(Inspection, pk=self.kwargs["pk"])
 
     def get_breadcrumbs(self):
         return [INSPECTIONS, (self.root.title, self.root.get_absolute_url())]
+
+
+class InspectionHistoryView(PermissionMixin, PageMixin, TemplateView):
+    """/decisions/inspections/<pk>/history/, for staff: who changed the report, its comments
+    and its recommendations (deleted ones too), when, and which fields."""
+
+    permission = CHANGE_INSPECTION
+    template_name = "decisions/inspection_history.html"
+
+    def get_context_data(self, **kwargs):
+        self.inspection = get_object_or_404(Inspection, pk=self.kwargs["pk"])
+        context = super().get_context_data(**kwargs)
+        context.update(
+            inspection=self.inspection,
+            page_title=f"History of “{self.inspection.title}”",
+            history=inspection_history(self.inspection),
+        )
+        return context
+
+    def get_breadcrumbs(self):
+        return [INSPECTIONS, (self.inspection.title, self.inspection.get_absolute_url())]
+
+
+class InspectionDeleteView(ConfirmDeleteMixin, DeleteView):
+    """Deletes an inspection whole, with its recommendations, while the office's part of it
+    is unpublished; says what goes with it and that raised actions stay."""
+
+    permission = DELETE_INSPECTION
+    success_message = "Inspection report deleted, with its recommendations."
+    success_url = reverse_lazy("decisions:inspections")
+
+    def get_object(self, queryset=None):
+        inspection = get_object_or_404(Inspection, pk=self.kwargs["pk"])
+        if refusal := services.inspection_deletion_refusal(inspection):
+            raise PermissionDenied(refusal)
+        return inspection
+
+    def get_page_title(self):
+        return f"Delete “{self.object.title}”?"
+
+    def get_breadcrumbs(self):
+        return [INSPECTIONS, (self.object.title, self.object.get_absolute_url())]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["consequence"] = deletion_consequence(**selectors.inspection_deletion(self.object))
+        context["cancel_url"] = self.object.get_absolute_url()
+        return context
+
+    def delete_record(self) -> bool:
+        services.inspection_delete(inspection=self.object, user=self.request.user)
+        return True
+
+
+def _count(number: int, noun: str, plural: str = "") -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def deletion_consequence(*, recommendations: int, areas: int, actions: int) -> str:
+    """What deleting an inspection does, in words, for its confirmation page."""
+    words = "the report and its comments are deleted"
+    if recommendations or areas:
+        words = (
+            f"the report, its comments, {_count(recommendations, 'recommendation')} and "
+            f"{_count(areas, 'area for improvement', 'areas for improvement')} are deleted"
+        )
+    if actions:
+        stays = "stays" if actions == 1 else "stay"
+        words += (
+            f". The {_count(actions, 'action')} raised for them {stays} in the action tracker, "
+            "but will no longer say which recommendation it was raised for"
+        )
+    return words
 
 
 class InspectionPartMixin:
@@ -246,6 +346,8 @@ ROUTES = [
     ("<int:pk>/", InspectionDetailView, "inspection"),
     ("<int:pk>/edit/", InspectionUpdateView, "inspection_edit"),
     ("<int:pk>/publication/", InspectionPublicationView, "inspection_publication"),
+    ("<int:pk>/history/", InspectionHistoryView, "inspection_history"),
+    ("<int:pk>/delete/", InspectionDeleteView, "inspection_delete"),
     ("<int:pk>/recommendations/new/", RecommendationCreateView, "recommendation_create"),
     ("<int:pk>/recommendations/<int:rec>/edit/", RecommendationUpdateView, "recommendation_edit"),
     (

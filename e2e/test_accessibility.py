@@ -54,6 +54,8 @@ STAFF = [
     "/decisions/inspections/101/recommendations/101/edit/",
     "/decisions/inspections/101/recommendations/101/delete/",
     "/decisions/inspections/101/recommendations/101/action/",
+    "/decisions/inspections/101/history/", "/decisions/inspections/101/delete/",
+    "/decisions/inspections/102/history/",
 ]  # fmt: skip
 RECOVERY_CODES = ["/accounts/two-factor/recovery-codes/"]
 # The quarterly cycle: the quarter being entered (the demo's Q2 2021/22 is last quarter), its

@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from funding.models import Award, Fund
-from pcc_portal.slots import Part
+from pcc_portal.slots import COST, Part
 from plan.models import Priority
 from plan.periods import financial_year_label, financial_year_of
 
@@ -179,6 +179,7 @@ def priority_funding(priority: Priority, user) -> Part | None:
     return Part(
         "funding/includes/_priority_funding.html",
         {"awards": list(awards[:20]), "total": total or Decimal("0"), "priority": priority},
+        group=COST,
     )
 
 

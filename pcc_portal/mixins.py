@@ -214,6 +214,12 @@ class PublicationView(PageMixin, TemplateView):
     `get_root()`; the page is for those who may edit the record."""
 
     template_name = "components/publication.html"
+    # What publishing and unpublishing do, in words; a record whose publication shows only
+    # part of it to the public (an inspection: its office's part) says so instead.
+    unpublished_status = "Only office staff can see it."
+    publish_effect = ""  # default: "Publishing shows this <noun>, as it stands now, to ..."
+    unpublish_question = "Unpublish? Panel members and the public will no longer see it."
+    unpublished_message = "Unpublished: only office staff can see it now."
 
     def dispatch(self, request, *args, **kwargs):
         self.root = self.get_root()
@@ -243,6 +249,8 @@ class PublicationView(PageMixin, TemplateView):
             pending=pending_summary(self.root),
             can_publish=user.has_perm(self.root.PUBLISH),
             form=kwargs.get("form") or PublicationForm(),
+            unpublished_status=self.unpublished_status,
+            publish_effect=self.publish_effect,
         )
         return context
 
@@ -255,7 +263,6 @@ class PublicationView(PageMixin, TemplateView):
 
     CONFIRM = {
         "discard": "Discard these changes? They cannot be brought back.",
-        "unpublish": "Unpublish? Panel members and the public will no longer see it.",
     }
 
     def post(self, request, *args, **kwargs):
@@ -263,9 +270,10 @@ class PublicationView(PageMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         action = form.cleaned_data["action"]
-        if action in self.CONFIRM and form.cleaned_data["confirm"] != "yes":
+        questions = {**self.CONFIRM, "unpublish": self.unpublish_question}
+        if action in questions and form.cleaned_data["confirm"] != "yes":
             context = self.get_context_data(form=form, confirming=action)
-            context["confirm_question"] = self.CONFIRM[action]
+            context["confirm_question"] = questions[action]
             return self.render_to_response(context)
         try:
             message = self.perform(action, form.cleaned_data)
@@ -294,7 +302,7 @@ class PublicationView(PageMixin, TemplateView):
             root=root, user=user, published=action == "publish", reviewed=reviewed
         )
         if action == "unpublish":
-            return "Unpublished: only office staff can see it now."
+            return self.unpublished_message
         return (
             "Changes published: everyone can now see them."
             if was_published

@@ -5,7 +5,10 @@ the priority page (plan) shows the priority's scrutiny and funding, the panel me
 (scrutiny) the meeting's papers. Each such place is a slot named here. An app registers a
 provider for a slot from its AppConfig.ready(); the page's view fills the slot and its template
 includes each part (see templates/components/_slot.html). Parts come in the order the
-providers registered, which follows INSTALLED_APPS.
+providers registered, which follows INSTALLED_APPS, unless the page groups them: a part may
+name its `group` (one of the page's headings) and its `position` in it, and the page's view
+sorts them with `grouped()`. The priority page does (PRIORITY_GROUPS), so that it reads as one
+story: what was promised, how it is going, what was done about it and what it cost.
 
 A provider returns a Part, or None to show nothing, and runs a fixed number of queries
 whatever the data, so a page's query budget does not depend on what fills it.
@@ -23,6 +26,12 @@ ACTION_PAGE = "action page"  # provider(action, user=user): what the action was 
 
 SLOTS = (PRIORITY_PAGE, PANEL_MEETING_PAGE, HOME_TASKS, HOME_NEWS, ACTION_PAGE)
 
+# The headings of the priority page that parts go under (the plan's own parts, what was
+# promised and how it is going, come first): a PRIORITY_PAGE part names one as its `group`.
+DONE = "done"
+COST = "cost"
+PRIORITY_GROUPS = {DONE: "What was done about it", COST: "What it cost"}
+
 
 @dataclass
 class Part:
@@ -30,6 +39,8 @@ class Part:
 
     template: str
     context: dict = field(default_factory=dict)
+    group: str = ""  # the page's heading the part goes under, on pages that group them
+    position: int = 0  # its place under that heading, lowest first
 
 
 @dataclass
@@ -63,6 +74,20 @@ def fill(slot: str, *args, user) -> list[Part]:
     """The parts the slot's providers give for these arguments and this visitor."""
     parts = (provider(*args, user=user) for provider in _providers_of(slot))
     return [part for part in parts if part is not None]
+
+
+def grouped(parts: list[Part], groups: dict[str, str]) -> list[tuple[str, str, list[Part]]]:
+    """The parts under the page's headings, as (group, heading, parts) in the order of
+    `groups`, each group's parts by position (then registration). A part naming no group, or
+    one the page does not have, goes under the first heading, so nothing is lost."""
+    first = next(iter(groups))
+    by_group: dict[str, list[Part]] = {group: [] for group in groups}
+    for part in parts:
+        by_group[part.group if part.group in groups else first].append(part)
+    return [
+        (group, heading, sorted(by_group[group], key=lambda part: part.position))
+        for group, heading in groups.items()
+    ]
 
 
 def _providers_of(slot: str) -> list[Callable]:

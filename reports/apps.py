@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 from pcc_portal.signals import demo_loaded
-from pcc_portal.slots import HOME_NEWS, HOME_TASKS, PANEL_MEETING_PAGE, register
+from pcc_portal.slots import HOME_NEWS, HOME_TASKS, PANEL_MEETING_PAGE, PRIORITY_PAGE, register
 
 
 class ReportsConfig(AppConfig):
@@ -17,12 +17,15 @@ class ReportsConfig(AppConfig):
             home_panel_tasks,
             home_paper_tasks,
             panel_meeting_papers,
+            priority_papers,
         )
 
         for kind in EMAIL_KINDS:
             register_email_kind(kind)
         # A panel meeting's page (scrutiny's) lists the meeting's papers and its agenda pack.
         register(PANEL_MEETING_PAGE, panel_meeting_papers)
+        # A priority's page lists the papers reporting on its measures.
+        register(PRIORITY_PAGE, priority_papers)
         register(HOME_NEWS, home_latest_papers)
         register(HOME_TASKS, home_paper_tasks)
         register(HOME_TASKS, home_panel_tasks)

@@ -2,7 +2,9 @@ import django_filters
 from django.db.models import Q
 
 from pcc_portal.filters import FilterForm, calendar_year_choices
+from plan.selectors import reader_priorities
 from reports.models import Report
+from reports.selectors import papers_on_priority
 from scrutiny.models import PanelMeeting
 
 
@@ -23,11 +25,21 @@ class ReportFilter(django_filters.FilterSet):
         label="Year",
         empty_label="Any year",
     )
+    priority = django_filters.ModelChoiceFilter(
+        queryset=reader_priorities,
+        method="reporting_on",
+        label="Reports on the measures of priority",
+        empty_label="Any priority",
+    )
 
     class Meta:
         model = Report
-        fields = ["q", "meeting", "kind", "year"]
+        fields = ["q", "meeting", "kind", "year", "priority"]
         form = FilterForm
+
+    def reporting_on(self, queryset, name, value):
+        """Papers with an outcome measures section covering the priority (as its page says)."""
+        return queryset.filter(pk__in=[paper.pk for paper in papers_on_priority(value)])
 
     def search(self, queryset, name, value):
         words = Q()

@@ -7,9 +7,9 @@ from django.utils import timezone
 from pcc_portal.models import PendingChange
 from pcc_portal.roles import PANEL_MEMBER
 from pcc_portal.sequences import next_number
-from pcc_portal.slots import Part, Task, tasks_part
+from pcc_portal.slots import DONE, Part, Task, tasks_part
 from plan.selectors import ratings_worsened_since
-from reports.models import Pack, Report
+from reports.models import Pack, Report, ReportSection
 from reports.permissions import ADD_REPORT, CHANGE_REPORT, PUBLISH_REPORT
 from scrutiny.models import PanelMeeting
 from scrutiny.selectors import actions_overdue_since, meeting_agenda
@@ -53,6 +53,58 @@ def panel_meeting_papers(meeting, *, user) -> Part:
             "supplements": [pack for pack in reversed(packs) if pack.number > 1],
             "can_add": user.has_perm(ADD_REPORT),
         },
+    )
+
+
+# How many papers a priority's page lists before linking to the papers list filtered by it.
+PRIORITY_PAPERS_SHOWN = 10
+
+
+def papers_on_priority(priority, papers=None) -> list[Report]:
+    """The papers (of `papers`, a queryset of Report; all by default) that report on a
+    priority's outcome measures, newest first: those with an outcome measures section that
+    names the priority, or names none (every priority) and reports on the priority's plan, or
+    on a quarter of the plan's years when the paper names no plan. That is what such a section
+    shows, so what the priority's page says. One query, of the sections with their papers and
+    meetings; the priorities a section names are read here rather than in SQL, which cannot
+    search a JSON list on SQLite."""
+    plan = priority.plan
+    of_plan = Q(report__plan=plan) | Q(
+        report__plan__isnull=True,
+        report__period__financial_year__gte=plan.start_year,
+        report__period__financial_year__lt=plan.end_year,
+    )
+    sections = (
+        ReportSection.objects.filter(kind="outcome_measures", report__period__isnull=False)
+        .filter(of_plan | Q(params__has_key="priorities"))
+        .select_related("report__panel_meeting")
+        .order_by("-report__panel_meeting__starts_at", "report__agenda_order", "report_id")
+    )
+    if papers is not None:
+        sections = sections.filter(report__in=papers)
+    found: dict[int, Report] = {}
+    for section in sections:
+        named = (section.params or {}).get("priorities") or []
+        if priority.pk in named if named else True:
+            found.setdefault(section.report_id, section.report)
+    return list(found.values())
+
+
+def priority_papers(priority, *, user) -> Part:
+    """The published papers the visitor may read that report on a priority's measures
+    (papers_on_priority), newest first, for the priority's page: the newest few, and a link to
+    the papers list filtered by the priority when there are more. One query."""
+    papers = papers_on_priority(priority, Report.objects.visible_to(user).published())
+    return Part(
+        "reports/includes/_priority_papers.html",
+        {
+            "papers": papers[:PRIORITY_PAPERS_SHOWN],
+            "count": len(papers),
+            "more": len(papers) > PRIORITY_PAPERS_SHOWN,
+            "priority": priority,
+        },
+        group=DONE,
+        position=40,
     )
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from pcc_portal.models import PendingChange
 from pcc_portal.permissions import VIEW_EXEMPT
-from pcc_portal.slots import Part, Task, tasks_part
+from pcc_portal.slots import DONE, Part, Task, tasks_part
 from plan.models import Priority
 from scrutiny.models import (
     Action,
@@ -119,6 +119,8 @@ def priority_scrutiny(priority: Priority, user) -> Part:
     return Part(
         "scrutiny/includes/_priority_scrutiny.html",
         {"topics": list(topics), "actions": list(actions), "today": timezone.localdate()},
+        group=DONE,
+        position=10,
     )
 
 

@@ -83,8 +83,8 @@ def test_plan_pages_run_the_same_queries_with_ten_times_the_data(client_for, rol
     print(f"{role}: {after}")
     assert after == before
     # The priority page's parts from other apps (scrutiny, funding, decisions and its HMICFRS
-    # recommendations) each run theirs.
-    assert max(after.values()) <= 18, after
+    # recommendations, the papers reporting on it) each run theirs.
+    assert max(after.values()) <= 19, after
 
 
 def grow_scrutiny(priority, *, meetings: int) -> None:
@@ -146,9 +146,9 @@ def test_scrutiny_pages_run_the_same_queries_with_ten_times_the_data(client_for,
     # The panel meeting's page also shows its attendance, declarations and minutes (three
     # queries, scrutiny.selectors.meeting_record).
     assert after.pop("panel_meeting") <= 15, after
-    # The priority page also lists its published decisions and its HMICFRS recommendations
-    # (one query each, decisions' parts).
-    assert after.pop("priority") <= 16, after
+    # The priority page also lists its published decisions, its HMICFRS recommendations and
+    # the papers reporting on it (one query each, decisions' and reports' parts).
+    assert after.pop("priority") <= 17, after
     assert max(after.values()) <= 14, after
 
 

@@ -377,6 +377,8 @@ def test_the_inspections_pages_are_valid_html(client, make_user, tmp_path):
         reverse("decisions:recommendation_edit", args=[inspection.pk, recommendation.pk]),
         reverse("decisions:recommendation_delete", args=[inspection.pk, recommendation.pk]),
         reverse("decisions:recommendation_action", args=[inspection.pk, recommendation.pk]),
+        reverse("decisions:inspection_history", args=[inspection.pk]),
+        reverse("decisions:inspection_delete", args=[inspection.pk]),
         "/",
     ]
     files = []

@@ -51,3 +51,17 @@ def test_a_slot_nobody_filled_has_no_parts(empty_slots):
 def test_an_unknown_slot_is_an_error(empty_slots, use):
     with pytest.raises(LookupError, match="no slot named 'priority'"):
         use()
+
+
+def test_grouped_parts_go_under_their_headings_by_position():
+    parts = [
+        Part("cost.html", group="cost"),
+        Part("late.html", group="done", position=30),
+        Part("early.html", group="done", position=10),
+        Part("nowhere.html", group="elsewhere"),
+    ]
+    groups = slots.grouped(parts, {"done": "What was done", "cost": "What it cost"})
+    assert [(key, heading, [p.template for p in ps]) for key, heading, ps in groups] == [
+        ("done", "What was done", ["nowhere.html", "early.html", "late.html"]),
+        ("cost", "What it cost", ["cost.html"]),
+    ]

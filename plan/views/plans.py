@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from pcc_portal.mixins import PageMixin, PermissionMixin
-from pcc_portal.slots import PRIORITY_PAGE, fill
+from pcc_portal.slots import PRIORITY_GROUPS, PRIORITY_PAGE, fill, grouped
 from plan import selectors, services
 from plan.models import Plan
 from plan.permissions import PUBLISH_PLAN, VIEW_DRAFTS
@@ -130,6 +130,10 @@ class PriorityDetailView(PlanMixin, DetailView):
             plan=self.get_plan(),
             commitments=self.object.commitments.all(),
             rows=selectors.priority_history_with_charts(self.object),
-            sections=fill(PRIORITY_PAGE, self.object, user=self.request.user),
+            # The other apps' parts, under the page's last headings: what was done about the
+            # priority (scrutiny, decisions, recommendations, papers) and what it cost.
+            groups=grouped(
+                fill(PRIORITY_PAGE, self.object, user=self.request.user), PRIORITY_GROUPS
+            ),
         )
         return context
