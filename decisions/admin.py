@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from decisions.models import Decision, ForwardPlanEntry, ReferenceCounter
+from decisions.models import Decision, Duty, ForwardPlanEntry, ReferenceCounter
 from pcc_portal.admin_mixins import ReadOnlyAdmin, WorkflowReadOnlyAdmin
 
 
@@ -24,3 +24,12 @@ class ReferenceCounterAdmin(ReadOnlyAdmin):
     """Only signing moves a counter: a number once given is never given again."""
 
     list_display = ["financial_year", "last_number"]
+
+
+@admin.register(Duty)
+class DutyAdmin(admin.ModelAdmin):
+    """The register's duties are data: another office adjusts the list and frequencies here."""
+
+    list_display = ["title", "frequency", "source", "order"]
+    search_fields = ["title", "legal_basis"]
+    prepopulated_fields = {"slug": ["title"]}

@@ -23,6 +23,9 @@ class DecisionsConfig(AppConfig):
         register(PRIORITY_PAGE, priority_recommendations)
         register(HOME_TASKS, home_inspection_tasks)
         register(ACTION_PAGE, action_recommendations)
+        from decisions.duty_services import home_duty_tasks
+
+        register(HOME_TASKS, home_duty_tasks)
         demo_loaded.connect(publish_demo_notices, dispatch_uid="decisions_publish_demo_notices")
 
 

@@ -338,5 +338,7 @@ class DecisionRevision(models.Model):
         return f"{self.decision} (revision {self.revision})"
 
 
-# The HMICFRS inspections live in their own module; imported here so Django finds the models.
+# The HMICFRS inspections and the register of duties live in their own modules; imported here
+# so Django finds the models.
+from decisions.duties import Duty, DutyDocument  # noqa: E402, F401
 from decisions.inspections import Inspection, InspectionRecommendation  # noqa: E402, F401

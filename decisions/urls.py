@@ -1,11 +1,12 @@
 from django.urls import path, register_converter
 
-from decisions import notice_views, views, views_inspections
-from decisions.converters import ReferenceConverter
+from decisions import notice_views, views, views_duties, views_inspections
+from decisions.converters import MonthConverter, ReferenceConverter
 
 app_name = "decisions"
 
 register_converter(ReferenceConverter, "reference")
+register_converter(MonthConverter, "yyyymm")
 
 urlpatterns = [
     path("", views.DecisionListView.as_view(), name="decisions"),
@@ -46,4 +47,10 @@ urlpatterns = [
     path("<int:pk>/return/", views.DecisionReturnView.as_view(), name="decision_return"),
     path("<int:pk>/publish/", views.DecisionPublishView.as_view(), name="decision_publish"),
     path("<int:pk>/delete/", views.DecisionDeleteView.as_view(), name="decision_delete"),
+]
+
+# The register of duties and the monthly grants pages, under /transparency/: the root URLconf
+# includes these by name, in the "transparency" namespace.
+transparency_urlpatterns = [
+    path(route, view, name=name) for route, view, name in views_duties.ROUTES
 ]

@@ -25,6 +25,9 @@ PUBLIC = [
     "/decisions/forward-plan/",
     "/decisions/inspections/", "/decisions/inspections/?kind=abc&clock=overdue",
     "/decisions/inspections/101/", "/decisions/inspections/1/",
+    "/transparency/", "/transparency/grants/", "/transparency/grants/2021-03/",
+    "/transparency/grants/2021-05/", "/transparency/duties/budget-and-precept/",
+    "/transparency/duties/crime-and-disorder-reduction-grants/", "/transparency/documents/101/",
 ]  # fmt: skip
 # Your account. The pages met only once while signing in (the code, the recovery codes when
 # made) are checked on the way through, in test_two_factor.py.
@@ -56,6 +59,8 @@ STAFF = [
     "/decisions/inspections/101/recommendations/101/action/",
     "/decisions/inspections/101/history/", "/decisions/inspections/101/delete/",
     "/decisions/inspections/102/history/",
+    "/transparency/documents/105/", "/transparency/duties/budget-and-precept/documents/new/",
+    "/transparency/documents/101/edit/", "/transparency/documents/105/publication/",
 ]  # fmt: skip
 RECOVERY_CODES = ["/accounts/two-factor/recovery-codes/"]
 # The quarterly cycle: the quarter being entered (the demo's Q2 2021/22 is last quarter), its

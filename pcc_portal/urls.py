@@ -91,5 +91,10 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("reports/", include("reports.urls")),
     path("decisions/", include("decisions.urls")),
+    # The register of duties (the decisions app's), under its own path.
+    path(
+        "transparency/",
+        include((import_string("decisions.urls.transparency_urlpatterns"), "transparency")),
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -45,6 +45,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from conftest import ROLE_GROUPS, force_login_verified
+from decisions.duties import Duty, DutyDocument
 from decisions.inspections import Inspection, InspectionRecommendation
 from decisions.models import ForwardPlanEntry
 from decisions.services import decision_sign, decision_submit
@@ -97,6 +98,8 @@ PATH_CORPUS = [value for value in CORPUS if isinstance(value, str)] + [
     "00000000000000000000001",
     "0001-01-01",
     "2021-13-01",
+    "2021-13",
+    "0000-00",
     "0000/000",
     "9999/9999",
     "9999-q4",
@@ -238,6 +241,27 @@ def build_records() -> dict:
         inspection=inspection, text="The force should improve.", office_response="Agreed."
     )
     inspected.priorities.add(priority)
+    duty = Duty.objects.create(
+        slug="spending", title="Spending", legal_basis="An order", frequency="monthly",
+        source="document",
+    )  # fmt: skip
+    Duty.objects.create(
+        slug="grants", title="Grants", legal_basis="An order", frequency="monthly",
+        source="grants", threshold=500,
+    )  # fmt: skip
+    documents = [
+        DutyDocument.objects.create(
+            duty=duty, title="Spending in March", published=True,
+            file=ContentFile(b"date,amount\n2021-03-01,600\n", "spending.csv"),
+            published_on=datetime.date(2021, 4, 20), covers_from=datetime.date(2021, 3, 1),
+            covers_to=datetime.date(2021, 3, 31),
+        ),
+        DutyDocument.objects.create(
+            duty=duty, title="Spending in April", link="https://example.org/april.csv",
+            published_on=datetime.date(2021, 5, 20), covers_from=datetime.date(2021, 4, 1),
+            covers_to=datetime.date(2021, 4, 30),
+        ),
+    ]  # fmt: skip
     return {
         # Filled by parameter name, whatever the route.
         "reference": published,
@@ -252,6 +276,7 @@ def build_records() -> dict:
         "token": reader,
         "number": pack,  # an earlier agenda reports pack; a decision notice's revision 1 too
         "direction": paper_item,  # an agenda item moves down (up from the first does nothing)
+        "month": "2021-03",  # a month of the grants pages
         "kind": "awards",  # a kind of record to import and export, and a spreadsheet format
         "fmt": "xlsx",
         # `pk` and `slug`: by the path segment before them, e.g. awards/<int:pk>/.
@@ -275,6 +300,8 @@ def build_records() -> dict:
             "decisions": [draft, submitted, signed, published],
             "forward-plan": [entry],
             "inspections": [inspection],
+            "duties": [duty],  # the register of duties: a duty and its documents
+            "documents": documents,
         },
     }
 
@@ -294,6 +321,7 @@ PARAMETER_VALUES = {
     "fmt": lambda fmt: fmt,
     "reference": lambda decision: decision.reference,
     "rec": lambda recommendation: recommendation.pk,
+    "month": lambda month: month,
 }
 
 

@@ -144,8 +144,9 @@ def test_the_home_page_runs_a_fixed_number_of_queries_for_an_approver(
 
 
 # The same whatever the number of updates, actions, papers, panel members, imports and
-# decisions waiting, and of inspections whose comments fall due (one query, decisions' part).
-QUERIES_FOR_APPROVER = 20
+# decisions waiting, and of inspections whose comments fall due (one query, decisions' part),
+# and of duties and their documents (two here: the duties, none, and the documents waiting).
+QUERIES_FOR_APPROVER = 22
 
 
 def test_a_superuser_without_a_role_is_told_what_they_see(client, db, login_verified):
