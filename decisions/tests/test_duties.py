@@ -220,6 +220,12 @@ def test_the_register_lists_every_duty_of_the_order_with_its_state(client_for):
     assert "Add a document" not in words
 
 
+def test_every_page_links_the_register_from_its_footer(client_for):
+    page = soup(client_for("anonymous").get("/"))
+    link = page.select_one(f"footer a[href='{reverse('transparency:register')}']")
+    assert link is not None and text(link) == "Transparency"
+
+
 def test_staff_see_a_link_to_add_a_document_per_document_duty(client_for):
     load_duties()
     page = soup(client_for("staff").get(reverse("transparency:register")))
