@@ -41,6 +41,7 @@ class Part:
     context: dict = field(default_factory=dict)
     group: str = ""  # the page's heading the part goes under, on pages that group them
     position: int = 0  # its place under that heading, lowest first
+    feeds: tuple = ()  # FeedLinks (pcc_portal.feeds) the page offers in its head for this part
 
 
 @dataclass
@@ -74,6 +75,11 @@ def fill(slot: str, *args, user) -> list[Part]:
     """The parts the slot's providers give for these arguments and this visitor."""
     parts = (provider(*args, user=user) for provider in _providers_of(slot))
     return [part for part in parts if part is not None]
+
+
+def part_feeds(parts: list[Part]) -> list:
+    """The feeds the parts offer, for the page's `feeds` (its `<link rel="alternate">`)."""
+    return [feed for part in parts for feed in part.feeds]
 
 
 def grouped(parts: list[Part], groups: dict[str, str]) -> list[tuple[str, str, list[Part]]]:

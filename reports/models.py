@@ -4,7 +4,7 @@ revisions (HTML and an accessible PDF, with a SHA-256)."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Max, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -29,6 +29,19 @@ class ReportQuerySet(models.QuerySet):
             pdf_size=Subquery(latest.values("pdf_size")[:1]),
             pdf_page_count=Subquery(latest.values("page_count")[:1]),
         )
+
+    def with_publication_dates(self):
+        """Annotates `first_published_at` and `last_published_at`: when the paper's first and
+        latest revisions were published (None for a paper never published)."""
+        return self.annotate(
+            first_published_at=Min("publications__published_at"),
+            last_published_at=Max("publications__published_at"),
+        )
+
+    def newest_published_first(self):
+        """The papers with their publication dates, the latest published first."""
+        latest = models.F("last_published_at").desc(nulls_last=True)
+        return self.with_publication_dates().order_by(latest, "-pk")
 
     def visible_to(self, user):
         """Editors see every paper; others see published ones, the public none that is exempt."""

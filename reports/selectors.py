@@ -9,6 +9,7 @@ from pcc_portal.roles import PANEL_MEMBER
 from pcc_portal.sequences import next_number
 from pcc_portal.slots import DONE, Part, Task, tasks_part
 from plan.selectors import ratings_worsened_since
+from reports.feeds import papers_feed_link
 from reports.models import Pack, Report, ReportSection
 from reports.permissions import ADD_REPORT, CHANGE_REPORT, PUBLISH_REPORT
 from scrutiny.models import PanelMeeting
@@ -52,7 +53,9 @@ def panel_meeting_papers(meeting, *, user) -> Part:
             "packs": packs,
             "supplements": [pack for pack in reversed(packs) if pack.number > 1],
             "can_add": user.has_perm(ADD_REPORT),
+            "feed": papers_feed_link(),
         },
+        feeds=(papers_feed_link(),),
     )
 
 

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from reports import compose, views
+from reports import compose, feeds, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.ReportListView.as_view(), name="papers"),
+    path("feed/", feeds.PaperFeed(), name="feed"),
     path("new/", compose.ReportCreateView.as_view(), name="paper_create"),
     path("<int:pk>/", views.ReportDetailView.as_view(), name="paper"),
     path("<int:pk>.pdf", views.ReportPDFView.as_view(), name="paper_pdf"),

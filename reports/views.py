@@ -15,6 +15,7 @@ from pcc_portal.publication import pending_apply, pending_summary, publication_c
 from pcc_portal.services import StaleRecord
 from plan.models import Plan
 from reports import rendering, services
+from reports.feeds import papers_feed_link
 from reports.filters import ReportFilter
 from reports.forms import CompareForm, ReturnForm
 from reports.models import Pack, Publication, Report
@@ -51,6 +52,7 @@ class ReportListView(FilteredListMixin, PageMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = self.request.user.has_perm(ADD_REPORT)
+        context["feeds"] = [papers_feed_link()]
         return context
 
 

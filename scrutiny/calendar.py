@@ -58,7 +58,7 @@ def _event(
     return event
 
 
-def _moved_description(meeting: ScrutinyMeeting) -> str:
+def meeting_moved_description(meeting: ScrutinyMeeting) -> str:
     """Where a rescheduled meeting went and why. The feed is public, so the new meeting's date
     is given only once that meeting is published."""
     new = meeting.rescheduled_to
@@ -106,7 +106,7 @@ def _scrutiny_events(request) -> list[icalendar.Event]:
                 cancelled=moved or meeting.status == ScrutinyMeeting.Status.CANCELLED,
                 time_recorded=meeting.time_recorded,
                 location=meeting.location,
-                description=_moved_description(meeting) if moved else "",
+                description=meeting_moved_description(meeting) if moved else "",
             )
         )
     return events

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scrutiny import calendar
+from scrutiny import calendar, feeds
 from scrutiny.views import actions, landing, meetings, members, panel
 
 app_name = "scrutiny"
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", landing.ScrutinyIndexView.as_view(), name="index"),
     path("meetings/", meetings.MeetingListView.as_view(), name="meetings"),
     path("meetings/calendar.ics", calendar.scrutiny_calendar_feed, name="meetings_calendar"),
+    path("meetings/feed/", feeds.ScrutinyMeetingFeed(), name="meetings_feed"),
     path("meetings/new/", meetings.MeetingCreateView.as_view(), name="meeting_create"),
     path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting"),
     path("meetings/<int:pk>/edit/", meetings.MeetingUpdateView.as_view(), name="meeting_edit"),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("actions/<int:pk>/notes/", actions.ActionNoteCreateView.as_view(), name="action_note"),
     path("panel/", panel.PanelMeetingListView.as_view(), name="panel_meetings"),
     path("panel/calendar.ics", calendar.panel_calendar_feed, name="panel_calendar"),
+    path("panel/feed/", feeds.PanelMeetingFeed(), name="panel_feed"),
     path("panel/new/", panel.PanelMeetingCreateView.as_view(), name="panel_meeting_create"),
     path("panel/members/", members.PanelMemberListView.as_view(), name="panel_members"),
     path("panel/members/new/", members.PanelMemberCreateView.as_view(), name="panel_member_create"),

@@ -36,3 +36,31 @@ def csv_of(rows: list[dict]) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode()
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def read_atom(response):
+    """An Atom feed read by two parsers, which must agree: ElementTree (the Atom namespace, an
+    id, title and updated date on the feed and each entry) and feedparser (not "bozo"). Returns
+    feedparser's result."""
+    import xml.etree.ElementTree as ElementTree
+
+    import feedparser
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ElementTree.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    for element in (root, *entries):
+        for name in ("id", "title", "updated"):
+            assert (element.findtext(f"{ATOM}{name}") or "").strip(), (name, element)
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    assert [entry.title for entry in parsed.entries] == [
+        entry.findtext(f"{ATOM}title") for entry in entries
+    ]
+    return parsed

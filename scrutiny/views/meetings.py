@@ -18,6 +18,7 @@ from pcc_portal.mixins import (
 from pcc_portal.publication import publication_context
 from pcc_portal.sequences import next_number
 from scrutiny import services
+from scrutiny.feeds import scrutiny_meetings_feed_link
 from scrutiny.filters import ScrutinyMeetingFilter
 from scrutiny.forms import ScrutinyMeetingForm, ScrutinyPaperForm, ScrutinyTopicForm
 from scrutiny.models import ScrutinyMeeting, ScrutinyPaper, ScrutinyTopic
@@ -61,6 +62,7 @@ class MeetingListView(FilteredListMixin, PageMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["can_add"] = self.request.user.has_perm(ADD_SCRUTINYMEETING)
         context["sees_unpublished"] = self.request.user.has_perm(VIEW_UNPUBLISHED)
+        context["feeds"] = [scrutiny_meetings_feed_link()]
         return context
 
 

@@ -18,8 +18,9 @@ from pcc_portal.mixins import (
 )
 from pcc_portal.publication import publication_context
 from pcc_portal.sequences import next_number
-from pcc_portal.slots import PANEL_MEETING_PAGE, fill
+from pcc_portal.slots import PANEL_MEETING_PAGE, fill, part_feeds
 from scrutiny import services
+from scrutiny.feeds import panel_meetings_feed_link
 from scrutiny.forms import AgendaItemForm, PanelMeetingForm, RecommendationForm, TaskGroupForm
 from scrutiny.models import AgendaItem, PanelMeeting, Recommendation, TaskGroup
 from scrutiny.permissions import (
@@ -52,6 +53,7 @@ class PanelMeetingListView(PageMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["upcoming"] = PanelMeeting.objects.visible_to(self.request.user).upcoming().first()
         context["can_add"] = self.request.user.has_perm(ADD_PANELMEETING)
+        context["feeds"] = [panel_meetings_feed_link()]
         return context
 
 
@@ -73,6 +75,7 @@ class PanelMeetingDetailView(PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["agenda"] = fill(PANEL_MEETING_PAGE, self.object, user=self.request.user)
+        context["feeds"] = part_feeds(context["agenda"])
         context["record"] = meeting_record(self.object, self.request.user)
         if self.request.user.has_perm(ADD_AGENDAITEM):
             context["has_standard_items"] = self.object.agenda_items.filter(
