@@ -21,6 +21,7 @@ from decisions.permissions import (
     DELETE_DECISION,
     PUBLISH_DECISION,
 )
+from pcc_portal.feeds import FeedLink
 from pcc_portal.forms import PublicationForm
 from pcc_portal.markdown import render_markdown
 from pcc_portal.mixins import (
@@ -70,6 +71,7 @@ class DecisionListView(FilteredListMixin, PageMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = self.request.user.has_perm(ADD_DECISION)
+        context["feeds"] = [decisions_feed_link()]
         return context
 
 
@@ -98,6 +100,7 @@ class DecisionDetailView(PageMixin, TemplateView):
             **selectors.decision_detail(decision, user),
             **publication_context(decision, user),
             **notices.notice_downloads(decision, user),
+            feeds=[decisions_feed_link()],
         )
         return context
 
@@ -304,6 +307,10 @@ class DecisionDeleteView(ConfirmDeleteMixin, DeleteView):
         context = super().get_context_data(**kwargs)
         context["cancel_url"] = self.object.get_absolute_url()
         return context
+
+
+def decisions_feed_link() -> FeedLink:
+    return FeedLink(title="Decisions (Atom feed)", url=reverse("decisions:feed"))
 
 
 class DecisionFeed(Feed):
