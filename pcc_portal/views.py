@@ -16,7 +16,7 @@ from pcc_portal.mixins import PageMixin
 from pcc_portal.models import OfficeProfile
 from pcc_portal.navigation import available_sections
 from pcc_portal.roles import roles_of
-from pcc_portal.slots import HOME_NEWS, HOME_TASKS, fill
+from pcc_portal.slots import HOME_NEWS, HOME_TASKS, fill, part_feeds
 from pcc_portal.twofactor import VERIFY, two_factor_demo_exemption_on, two_factor_step
 from pcc_portal.views_transfer import importable_kinds
 
@@ -31,6 +31,7 @@ class HomeView(PageMixin, TemplateView):
         context["roles"] = roles_of(self.request.user)
         # Parts the apps add: the next panel meeting, the latest papers, the visitor's tasks.
         context["news"] = fill(HOME_NEWS, user=self.request.user)
+        context["feeds"] = part_feeds(context["news"])
         context["tasks"] = fill(HOME_TASKS, user=self.request.user)
         user = self.request.user
         context["can_import"] = user.is_authenticated and bool(importable_kinds(user))

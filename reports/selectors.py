@@ -119,7 +119,9 @@ def home_latest_papers(*, user) -> Part | None:
     )  # fmt: skip
     if not papers:
         return None
-    return Part("reports/includes/_home_latest_papers.html", {"papers": papers})
+    return Part(
+        "reports/includes/_home_latest_papers.html", {"papers": papers}, feeds=(papers_feed_link(),)
+    )
 
 
 def home_paper_tasks(*, user) -> Part | None:

@@ -14,6 +14,7 @@ from pcc_portal.models import PendingChange
 from pcc_portal.permissions import VIEW_EXEMPT
 from pcc_portal.slots import DONE, Part, Task, tasks_part
 from plan.models import Priority
+from scrutiny.feeds import panel_meetings_feed_link
 from scrutiny.models import (
     Action,
     AgendaItem,
@@ -190,7 +191,11 @@ def home_next_panel_meeting(*, user) -> Part | None:
     meeting = PanelMeeting.objects.visible_to(user).upcoming().first()
     if meeting is None:
         return None
-    return Part("scrutiny/includes/_home_next_meeting.html", {"meeting": meeting})
+    return Part(
+        "scrutiny/includes/_home_next_meeting.html",
+        {"meeting": meeting},
+        feeds=(panel_meetings_feed_link(),),
+    )
 
 
 def home_scrutiny_tasks(*, user) -> Part | None:

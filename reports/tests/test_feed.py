@@ -149,3 +149,9 @@ def test_the_papers_list_and_a_panel_meeting_link_the_feed(client, papers):
         assert subscribe is not None, url
         assert "(Atom feed)" in text(subscribe)
     assert "Subscribe to this list (Atom feed)" in text(soup(client.get(reverse("reports:papers"))))
+
+
+def test_the_home_page_offers_the_feeds_of_what_it_shows(client, papers):
+    make_panel_meeting((timezone.localdate() + datetime.timedelta(days=30)).isoformat())
+    links = soup(client.get("/")).select('link[rel="alternate"][type="application/atom+xml"]')
+    assert sorted(link["href"] for link in links) == [FEED, "/scrutiny/panel/feed/"]
