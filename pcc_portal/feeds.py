@@ -48,8 +48,16 @@ class PortalFeed(Feed):
     feed_type = Atom1Feed
     heading = ""
 
-    def title(self):
-        return f"{self.heading}: {OfficeProfile.load().office_name}"
+    def get_object(self, request, *args, **kwargs):
+        # The office, read once and handed to title() and author_name() as `obj`.
+        return OfficeProfile.load()
+
+    def title(self, obj):
+        return f"{self.heading}: {obj.office_name}"
+
+    def author_name(self, obj):
+        # Atom asks for an author of the feed; the office publishes everything in it.
+        return obj.office_name
 
     def item_guid(self, item):
         return entry_id(item)

@@ -57,6 +57,7 @@ def read_atom(response):
     for element in (root, *entries):
         for name in ("id", "title", "updated"):
             assert (element.findtext(f"{ATOM}{name}") or "").strip(), (name, element)
+    assert root.findtext(f"{ATOM}author/{ATOM}name"), "Atom asks for the feed's author"
     parsed = feedparser.parse(response.content)
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"

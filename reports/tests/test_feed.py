@@ -80,6 +80,7 @@ def test_an_entry_links_the_paper_with_its_meeting_summary_and_publication_dates
     OfficeProfile.objects.update_or_create(pk=1, defaults={"office_name": "Lancashire OPCC"})
     feed = read_atom(client.get(FEED))
     assert feed.feed.title == "Panel papers: Lancashire OPCC"
+    assert feed.feed.author == "Lancashire OPCC"
     assert feed.feed.link == "http://testserver/reports/"
     entry = feed.entries[0]
     assert entry.link == f"http://testserver/reports/{papers['public'].pk}/"
