@@ -156,8 +156,8 @@ class PdfTextMixin(models.Model):
         abstract = True
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
         if "file" in field_names:
             instance._file_text_of = values[field_names.index("file")] or ""
         return instance
