@@ -17,6 +17,7 @@ from pcc_portal.models import Publishable, PublishableQuerySet, TimeStampedModel
 from pcc_portal.permissions import VIEW_EXEMPT
 from pcc_portal.uploads import GeneratedName
 from plan.models import Priority, ReportingPeriod
+from scrutiny.pdf_text import stored_pdf_text
 from scrutiny.permissions import (
     PUBLISH_PANELMEETING,
     PUBLISH_PANELMEMBER,
@@ -24,7 +25,6 @@ from scrutiny.permissions import (
     PUBLISH_TASKGROUP,
     VIEW_UNPUBLISHED,
 )
-from scrutiny.pdf_text import stored_pdf_text
 from scrutiny.validators import validate_pdf
 
 # A meeting's expected length, in minutes: what calendars show as its end. Each kind of meeting
@@ -155,19 +155,19 @@ class PdfTextMixin(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        if "file" in field_names:
-            instance._file_text_of = values[field_names.index("file")] or ""
-        return instance
-
     def save(self, *args, **kwargs):
         name = self.file.name or ""
         if name != getattr(self, "_file_text_of", ""):
             setattr(self, self.PDF_TEXT_FIELD, stored_pdf_text(self.file))
         super().save(*args, **kwargs)
         self._file_text_of = self.file.name or ""
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        if "file" in field_names:
+            instance._file_text_of = values[field_names.index("file")] or ""
+        return instance
 
 
 class ScrutinyTopic(VersionedModel, TimeStampedModel):

@@ -108,7 +108,10 @@ def test_minutes_uploaded_as_a_pdf_keep_their_words_and_replacing_the_pdf_replac
     minutes = Minutes.objects.get()
     response = client.post(
         url,
-        {"file": upload(pdf_saying("Resolved to approve the precept.")), "version": minutes.version},
+        {
+            "file": upload(pdf_saying("Resolved to approve the precept.")),
+            "version": minutes.version,
+        },
     )
     assert response.status_code == 302
     minutes = Minutes.objects.get()
@@ -116,9 +119,7 @@ def test_minutes_uploaded_as_a_pdf_keep_their_words_and_replacing_the_pdf_replac
     assert "budget" not in minutes.file_text
 
 
-def test_the_migration_reads_the_words_of_papers_already_stored_and_skips_missing_files(
-    db, media
-):
+def test_the_migration_reads_the_words_of_papers_already_stored_and_skips_missing_files(db, media):
     from importlib import import_module
 
     from django.apps import apps
