@@ -7,7 +7,7 @@ Part II agenda item's title and description are found only by those who may see 
 as only they see them on the meeting's page.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +36,8 @@ def _lines(*parts: str) -> str:
 def scrutiny_meeting_entries(meeting: ScrutinyMeeting) -> list[Entry]:
     if not meeting.published:
         return []
+    # Two queries for a meeting saved alone; none more in a rebuild, which prefetched them.
+    prefetch_related_objects([meeting], "topics__priorities")
     url, day = meeting.get_absolute_url(), timezone.localtime(meeting.starts_at).date()
     topics = list(meeting.topics.all())
     entries = [

@@ -239,3 +239,21 @@ def test_a_rebuild_runs_the_same_queries_for_three_times_the_objects(db, name):
     once = rebuild_queries(kind)
     build(2)
     assert rebuild_queries(kind) == once
+
+
+def test_a_meeting_saved_alone_costs_the_same_queries_however_many_topics_it_has(db):
+    priority = make_priority(make_plan())
+    meeting = make_meeting()
+    kind = search_kind("scrutiny_meeting")
+
+    def queries() -> int:
+        fresh = ScrutinyMeeting.objects.get(pk=meeting.pk)
+        with CaptureQueriesContext(connection) as captured:
+            list(kind.entries(fresh))
+        return len(captured)
+
+    make_topic(meeting, priorities=[priority])
+    once = queries()
+    make_topic(meeting, priorities=[priority])
+    make_topic(meeting, priorities=[priority])
+    assert queries() == once
