@@ -11,12 +11,17 @@ class PlanConfig(AppConfig):
     def ready(self):
         # Selectors and the email kinds read models, which are ready only now.
         from pcc_portal.notifications import register_email_kind
+        from pcc_portal.searchable import register_search_kind
         from pcc_portal.transfer import TransferKind, register_kind
         from plan import permissions as perms
         from plan.notifications import EMAIL_KINDS
+        from plan.searchable import SEARCH_KINDS
         from plan.selectors import home_plan_tasks
 
         register(HOME_TASKS, home_plan_tasks)
+        # What the portal's search may find of the plan.
+        for kind in SEARCH_KINDS:
+            register_search_kind(kind)
         for kind in EMAIL_KINDS:
             register_email_kind(kind)
         # Spreadsheet import and export (pcc_portal.transfer); resources in plan/resources.py.

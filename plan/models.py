@@ -493,6 +493,14 @@ class MeasureUpdateQuerySet(models.QuerySet):
         """Staff see every update; panel members and the public see approved ones only."""
         return self if user.has_perm(VIEW_DRAFTS) else self.approved()
 
+    def on_public_pages(self):
+        """The approved updates the plan's pages show everyone: those of the active measures
+        of published plans (a priority's page lists its active measures, each with its
+        approved updates; a draft plan's pages are for staff only)."""
+        return self.approved().filter(
+            measure__active=True, measure__priority__plan__status=Plan.Status.PUBLISHED
+        )
+
     def newest_first(self):
         return self.order_by("-period__financial_year", "-period__quarter")
 
@@ -607,6 +615,16 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
         return (
             f"Rated {self.get_rag_display()} but the target suggests "
             f"{self.suggested_rag_label}: say why the rating differs"
+        )
+
+    @property
+    def is_on_public_pages(self) -> bool:
+        """Whether the plan's pages show this update to everyone (as `on_public_pages`)."""
+        measure = self.measure
+        return (
+            self.status == self.Status.APPROVED
+            and measure.active
+            and measure.priority.plan.status == Plan.Status.PUBLISHED
         )
 
     @property

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from pcc_portal.searchable import register_search_kind
 from pcc_portal.slots import HOME_NEWS, HOME_TASKS, PRIORITY_PAGE, register
 
 
@@ -19,3 +20,9 @@ class ScrutinyConfig(AppConfig):
         register(PRIORITY_PAGE, priority_scrutiny)
         register(HOME_NEWS, home_next_panel_meeting)
         register(HOME_TASKS, home_scrutiny_tasks)
+
+        # What the portal's search may find of scrutiny, and by whom.
+        from scrutiny.searchable import SEARCH_KINDS
+
+        for kind in SEARCH_KINDS:
+            register_search_kind(kind)

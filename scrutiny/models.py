@@ -17,6 +17,7 @@ from pcc_portal.models import Publishable, PublishableQuerySet, TimeStampedModel
 from pcc_portal.permissions import VIEW_EXEMPT
 from pcc_portal.uploads import GeneratedName
 from plan.models import Priority, ReportingPeriod
+from scrutiny.pdf_text import stored_pdf_text
 from scrutiny.permissions import (
     PUBLISH_PANELMEETING,
     PUBLISH_PANELMEMBER,
@@ -143,6 +144,32 @@ class ScrutinyMeeting(MeetingLengthMixin, Publishable, VersionedModel, TimeStamp
         return [line.strip() for line in self.attendees.splitlines() if line.strip()]
 
 
+class PdfTextMixin(models.Model):
+    """Keeps the words of the record's uploaded PDF (`file`) in PDF_TEXT_FIELD for searching.
+
+    They are read when a file is first saved or replaced, whichever way the save comes (a form,
+    or an approver publishing a held change), and never again on reading."""
+
+    PDF_TEXT_FIELD = "text"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        name = self.file.name or ""
+        if name != getattr(self, "_file_text_of", ""):
+            setattr(self, self.PDF_TEXT_FIELD, stored_pdf_text(self.file))
+        super().save(*args, **kwargs)
+        self._file_text_of = self.file.name or ""
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        if "file" in field_names:
+            instance._file_text_of = values[field_names.index("file")] or ""
+        return instance
+
+
 class ScrutinyTopic(VersionedModel, TimeStampedModel):
     meeting = models.ForeignKey(ScrutinyMeeting, on_delete=models.CASCADE, related_name="topics")
     order = models.PositiveSmallIntegerField(default=1)
@@ -164,7 +191,7 @@ class ScrutinyTopic(VersionedModel, TimeStampedModel):
         return self.meeting if self.meeting_id else None
 
 
-class ScrutinyPaper(TimeStampedModel):
+class ScrutinyPaper(PdfTextMixin, TimeStampedModel):
     meeting = models.ForeignKey(ScrutinyMeeting, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(max_length=200)
     received_from = models.CharField(max_length=200, blank=True)
@@ -175,8 +202,10 @@ class ScrutinyPaper(TimeStampedModel):
         help_text="A PDF of at most 20 MB.",
     )
     link = models.URLField(blank=True, help_text="Or a web address where the paper is published.")
+    # The PDF's words, read once on upload (PdfTextMixin): what the search finds.
+    text = models.TextField(blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = HistoricalRecords(excluded_fields=["created_at", "text"])
 
     class Meta:
         ordering = ["meeting", "title"]
@@ -745,7 +774,7 @@ class MinutesQuerySet(models.QuerySet):
         return self.filter(meeting__in=PanelMeeting.objects.visible_to(user))
 
 
-class Minutes(VersionedModel, TimeStampedModel):
+class Minutes(PdfTextMixin, VersionedModel, TimeStampedModel):
     """A panel meeting's minutes, as Markdown or a PDF. Draft until the next meeting approves
     them under its "Minutes of the last meeting" item."""
 
@@ -768,8 +797,12 @@ class Minutes(VersionedModel, TimeStampedModel):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The words of the PDF, read once on upload (PdfTextMixin): what the search finds.
+    file_text = models.TextField(blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    PDF_TEXT_FIELD = "file_text"
+
+    history = HistoricalRecords(excluded_fields=["created_at", "file_text"])
     objects = MinutesQuerySet.as_manager()
 
     class Meta:

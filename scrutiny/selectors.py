@@ -83,7 +83,7 @@ def meeting_detail(meeting: ScrutinyMeeting, user) -> dict:
     actions = meeting.actions.select_related("priority").order_by("due_date", "pk")
     return {
         "topics": list(topics),
-        "papers": list(meeting.papers.all()),
+        "papers": list(meeting.papers.defer("text")),  # the PDF's words are for searching
         "actions": list(actions),
         "today": timezone.localdate(),
         "rescheduled_from": list(meeting.rescheduled_from.visible_to(user)),
@@ -395,6 +395,7 @@ def meeting_record(meeting: PanelMeeting, user) -> MeetingRecord:
             Q(meeting=meeting) | Q(meeting__in=Subquery(previous.values("pk")[:1]))
         )
         .select_related("meeting", "approved_at")
+        .defer("file_text")  # the PDF's words are for searching, not for the page
         .annotate(next_start=Subquery(following.values("starts_at")[:1]))
     )
     minutes = last = None
