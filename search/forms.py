@@ -10,15 +10,16 @@ class SearchForm(forms.Form):
     q = forms.CharField(label="Search the portal", required=False, strip=True)
     kind = forms.ChoiceField(required=False)
     year = forms.IntegerField(required=False, min_value=1900, max_value=2999)
-    priority = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    area = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    # Any id, so a link naming a priority keeps working; the page offers those that exist.
+    priority = forms.IntegerField(required=False, min_value=1, max_value=2**31)
+    area = forms.IntegerField(required=False, min_value=1, max_value=2**31)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 
     def __init__(self, *args, kinds=(), priorities=(), areas=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "Everything"), *kinds]
-        self.fields["priority"].choices = [("", "Any priority"), *priorities]
-        self.fields["area"].choices = [("", "Any area"), *areas]
+        self.priority_choices = [("", "Any priority"), *priorities]
+        self.area_choices = [("", "Any area"), *areas]
 
     def parameters(self) -> dict:
         """The valid parameters (each wrong one dropped)."""

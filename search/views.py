@@ -61,7 +61,7 @@ class SearchView(PageMixin, TemplateView):
         search = self.search
         query_string = self._link()[1:]
         context.update(
-            form=self.form,
+            search_form=self.form,  # not `form`: a wrong parameter is ignored, not an error
             search=search,
             shortened=self.form.shortened,
             max_length=MAX_LENGTH,
