@@ -103,7 +103,9 @@ class SearchFeed(Feed):
         return f"{reverse('search:feed')}?{urlencode({'q': q})}"
 
     def items(self, q):
-        return search_query(AnonymousUser(), q, newest=True).results if q else []
+        # Only what has a date: an Atom entry needs one, and the feed is of what is new.
+        found = search_query(AnonymousUser(), q, newest=True).results if q else []
+        return [result for result in found if result.date]
 
     def item_title(self, item):
         return f"{item.kind_label.removesuffix('s')}: {item.title}"
@@ -118,6 +120,7 @@ class SearchFeed(Feed):
         return item.url
 
     def item_pubdate(self, item):
-        if item.date is None:
-            return None
         return timezone.make_aware(datetime.combine(item.date, time(9)))
+
+    def item_updateddate(self, item):
+        return self.item_pubdate(item)

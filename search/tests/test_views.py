@@ -107,6 +107,7 @@ def test_the_search_page_runs_the_same_queries_over_ten_times_the_entries(
 
 
 def test_the_feed_is_atom_of_what_anyone_may_find(client, entries):
+    make_entry(kind="organisation", title="Burglary Watch", url="/o/1/")  # no date: not new
     response = client.get("/search/feed/", {"q": "burglary"})
     assert response["Content-Type"].startswith("application/atom+xml")
     root = ET.fromstring(response.content)
@@ -120,6 +121,7 @@ def test_the_feed_is_atom_of_what_anyone_may_find(client, entries):
         "http://testserver/reports/1/#p3",
     ]
     assert "Estate sale" not in response.content.decode()
+    assert all(e.find(f"{ATOM}updated") is not None for e in root.findall(f"{ATOM}entry"))
 
 
 def test_the_feed_of_no_words_is_empty_and_valid(client):
