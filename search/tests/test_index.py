@@ -139,3 +139,18 @@ def test_the_rebuild_command_makes_the_index_again(approver):
     call_command("search_rebuild", stdout=None)
     assert sorted(SearchEntry.objects.values_list("kind", "object_id", "key")) == before
     assert urls(search_query(AnonymousUser(), "knife")) == [f"{report.get_absolute_url()}#p2"]
+
+
+def test_the_demo_ends_with_an_index_of_what_it_published():
+    from io import StringIO
+
+    out = StringIO()
+    call_command("demo", password="demo-pass", allow_production=True, stdout=out)
+    assert "search entries" in out.getvalue()
+    published = Report.objects.visible_to(AnonymousUser())
+    found = {
+        url.split("#")[0]
+        for url in SearchEntry.objects.filter(kind="paper").values_list("url", flat=True)
+    }
+    assert found == {r.get_absolute_url() for r in published}
+    assert search_query(AnonymousUser(), "police").total > 0
