@@ -26,6 +26,10 @@ class DecisionsConfig(AppConfig):
         from decisions.duty_services import home_duty_tasks
 
         register(HOME_TASKS, home_duty_tasks)
+        from decisions.searchable import DECISIONS
+        from pcc_portal.searchable import register_search_kind
+
+        register_search_kind(DECISIONS)
         demo_loaded.connect(publish_demo_notices, dispatch_uid="decisions_publish_demo_notices")
 
 

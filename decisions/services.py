@@ -9,6 +9,7 @@ from decisions.models import Decision, ForwardPlanEntry, ReferenceCounter
 from decisions.notices import revision_make
 from decisions.permissions import ADD_DECISION, CHANGE_DECISION, DELETE_DECISION, PUBLISH_DECISION
 from pcc_portal.publication import pending_publish
+from pcc_portal.searchable import search_changed
 from pcc_portal.services import record_delete, record_save, version_claim
 from plan.periods import financial_year_of
 
@@ -170,6 +171,8 @@ def decision_publish(*, decision: Decision, user, reviewed: int | None = None) -
     )
     # The notice as published now: a new revision, its PDFs rendered after the commit.
     revision_make(decision=decision, user=user, note="first published" if first else "corrected")
+    # Its priorities may have changed with the corrections (no save of the decision says so).
+    search_changed.send(sender=Decision, instance=decision)
     return decision
 
 

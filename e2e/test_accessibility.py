@@ -28,6 +28,7 @@ PUBLIC = [
     "/transparency/", "/transparency/grants/", "/transparency/grants/2021-03/",
     "/transparency/grants/2021-05/", "/transparency/duties/budget-and-precept/",
     "/transparency/duties/crime-and-disorder-reduction-grants/", "/transparency/documents/101/",
+    "/search/", "/search/?q=police", "/search/?q=police&kind=paper",
 ]  # fmt: skip
 # Your account. The pages met only once while signing in (the code, the recovery codes when
 # made) are checked on the way through, in test_two_factor.py.

@@ -14,6 +14,11 @@ class FundingConfig(AppConfig):
         from pcc_portal.transfer import TransferKind, register_kind
 
         register(PRIORITY_PAGE, priority_funding)
+        from funding.searchable import AWARDS, FUNDS, ORGANISATIONS
+        from pcc_portal.searchable import register_search_kind
+
+        for kind in (AWARDS, FUNDS, ORGANISATIONS):
+            register_search_kind(kind)
         # Spreadsheet import and export (pcc_portal.transfer); resources in funding/resources.py.
         for key, label, resource, permissions, position, hint, list_url in [
             (

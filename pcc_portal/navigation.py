@@ -45,6 +45,11 @@ SECTIONS: tuple[Section, ...] = (
         "decisions:decisions",
         "The Commissioner's decisions, with their reasons and costs, and the forward plan.",
     ),
+    Section(
+        "Search",
+        "search:search",
+        "Search everything published: papers, decisions, meetings, updates and funding.",
+    ),
 )
 
 

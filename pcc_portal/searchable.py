@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.dispatch import Signal
+
 from pcc_portal.permissions import VIEW_EXEMPT
 
 PUBLIC = "public"
@@ -54,6 +56,11 @@ class SearchKind:
 
 
 _kinds: dict[str, SearchKind] = {}
+
+# Sent by an app, `search_changed.send(sender=Model, instance=obj)`, where an object's entries
+# change without a save of it or of a follower (a queryset update, a many-to-many change); the
+# search re-indexes the object after the transaction commits.
+search_changed = Signal()
 
 
 def register_search_kind(kind: SearchKind) -> SearchKind:

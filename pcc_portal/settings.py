@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_forms_gds",
     "django_filters",
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "pcc_portal",
     *PORTAL_APPS,
+    # Above every app: it finds what they register (pcc_portal/searchable.py), and knows none.
+    "search",
 ]
 
 MIDDLEWARE = [

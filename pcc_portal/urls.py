@@ -91,6 +91,7 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("reports/", include("reports.urls")),
     path("decisions/", include("decisions.urls")),
+    path("search/", include("search.urls")),
     # The register of duties (the decisions app's), under its own path.
     path(
         "transparency/",

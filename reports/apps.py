@@ -22,6 +22,10 @@ class ReportsConfig(AppConfig):
 
         for kind in EMAIL_KINDS:
             register_email_kind(kind)
+        from pcc_portal.searchable import register_search_kind
+        from reports.searchable import PAPERS
+
+        register_search_kind(PAPERS)
         # A panel meeting's page (scrutiny's) lists the meeting's papers and its agenda pack.
         register(PANEL_MEETING_PAGE, panel_meeting_papers)
         # A priority's page lists the papers reporting on its measures.

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from pcc_portal.publication import held_new_values, pending_publish, pending_publish_new
+from pcc_portal.searchable import search_changed
 from pcc_portal.sequences import next_number, sequence_move
 from pcc_portal.services import record_delete, record_save
 from plan.models import ReportingPeriod
@@ -216,6 +217,8 @@ def report_publish(*, report: Report, user, render_pack: bool = True) -> Publica
     with transaction.atomic():
         publication, pdf = _publish_revision(report, user)
         transaction.on_commit(lambda: _store_pdf(publication, pdf))
+        # Its paragraphs as published now replace those found before, once committed.
+        search_changed.send(sender=Report, instance=publication.report)
         if render_pack:
             packs_enqueue(report.panel_meeting_id)
     stored_now = not transaction.get_connection().in_atomic_block
@@ -306,6 +309,7 @@ def report_withdraw(*, report: Report, user) -> Report:
         raise PermissionDenied("Only an approver can withdraw a paper.")
     report.status = Report.Status.WITHDRAWN
     packs_enqueue(report.panel_meeting_id)
+    search_changed.send(sender=Report, instance=report)  # no longer found, once committed
     return record_save(instance=report, user=user, reason="Withdrawn", gate=False)
 
 

@@ -74,6 +74,7 @@ from scrutiny.tests.factories import (
     make_task_group,
     make_topic,
 )
+from search.index import search_rebuild
 from tests.fuzzing import (
     CORPUS,
     QUERY_CORPUS,
@@ -262,6 +263,8 @@ def build_records() -> dict:
             covers_to=datetime.date(2021, 4, 30),
         ),
     ]  # fmt: skip
+    # The search index of all the above, so that /search/ finds some of it.
+    search_rebuild()
     return {
         # Filled by parameter name, whatever the route.
         "reference": published,
