@@ -36,6 +36,9 @@ class Entry:
     body: str
     url: str
     audience: str = PUBLIC
+    # What the entry is part of, shown with it but not searched: a paragraph's paper. A word of
+    # the paper's title then finds the paper once, not each of its paragraphs.
+    within: str = ""
     date: datetime.date | None = None
     priority_ids: tuple[int, ...] = ()
     area_ids: tuple[int, ...] = ()

@@ -43,7 +43,8 @@ def paper_entries(report: Report) -> list[Entry]:
             entries.append(
                 Entry(
                     key=block.anchor,
-                    title=f"{report.title}, paragraph {block.anchor[1:]}",
+                    title=f"Paragraph {block.anchor[1:]}",
+                    within=report.title,
                     body=block.text,
                     url=f"{url}#{block.anchor}",
                     **common,

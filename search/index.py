@@ -24,6 +24,7 @@ def entry_row(kind: SearchKind, object_id: int, entry: Entry) -> SearchEntry:
         object_id=object_id,
         key=entry.key[:40],
         title=entry.title.translate(_UNMARK)[:400],
+        within=entry.within[:400],
         body=entry.body.translate(_UNMARK),
         url=entry.url[:500],
         audience=entry.audience,

@@ -13,6 +13,7 @@ class SearchEntry(models.Model):
     object_id = models.PositiveBigIntegerField()
     key = models.CharField(max_length=40)
     title = models.CharField(max_length=400)
+    within = models.CharField(max_length=400, blank=True, default="")
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500)
     audience = models.CharField(max_length=10, choices=[(a, a) for a in AUDIENCES])

@@ -27,12 +27,18 @@ TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # bm25 column weights: a title match rank
 @dataclass(frozen=True)
 class Result:
     title: str
+    within: str
     url: str
     kind: str
     kind_label: str
     date: date | None
     snippet: SafeString
     audience: str
+
+    @property
+    def heading(self) -> str:
+        """The title with what it is part of: "Performance report: Paragraph 12"."""
+        return f"{self.within}: {self.title}" if self.within else self.title
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,7 @@ def search_query(
     result.results = [
         Result(
             title=title,
+            within=within,
             url=url,
             kind=name,
             kind_label=labels.get(name, name),
@@ -125,7 +132,7 @@ def search_query(
             snippet=snippet_html(snippet),
             audience=audience,
         )
-        for name, title, url, when, audience, snippet in rows
+        for name, title, within, url, when, audience, snippet in rows
     ]
     result.page_obj = Page(result.results, number, paginator)
     return result
@@ -170,12 +177,12 @@ class _sqlite:
         rank = f"bm25(search_searchentry_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"
         order = f"e.date DESC NULLS LAST, {rank}" if newest else f"{rank}, e.date DESC"
         sql = (
-            "SELECT e.kind, e.title, e.url, e.date, e.audience, "
+            "SELECT e.kind, e.title, e.within, e.url, e.date, e.audience, "
             "snippet(search_searchentry_fts, 1, char(2), char(3), '…', 24) {FROM} "
             f"ORDER BY {order}, e.id LIMIT %s OFFSET %s"
         )
         rows = cls._run(sql, entries, terms, (PER_PAGE, offset))
-        return [(*row[:3], _as_date(row[3]), *row[4:]) for row in rows]
+        return [(*row[:4], _as_date(row[4]), *row[5:]) for row in rows]
 
 
 def _as_date(value):
@@ -240,6 +247,6 @@ class _postgres:
         rows = (
             matching.annotate(rank=rank, snippet=headline)
             .order_by(*(reversed(order) if newest else order), "id")
-            .values_list("kind", "title", "url", "date", "audience", "snippet")
+            .values_list("kind", "title", "within", "url", "date", "audience", "snippet")
         )
         return list(rows[offset : offset + PER_PAGE])

@@ -1,6 +1,5 @@
 from datetime import datetime, time
 
-from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -9,23 +8,17 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import urlencode
 from django.views.generic import TemplateView
 
+from pcc_portal.feeds import FeedLink
 from pcc_portal.mixins import PageMixin
 from pcc_portal.models import OfficeProfile
 from pcc_portal.searchable import search_kinds
+from plan.models import Area, Priority
 from search.forms import SearchForm
 from search.query import MAX_LENGTH
 from search.services import search_query
 
 
-def _choices(app_label: str, model_name: str, user) -> list[tuple[int, str]]:
-    """The names of the priorities and areas to filter by, from the plan app (named by a
-    string: the search knows no app's models, entries carry only their ids)."""
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
-        return []
-    rows = model.objects.all()
-    rows = rows.for_choices(user) if hasattr(rows, "for_choices") else rows.order_by("name")
+def _choices(rows) -> list[tuple[int, str]]:
     return [(row.pk, str(row)) for row in rows]
 
 
@@ -37,8 +30,9 @@ class SearchView(PageMixin, TemplateView):
         return SearchForm(
             self.request.GET,
             kinds=[(k.name, k.label) for k in search_kinds()],
-            priorities=_choices("plan", "Priority", user),
-            areas=_choices("plan", "Area", user),
+            # Only the priorities of plans this visitor may see; areas are all public.
+            priorities=_choices(Priority.objects.for_choices(user)),
+            areas=_choices(Area.objects.order_by("name")),
         )
 
     def get(self, request, *args, **kwargs):
@@ -56,6 +50,13 @@ class SearchView(PageMixin, TemplateView):
         kept = {**self.parameters, **changes}
         return "?" + urlencode({k: v for k, v in kept.items() if v not in (None, "")})
 
+    def feeds(self, q: str) -> list[FeedLink]:
+        """The search's own Atom feed, offered once there is something to search for."""
+        if not q:
+            return []
+        url = f"{reverse('search:feed')}?{urlencode({'q': q})}"
+        return [FeedLink(f"Search results for “{q[:80]}” (Atom feed)", url)]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         search = self.search
@@ -72,7 +73,7 @@ class SearchView(PageMixin, TemplateView):
             page_obj=search.page_obj,
             is_paginated=bool(search.page_obj and search.page_obj.paginator.num_pages > 1),
             query_string=query_string,
-            feed_url=f"{reverse('search:feed')}?{urlencode({'q': search.query})}",
+            feeds=self.feeds(search.query),
             q_only=urlencode({"q": search.query}),
             selected_kind=self.parameters["kind"],
             selected_year=self.parameters["year"],
@@ -108,7 +109,10 @@ class SearchFeed(Feed):
         return [result for result in found if result.date]
 
     def item_title(self, item):
-        return f"{item.kind_label.removesuffix('s')}: {item.title}"
+        return item.heading
+
+    def item_categories(self, item):
+        return [item.kind_label]
 
     def item_description(self, item):
         return item.snippet

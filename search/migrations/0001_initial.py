@@ -62,6 +62,7 @@ class Migration(migrations.Migration):
                 ("object_id", models.PositiveBigIntegerField()),
                 ("key", models.CharField(max_length=40)),
                 ("title", models.CharField(max_length=400)),
+                ("within", models.CharField(blank=True, default="", max_length=400)),
                 ("body", models.TextField(blank=True)),
                 ("url", models.CharField(max_length=500)),
                 ("audience", models.CharField(choices=[("public", "public"), ("exempt", "exempt")], max_length=10)),

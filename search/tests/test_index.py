@@ -53,7 +53,8 @@ def test_a_published_paper_is_found_at_the_paragraph_that_says_it(approver):
     report = published_paper(approver)
     page = search_query(AnonymousUser(), "knife")
     assert urls(page) == [f"{report.get_absolute_url()}#p2"]
-    assert page.results[0].title == "Serious violence, paragraph 2"
+    assert page.results[0].title == "Paragraph 2"
+    assert page.results[0].heading == "Serious violence: Paragraph 2"
     assert "<mark>Knife</mark>" in page.results[0].snippet
     # The paper itself, by its title and summary.
     assert report.get_absolute_url() in urls(search_query(AnonymousUser(), "violence"))
@@ -132,12 +133,15 @@ def test_funding_is_found_and_follows_its_organisation():
 
 def test_the_rebuild_command_makes_the_index_again(approver):
     report = published_paper(approver)
-    before = sorted(SearchEntry.objects.values_list("kind", "object_id", "key"))
+    papers = SearchEntry.objects.filter(kind="paper")
+    before = sorted(papers.values_list("kind", "object_id", "key"))
     SearchEntry.objects.all().delete()
     SearchEntry.objects.create(kind="paper", object_id=999, key="p1", title="Stale", url="/")
     assert search_query(AnonymousUser(), "knife").total == 0
     call_command("search_rebuild", stdout=None)
-    assert sorted(SearchEntry.objects.values_list("kind", "object_id", "key")) == before
+    assert sorted(papers.values_list("kind", "object_id", "key")) == before
+    # The rebuild also indexes what no save announced: the paper's (published) meeting.
+    assert SearchEntry.objects.filter(kind="panel_meeting", object_id=report.panel_meeting_id)
     assert urls(search_query(AnonymousUser(), "knife")) == [f"{report.get_absolute_url()}#p2"]
 
 

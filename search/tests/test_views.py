@@ -112,9 +112,11 @@ def test_the_feed_is_atom_of_what_anyone_may_find(client, entries):
     assert response["Content-Type"].startswith("application/atom+xml")
     root = ET.fromstring(response.content)
     titles = [e.find(f"{ATOM}title").text for e in root.findall(f"{ATOM}entry")]
-    assert titles == ["Award: Street lighting", "Paper: Burglary in Preston"]  # newest first
+    assert titles == ["Street lighting", "Burglary in Preston"]  # newest first
     parsed = feedparser.parse(response.content)
     assert not parsed.bozo
+    # Each entry says what it is as its category: a reader can sort them.
+    assert [[tag.term for tag in e.tags] for e in parsed.entries] == [["Awards"], ["Papers"]]
     assert parsed.feed.title.startswith("Search results for “burglary”")
     assert [e.link for e in parsed.entries] == [
         "http://testserver/a/1/",
