@@ -65,6 +65,11 @@ _kinds: dict[str, SearchKind] = {}
 # search re-indexes the object after the transaction commits.
 search_changed = Signal()
 
+# Sent by the search each time it has written an object's entries, with `kind` (its name),
+# `object_id`, `audiences` (those who may find it now: empty when it is no longer findable) and
+# `rebuilt` (true when the whole index is being rebuilt), inside the transaction that wrote them.
+entries_indexed = Signal()
+
 
 def register_search_kind(kind: SearchKind) -> SearchKind:
     """Adds a kind; registering the same name again replaces it (ready() may run twice)."""

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     *PORTAL_APPS,
     # Above every app: it finds what they register (pcc_portal/searchable.py), and knows none.
     "search",
+    # Above search: alerts are what becomes findable, for each subscriber.
+    "alerts",
 ]
 
 MIDDLEWARE = [

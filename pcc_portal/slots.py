@@ -23,8 +23,9 @@ PANEL_MEETING_PAGE = "panel meeting page"  # provider(meeting, user=user): the m
 HOME_TASKS = "home tasks"  # provider(user=user): what waits for the visitor, as Tasks
 HOME_NEWS = "home news"  # provider(user=user): the next panel meeting, the latest papers
 ACTION_PAGE = "action page"  # provider(action, user=user): what the action was raised for
+SEARCH_PAGE = "search page"  # provider(q, kind, user=user): ways to follow the search
 
-SLOTS = (PRIORITY_PAGE, PANEL_MEETING_PAGE, HOME_TASKS, HOME_NEWS, ACTION_PAGE)
+SLOTS = (PRIORITY_PAGE, PANEL_MEETING_PAGE, HOME_TASKS, HOME_NEWS, ACTION_PAGE, SEARCH_PAGE)
 
 # The headings of the priority page that parts go under (the plan's own parts, what was
 # promised and how it is going, come first): a PRIORITY_PAGE part names one as its `group`.

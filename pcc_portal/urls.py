@@ -92,6 +92,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("decisions/", include("decisions.urls")),
     path("search/", include("search.urls")),
+    path("alerts/", include("alerts.urls")),
     # The register of duties (the decisions app's), under its own path.
     path(
         "transparency/",

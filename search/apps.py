@@ -11,7 +11,7 @@ class SearchConfig(AppConfig):
         # Imported here: the index imports models, which must wait until apps are loaded.
         from search.index import index_connect
 
-        # Last in INSTALLED_APPS, so every kind has registered by now.
+        # After every app that registers a kind in INSTALLED_APPS, so all have by now.
         index_connect()
         demo_loaded.connect(_demo_index, dispatch_uid="search_index_demo")
 

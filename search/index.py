@@ -10,7 +10,14 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.tasks import task
 
-from pcc_portal.searchable import Entry, SearchKind, search_changed, search_kind, search_kinds
+from pcc_portal.searchable import (
+    Entry,
+    SearchKind,
+    entries_indexed,
+    search_changed,
+    search_kind,
+    search_kinds,
+)
 from search.models import SearchEntry, ids_text
 
 # Marks the backends put around matched words: never part of indexed text.
@@ -40,7 +47,15 @@ def entries_replace(kind: SearchKind, object_id: int, obj) -> int:
     SearchEntry.objects.filter(kind=kind.name, object_id=object_id).delete()
     rows = [entry_row(kind, object_id, e) for e in (kind.entries(obj) if obj else ())]
     SearchEntry.objects.bulk_create(rows)
+    _indexed(kind.name, object_id, rows)
     return len(rows)
+
+
+def _indexed(name: str, object_id: int, rows, *, rebuilt=False) -> None:
+    audiences = tuple(sorted({row.audience for row in rows}))
+    entries_indexed.send(
+        sender=SearchEntry, kind=name, object_id=object_id, audiences=audiences, rebuilt=rebuilt
+    )
 
 
 @task
@@ -115,7 +130,13 @@ def search_rebuild() -> int:
     SearchEntry.objects.all().delete()
     made = 0
     for kind in search_kinds():
-        rows = [entry_row(kind, obj.pk, e) for obj in kind.objects() for e in kind.entries(obj)]
+        by_object: dict[int, list[SearchEntry]] = {}
+        for obj in kind.objects():
+            by_object[obj.pk] = [entry_row(kind, obj.pk, e) for e in kind.entries(obj)]
+        rows = [row for object_rows in by_object.values() for row in object_rows]
         SearchEntry.objects.bulk_create(rows, batch_size=500)
+        for object_id, object_rows in by_object.items():
+            if object_rows:
+                _indexed(kind.name, object_id, object_rows, rebuilt=True)
         made += len(rows)
     return made

@@ -138,6 +138,17 @@ def search_query(
     return result
 
 
+def search_matching(entries, q: str):
+    """Those of `entries` (a SearchEntry queryset: what is new for an alert) that match the
+    words `q` as the search page would match them; none for a query with no words. Two
+    queries at most."""
+    terms = terms_parse(q)
+    if not terms:
+        return entries.none()
+    backend = _postgres if connection.vendor == "postgresql" else _sqlite
+    return SearchEntry.objects.filter(pk__in=backend.ids(entries, terms))
+
+
 class _sqlite:
     """FTS5: the external-content table search_searchentry_fts, kept in step by triggers."""
 
@@ -163,6 +174,10 @@ class _sqlite:
     @classmethod
     def counts_by_kind(cls, entries, terms) -> dict[str, int]:
         return dict(cls._run("SELECT e.kind, COUNT(*) {FROM} GROUP BY e.kind", entries, terms))
+
+    @classmethod
+    def ids(cls, entries, terms) -> list[int]:
+        return [row[0] for row in cls._run("SELECT e.id {FROM}", entries, terms)]
 
     @classmethod
     def counts_by_year(cls, entries, terms) -> list[tuple[int, int]]:
@@ -216,6 +231,11 @@ class _postgres:
 
         matching, _, _ = cls._matching(entries, terms)
         return dict(matching.order_by().values_list("kind").annotate(n=Count("id")))
+
+    @classmethod
+    def ids(cls, entries, terms) -> list[int]:
+        matching, _, _ = cls._matching(entries, terms)
+        return list(matching.values_list("id", flat=True))
 
     @classmethod
     def counts_by_year(cls, entries, terms) -> list[tuple[int, int]]:

@@ -12,6 +12,7 @@ from pcc_portal.feeds import FeedLink
 from pcc_portal.mixins import PageMixin
 from pcc_portal.models import OfficeProfile
 from pcc_portal.searchable import search_kinds
+from pcc_portal.slots import SEARCH_PAGE, fill
 from plan.models import Area, Priority
 from search.forms import SearchForm
 from search.query import MAX_LENGTH
@@ -79,6 +80,7 @@ class SearchView(PageMixin, TemplateView):
             selected_year=self.parameters["year"],
             search_priority=self.parameters["priority"],
             search_area=self.parameters["area"],
+            follow=fill(SEARCH_PAGE, search.query, self.parameters["kind"], user=self.request.user),
         )
         return context
 
