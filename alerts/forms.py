@@ -50,7 +50,7 @@ class AlertForm(forms.Form):
         if user.is_authenticated:
             self.fields["email"].widget = forms.HiddenInput()
         else:
-            shown.insert(0, Field.email("email", field_width=20))
+            shown.insert(0, Field.text("email", field_width=20))
             self.fields["email"].error_messages["required"] = "Enter your email address"
         self.helper = FormHelper()
         self.helper.layout = Layout(

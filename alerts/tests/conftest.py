@@ -1,0 +1,1 @@
+from alerts.tests.helpers import approver, media  # noqa: F401 (fixtures)
