@@ -47,9 +47,7 @@ def test_a_daily_digest_lists_each_new_paper_once_grouped_and_never_twice(approv
     assert first.get_absolute_url() not in digest.body
 
 
-def test_a_panel_members_alert_includes_an_exempt_paper_and_the_publics_never(
-    approver, make_user
-):
+def test_a_panel_members_alert_includes_an_exempt_paper_and_the_publics_never(approver, make_user):
     member = make_user("panel member", email="member@example.org")
     confirmed_alert(user=member)
     confirmed_alert(email=PUBLIC_ADDRESS)
@@ -91,7 +89,7 @@ def test_what_a_rebuild_meets_first_is_recorded_as_not_new():
 
 
 def test_a_priority_alert_tells_of_a_decision_about_it_and_not_of_others(approver):
-    plan, measures = make_plan_with_measures(priorities=2, measures_each=1)
+    _plan, measures = make_plan_with_measures(priorities=2, measures_each=1)
     followed, other = (m.priority for m in measures)
     confirmed_alert(email=PUBLIC_ADDRESS, what="priority", priority_id=followed.pk)
     about = make_decision(title="Grants for safer streets")
