@@ -107,6 +107,16 @@ class SentView(PageMixin, TemplateView):
     page_title = "Check your email"
 
 
+class DoneView(PageMixin, TemplateView):
+    """After an answer that leaves no page of the subscriber to go back to."""
+
+    template_name = "alerts/done.html"
+    text = ""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "text": self.text}
+
+
 class SubscriberMixin(PageMixin):
     """A page reached by a subscriber's secret link: an unknown secret is a 404."""
 
@@ -165,13 +175,6 @@ class QuestionView(SubscriberMixin, TemplateView):
     def get_text(self) -> str:
         return self.text
 
-    def done(self, title: str, text: str):
-        """The page after an answer that leaves no page of the subscriber to go back to."""
-        context = {"page_title": title, "text": text, "breadcrumbs": []}
-        return self.response_class(
-            request=self.request, template=["alerts/done.html"], context=context
-        )
-
 
 class ConfirmView(QuestionView):
     page_title = "Confirm your email alert"
@@ -215,7 +218,7 @@ class UnsubscribeView(QuestionView):
     def post(self, request, *args, **kwargs):
         # RFC 8058: the POST itself unsubscribes, with no more questions.
         subscriber_unsubscribe(self.subscriber)
-        return self.done("You are unsubscribed", "No more alert emails will be sent.")
+        return redirect("alerts:unsubscribed")
 
 
 class DeleteView(QuestionView):
@@ -230,4 +233,4 @@ class DeleteView(QuestionView):
 
     def post(self, request, *args, **kwargs):
         subscriber_delete(self.subscriber)
-        return self.done("Everything is deleted", "The address and its alerts are deleted.")
+        return redirect("alerts:deleted")

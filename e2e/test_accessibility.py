@@ -7,6 +7,18 @@ from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# The link of an alert email: an address with one alert waiting for confirmation.
+SECRET = "axe-reader-link"
+
+
+@pytest.fixture(autouse=True)
+def alert_subscriber(portal):
+    from alerts.models import Alert, Subscriber
+
+    subscriber = Subscriber.objects.create(email="reader@example.org", secret=SECRET)
+    Alert.objects.create(pk=1, subscriber=subscriber, what="papers", frequency="daily")
+
+
 PUBLIC = [
     "/", "/accessibility/", "/privacy/", "/accounts/login/",
     "/plan/", "/plan/2021-2025/", "/plan/2021-2025/getting-tough-on-anti-social-behaviour/",
@@ -29,11 +41,16 @@ PUBLIC = [
     "/transparency/grants/2021-05/", "/transparency/duties/budget-and-precept/",
     "/transparency/duties/crime-and-disorder-reduction-grants/", "/transparency/documents/101/",
     "/search/", "/search/?q=police", "/search/?q=police&kind=paper",
+    "/alerts/new/", "/alerts/new/?what=search&q=police", "/alerts/new/?what=priority&priority=1",
+    "/alerts/new/sent/", "/alerts/unsubscribed/", "/alerts/deleted/", f"/alerts/{SECRET}/",
+    f"/alerts/{SECRET}/confirm/1/",
+    f"/alerts/{SECRET}/remove/1/", f"/alerts/{SECRET}/unsubscribe/", f"/alerts/{SECRET}/delete/",
 ]  # fmt: skip
 # Your account. The pages met only once while signing in (the code, the recovery codes when
 # made) are checked on the way through, in test_two_factor.py.
 ACCOUNT = [
     "/accounts/", "/accounts/email/", "/accounts/password_change/", "/accounts/two-factor/set-up/",
+    "/alerts/",
 ]  # fmt: skip
 STAFF = [
     "/plan/updates/40/edit/", "/plan/2021-2025/quarters/2021-q2/measures/6/new/",

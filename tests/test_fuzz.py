@@ -44,6 +44,7 @@ from django.urls import resolve
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from alerts.models import Alert, Subscriber
 from conftest import ROLE_GROUPS, force_login_verified
 from decisions.duties import Duty, DutyDocument
 from decisions.inspections import Inspection, InspectionRecommendation
@@ -265,6 +266,9 @@ def build_records() -> dict:
     ]  # fmt: skip
     # The search index of all the above, so that /search/ finds some of it.
     search_rebuild()
+    # An address with an alert waiting for confirmation: its links are the alerts' pages.
+    subscriber = Subscriber.objects.create(email="fuzz@example.org")
+    alert = Alert.objects.create(subscriber=subscriber, what="papers", frequency="daily")
     return {
         # Filled by parameter name, whatever the route.
         "reference": published,
@@ -282,6 +286,7 @@ def build_records() -> dict:
         "month": "2021-03",  # a month of the grants pages
         "kind": "awards",  # a kind of record to import and export, and a spreadsheet format
         "fmt": "xlsx",
+        "secret": subscriber,  # the link in an alert email
         # `pk` and `slug`: by the path segment before them, e.g. awards/<int:pk>/.
         "collections": {
             "updates": [update],
@@ -305,6 +310,8 @@ def build_records() -> dict:
             "inspections": [inspection],
             "duties": [duty],  # the register of duties: a duty and its documents
             "documents": documents,
+            "confirm": [alert],  # an alert, by its address's link
+            "remove": [alert],
         },
     }
 
@@ -325,6 +332,7 @@ PARAMETER_VALUES = {
     "reference": lambda decision: decision.reference,
     "rec": lambda recommendation: recommendation.pk,
     "month": lambda month: month,
+    "secret": lambda subscriber: subscriber.secret,
 }
 
 

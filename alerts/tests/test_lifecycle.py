@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from alerts.models import Alert, Subscriber
@@ -68,10 +69,10 @@ def test_the_public_subscribe_confirm_get_a_paper_and_unsubscribe_in_one_click(c
 
     # RFC 8058: a POST with no token and no more questions unsubscribes.
     path = "/" + unsubscribe.strip("<>").split("/", 3)[3]
-    client.cookies.clear()
-    response = client.post(path, {"List-Unsubscribe": "One-Click"})
-    assert response.status_code == 200
-    assert "You are unsubscribed" in response.content.decode()
+    mail_client = Client(enforce_csrf_checks=True)  # a mail client has no cookie nor token
+    response = mail_client.post(path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 302
+    assert "You are unsubscribed" in mail_client.get(response.url).content.decode()
     assert not Alert.objects.exists()
     mail.outbox.clear()
     published_paper(approver, title="After leaving")
@@ -142,3 +143,13 @@ def test_a_signed_in_user_without_an_address_is_told_so(client, make_user):
     response = subscribe(client)
     assert "Your account has no email address" in response.content.decode()
     assert not Alert.objects.exists()
+
+
+def test_delete_everything_needs_the_pages_own_button(client):
+    subscribe(client)
+    subscriber = Subscriber.objects.get()
+    forged = Client(enforce_csrf_checks=True).post(
+        reverse("alerts:delete", args=[subscriber.secret])
+    )
+    assert forged.status_code == 403
+    assert Subscriber.objects.exists()

@@ -59,7 +59,7 @@ def test_delete_everything_asks_then_deletes_the_address_and_its_alerts(client):
     url = reverse("alerts:delete", args=[alert.subscriber.secret])
     assert "Delete everything" in client.get(url).content.decode()
     assert Subscriber.objects.count() == 1
-    response = client.post(url)
+    response = client.post(url, follow=True)
     assert "Everything is deleted" in response.content.decode()
     assert not Subscriber.objects.exists() and not Alert.objects.exists()
 
