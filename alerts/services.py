@@ -38,24 +38,35 @@ class SubscribeStatus:
 # --- Recording what became findable ---------------------------------------------------------
 
 
-def found_record(sender, *, kind, object_id, audiences, rebuilt=False, **kwargs) -> int:
+def found_record(sender, *, kind, object_id, audiences, **kwargs) -> int:
     """Records the audiences that may find this object for the first time; returns how many.
-    A first finding (not by a rebuild) sends the immediate alerts after the commit."""
+    A first finding sends the immediate alerts after the commit."""
     known = set(
         Found.objects.filter(kind=kind, object_id=object_id).values_list("audience", flat=True)
     )
     now = timezone.now()
     rows = [
-        Found(kind=kind, object_id=object_id, audience=a, first_found_at=now, is_news=not rebuilt)
-        for a in audiences
-        if a not in known
+        Found(kind=kind, object_id=object_id, audience=audience, first_found_at=now)
+        for audience in audiences
+        if audience not in known
     ]
     Found.objects.bulk_create(rows, ignore_conflicts=True)
-    if rows and not rebuilt:
+    if rows:
         transaction.on_commit(
             lambda: alerts_send_task.enqueue(Alert.Frequency.IMMEDIATE), robust=True
         )
     return len(rows)
+
+
+def found_record_rebuilt(sender, *, found, **kwargs) -> None:
+    """After a rebuild: what was never recorded (indexed before alerts were kept) is recorded
+    as not new, so a rebuild tells nobody of old things; what was recorded keeps its time."""
+    now = timezone.now()
+    rows = (
+        Found(kind=kind, object_id=pk, audience=audience, first_found_at=now, is_news=False)
+        for kind, pk, audience in found
+    )
+    Found.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
 
 
 # --- What is new for an alert ---------------------------------------------------------------

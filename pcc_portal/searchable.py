@@ -66,9 +66,12 @@ _kinds: dict[str, SearchKind] = {}
 search_changed = Signal()
 
 # Sent by the search each time it has written an object's entries, with `kind` (its name),
-# `object_id`, `audiences` (those who may find it now: empty when it is no longer findable) and
-# `rebuilt` (true when the whole index is being rebuilt), inside the transaction that wrote them.
+# `object_id` and `audiences` (those who may find it now: empty when it is no longer
+# findable), inside the transaction that wrote them.
 entries_indexed = Signal()
+# Sent once the whole index is rebuilt, inside its transaction, with `found`: every
+# (kind, object_id, audience) findable now.
+index_rebuilt = Signal()
 
 
 def register_search_kind(kind: SearchKind) -> SearchKind:

@@ -14,6 +14,7 @@ from pcc_portal.searchable import (
     Entry,
     SearchKind,
     entries_indexed,
+    index_rebuilt,
     search_changed,
     search_kind,
     search_kinds,
@@ -51,11 +52,9 @@ def entries_replace(kind: SearchKind, object_id: int, obj) -> int:
     return len(rows)
 
 
-def _indexed(name: str, object_id: int, rows, *, rebuilt=False) -> None:
+def _indexed(name: str, object_id: int, rows) -> None:
     audiences = tuple(sorted({row.audience for row in rows}))
-    entries_indexed.send(
-        sender=SearchEntry, kind=name, object_id=object_id, audiences=audiences, rebuilt=rebuilt
-    )
+    entries_indexed.send(sender=SearchEntry, kind=name, object_id=object_id, audiences=audiences)
 
 
 @task
@@ -129,14 +128,11 @@ def search_rebuild() -> int:
     """Empties the index and fills it from every kind's objects; returns the entries made."""
     SearchEntry.objects.all().delete()
     made = 0
+    found: set[tuple[str, int, str]] = set()
     for kind in search_kinds():
-        by_object: dict[int, list[SearchEntry]] = {}
-        for obj in kind.objects():
-            by_object[obj.pk] = [entry_row(kind, obj.pk, e) for e in kind.entries(obj)]
-        rows = [row for object_rows in by_object.values() for row in object_rows]
+        rows = [entry_row(kind, obj.pk, e) for obj in kind.objects() for e in kind.entries(obj)]
         SearchEntry.objects.bulk_create(rows, batch_size=500)
-        for object_id, object_rows in by_object.items():
-            if object_rows:
-                _indexed(kind.name, object_id, object_rows, rebuilt=True)
+        found.update((row.kind, row.object_id, row.audience) for row in rows)
         made += len(rows)
+    index_rebuilt.send(sender=SearchEntry, found=sorted(found))
     return made

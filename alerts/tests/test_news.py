@@ -78,14 +78,16 @@ def test_drafts_are_never_news_and_a_rebuild_makes_nothing_new(approver):
     assert len(emails_to(PUBLIC_ADDRESS)) == 1
 
 
-def test_what_a_rebuild_meets_first_is_recorded_as_not_new():
-    from search.index import _indexed
-
-    with committed():
-        _indexed("paper", 999, [type("Row", (), {"audience": "public"})()], rebuilt=True)
+def test_what_a_rebuild_meets_first_is_recorded_as_not_new(approver):
+    paper = published_paper(approver, title="Indexed before alerts were kept")
+    Found.objects.all().delete()
+    mail.outbox.clear()
     confirmed_alert(email=PUBLIC_ADDRESS)
-    assert Found.objects.get(object_id=999).is_news is False
+    with committed():
+        search_rebuild()
+    assert Found.objects.get(object_id=paper.pk, kind="paper").is_news is False
     assert alerts_send(Alert.Frequency.IMMEDIATE) == 0
+    assert mail.outbox == []
 
 
 def test_a_priority_alert_tells_of_a_decision_about_it_and_not_of_others(approver):
