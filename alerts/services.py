@@ -9,8 +9,10 @@ Emails go out through django.tasks once the transaction that made them commits.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from email import policy as email_policy
 from urllib.parse import urlsplit, urlunsplit
 
+from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.tasks import task
@@ -19,7 +21,7 @@ from django.utils import timezone
 
 from alerts.models import Alert, Found, Subscriber
 from pcc_portal.models import OfficeProfile
-from pcc_portal.notifications import portal_url
+from pcc_portal.notifications import SMTP_LINE_LIMIT, PlainTextEmail, portal_url
 from pcc_portal.searchable import PUBLIC, audiences_of, search_kind, search_kinds
 from plan.models import Priority
 from search.models import SearchEntry
@@ -191,16 +193,21 @@ def alert_email_send(*, to: str, subject: str, body: str, unsubscribe: str) -> i
 
 
 def _send(to: str, subject: str, body: str, unsubscribe: str) -> int:
-    from django.core.mail import mailers
-
-    from pcc_portal.notifications import PlainTextEmail
-
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    message = PlainTextEmail(subject, body, to=[to], headers=headers)
+    message = AlertEmail(subject, body, to=[to], headers=headers)
     return mailers.default.send_messages([message]) or 0
+
+
+class AlertEmail(PlainTextEmail):
+    """Its headers are folded only past SMTP's line limit: the unsubscribe link, longer than 78
+    characters and without a space, would otherwise be written as encoded words, which mail
+    clients do not read as a link."""
+
+    def message(self, *, policy=email_policy.default):
+        return super().message(policy=policy.clone(max_line_length=SMTP_LINE_LIMIT))
 
 
 @task

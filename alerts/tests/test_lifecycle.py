@@ -62,6 +62,9 @@ def test_the_public_subscribe_confirm_get_a_paper_and_unsubscribe_in_one_click(c
     assert report.get_absolute_url() in news.body
     assert "#p" not in news.body  # the paper once, at its own address
     assert "Before confirming" not in news.body
+    raw = news.message().as_string()
+    assert "\nList-Unsubscribe: <http://" in raw  # the link as it is, not encoded words
+    assert "\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n" in raw
     unsubscribe = news.extra_headers["List-Unsubscribe"]
     assert unsubscribe.startswith("<http") and unsubscribe.endswith(">")
     assert news.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
