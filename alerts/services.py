@@ -84,6 +84,11 @@ class Item:
     url: str
 
 
+def subscriber_address(subscriber: Subscriber) -> str:
+    """A signed-in subscriber's account address as it is now; the public's as given."""
+    return subscriber.user.email if subscriber.user is not None else subscriber.email
+
+
 def subscriber_audiences(subscriber: Subscriber) -> tuple[str, ...]:
     user = subscriber.user
     return audiences_of(user) if user is not None and user.is_active else (PUBLIC,)
@@ -239,12 +244,12 @@ def alerts_send(frequency: str, *, now=None) -> int:
             fresh = [a for a in locked if a.since and a.since < now]
             items = subscriber_news(subscriber, fresh, now)
             Alert.objects.filter(pk__in=[a.pk for a in fresh]).update(last_sent_at=now)
-        if not items:
+        if not items or not subscriber_address(subscriber):
             continue
         count = len(items)
         subject = f"{count} new item{'s' if count != 1 else ''} on the {service}"
         body = news_body(subscriber, items, alerts_described(fresh))
-        sent += _send(subscriber.email, subject, body, unsubscribe_url(subscriber))
+        sent += _send(subscriber_address(subscriber), subject, body, unsubscribe_url(subscriber))
     return sent
 
 

@@ -17,6 +17,7 @@ from alerts.services import (
     alert_remove,
     alert_subscribe,
     alerts_described,
+    subscriber_address,
     subscriber_delete,
     subscriber_unsubscribe,
 )
@@ -136,13 +137,16 @@ class ManageMixin:
 
     def subscriber_context(self, subscriber):
         alerts = list(subscriber.alerts.all()) if subscriber else []
-        return {"subscriber": subscriber, "alerts": alerts_described(alerts)}
+        address = subscriber_address(subscriber) if subscriber else ""
+        return {"subscriber": subscriber, "address": address, "alerts": alerts_described(alerts)}
 
 
 class ManageView(LoginRequiredMixin, ManageMixin, PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        subscriber = Subscriber.objects.filter(user=self.request.user).first()
+        subscriber = (
+            Subscriber.objects.select_related("user").filter(user=self.request.user).first()
+        )
         context.update(self.subscriber_context(subscriber))
         return context
 

@@ -135,3 +135,16 @@ def test_alerts_not_confirmed_within_7_days_are_deleted_with_a_lonely_address():
         kept.pk,
         Alert.objects.get(subscriber=recent).pk,
     }
+
+
+def test_a_signed_in_subscriber_is_emailed_at_their_accounts_address_as_it_is_now(
+    approver, make_user
+):
+    member = make_user("panel member", email="old@example.org")
+    confirmed_alert(user=member)
+    member.email = "new@example.org"
+    member.save()
+    published_paper(approver, title="Told at the new address")
+    assert emails_to("old@example.org") == []
+    (told,) = emails_to("new@example.org")
+    assert "Told at the new address" in told.body
