@@ -7,6 +7,7 @@ Emails go out through django.tasks once the transaction that made them commits.
 """
 
 import datetime
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from email import policy as email_policy
@@ -26,6 +27,8 @@ from pcc_portal.searchable import PUBLIC, audiences_of, search_kind, search_kind
 from plan.models import Priority
 from search.models import SearchEntry
 from search.services import search_matching
+
+logger = logging.getLogger(__name__)
 
 CONFIRMATION_GAP = datetime.timedelta(hours=1)  # no second confirmation email sooner
 UNCONFIRMED_KEPT = datetime.timedelta(days=7)
@@ -235,22 +238,30 @@ def alerts_send(frequency: str, *, now=None) -> int:
     service = OfficeProfile.load().service_name
     sent = 0
     for subscriber_alerts in by_subscriber.values():
-        subscriber = subscriber_alerts[0].subscriber
-        with transaction.atomic():
-            # Marked first, under a lock: a second run at once finds nothing left to send.
-            locked = Alert.objects.select_for_update().filter(
-                pk__in=[a.pk for a in subscriber_alerts]
-            )
-            fresh = [a for a in locked if a.since and a.since < now]
-            items = subscriber_news(subscriber, fresh, now)
-            Alert.objects.filter(pk__in=[a.pk for a in fresh]).update(last_sent_at=now)
-        if not items or not subscriber_address(subscriber):
-            continue
-        count = len(items)
-        subject = f"{count} new item{'s' if count != 1 else ''} on the {service}"
-        body = news_body(subscriber, items, alerts_described(fresh))
-        sent += _send(subscriber_address(subscriber), subject, body, unsubscribe_url(subscriber))
+        try:
+            sent += _subscriber_send(subscriber_alerts, now, service)
+        except Exception:
+            # Nothing marked sent for them: their news waits for the next run; others go on.
+            logger.exception("Alert email failed: %s", subscriber_alerts[0].subscriber_id)
     return sent
+
+
+@transaction.atomic
+def _subscriber_send(subscriber_alerts: list[Alert], now, service: str) -> int:
+    subscriber = subscriber_alerts[0].subscriber
+    # Locked and marked sent in the same transaction as the sending: a second run at once
+    # waits, then finds nothing left; a failed sending marks nothing.
+    locked = Alert.objects.select_for_update().filter(pk__in=[a.pk for a in subscriber_alerts])
+    fresh = [a for a in locked if a.since and a.since < now]
+    items = subscriber_news(subscriber, fresh, now)
+    Alert.objects.filter(pk__in=[a.pk for a in fresh]).update(last_sent_at=now)
+    address = subscriber_address(subscriber)
+    if not items or not address:
+        return 0
+    count = len(items)
+    subject = f"{count} new item{'s' if count != 1 else ''} on the {service}"
+    body = news_body(subscriber, items, alerts_described(fresh))
+    return _send(address, subject, body, unsubscribe_url(subscriber))
 
 
 def confirmation_send(alert: Alert, description: str) -> None:

@@ -148,3 +148,22 @@ def test_a_signed_in_subscriber_is_emailed_at_their_accounts_address_as_it_is_no
     assert emails_to("old@example.org") == []
     (told,) = emails_to("new@example.org")
     assert "Told at the new address" in told.body
+
+
+def test_a_failed_sending_marks_nothing_sent_and_the_news_waits(approver, monkeypatch):
+    from alerts import services
+
+    alert = confirmed_alert(email=PUBLIC_ADDRESS, frequency=DAILY)
+    published_paper(approver, title="Waiting for the mail server")
+
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr(services, "_send", down)
+    assert alerts_send(DAILY) == 0
+    alert.refresh_from_db()
+    assert alert.last_sent_at is None
+    monkeypatch.undo()
+    assert alerts_send(DAILY) == 1
+    (told,) = emails_to(PUBLIC_ADDRESS)
+    assert "Waiting for the mail server" in told.body
