@@ -1,0 +1,64 @@
+"""A reader's search in a real browser: from any page to the search, to the paragraph of the
+paper that says it, and to the search's feed to follow it. Page loads are counted."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from e2e.traffic import count_traffic
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SERIOUS = {"serious", "critical"}
+# The home page, the search page, its results, the paper at its paragraph.
+MAX_LOADS = 4
+
+
+def serious_violations(page) -> list[str]:
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']}"
+        for violation in Axe().run(page).response["violations"]
+        if violation["impact"] in SERIOUS
+        for node in violation["nodes"]
+    ]
+
+
+def test_a_reader_finds_the_paragraph_and_follows_the_search(open_as, shots):
+    reader = open_as(None)
+    traffic = count_traffic(reader)
+    reader.goto("/")
+    reader.get_by_role("navigation").get_by_role("link", name="Search", exact=True).first.click()
+    expect(reader.locator("h1")).to_have_text("Search")
+    reader.get_by_label("Search the portal").fill("pod working")
+    reader.get_by_role("button", name="Search", exact=True).click()
+    expect(reader.get_by_role("status")).to_contain_text("for “pod working”")
+    result = reader.get_by_role("link", name="Paragraph 6")
+    expect(result).to_contain_text("Performance Monitoring Report")
+    # The snippet marks the words found, in words, not only in colour.
+    expect(reader.locator("main mark").first).to_have_text("pod", ignore_case=True)
+    assert serious_violations(reader) == []
+    shots(reader, "results")
+    result.click()
+    assert reader.url.endswith("#p6"), reader.url
+    expect(reader.locator("[id='p6']")).to_contain_text("pod working")
+    assert len(traffic["loads"]) <= MAX_LOADS, traffic["loads"]
+
+    # Following the search: its feed is Atom, and holds the paper.
+    reader.go_back()
+    feed_url = reader.get_by_role("link", name="Follow this search").get_attribute("href")
+    response = reader.request.get(feed_url)
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    entries = ET.fromstring(response.body()).findall(f"{ATOM}entry")
+    assert any("Paragraph 6" in e.find(f"{ATOM}title").text for e in entries)
+
+
+def test_a_search_for_nothing_says_what_to_do(open_as):
+    reader = open_as(None)
+    reader.goto("/search/?q=zzzqqq")
+    expect(reader.locator("main")).to_contain_text("0 results")
+    reader.set_viewport_size({"width": 320, "height": 640})
+    overflow = reader.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not overflow
