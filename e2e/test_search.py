@@ -1,7 +1,10 @@
 """A reader's search in a real browser: from any page to the search, to the paragraph of the
-paper that says it, and to the search's feed to follow it. Page loads are counted."""
+paper that says it, to the search's feed, and to an email alert for it, confirmed from the
+email. Page loads are counted."""
 
+import re
 import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -53,6 +56,29 @@ def test_a_reader_finds_the_paragraph_and_follows_the_search(open_as, shots):
     assert response.headers["content-type"].startswith("application/atom+xml")
     entries = ET.fromstring(response.body()).findall(f"{ATOM}entry")
     assert any("Paragraph 6" in e.find(f"{ATOM}title").text for e in entries)
+
+    # An email alert for the search: the address, then the link in the email and a button.
+    from django.core import mail
+
+    from alerts.models import Alert
+
+    reader.get_by_role("link", name="Get email alerts for this search").click()
+    expect(reader.get_by_label("Words to search for")).to_have_value("pod working")
+    reader.get_by_label("Email address").fill("resident@example.org")
+    reader.get_by_label("Once a day, when there is something new").check()
+    reader.get_by_role("button", name="Get email alerts").click()
+    expect(reader.locator("main")).to_contain_text("We have sent an email")
+    alert = Alert.objects.get(subscriber__email="resident@example.org")
+    assert alert.query == "pod working" and alert.confirmed_at is None
+    assert serious_violations(reader) == []
+    (email,) = [m for m in mail.outbox if m.to == ["resident@example.org"]]
+    link = re.search(r"https?://\S+/confirm/\d+/", email.body).group(0)
+    reader.goto(urlsplit(link).path)
+    reader.get_by_role("button", name="Confirm").click()
+    alert.refresh_from_db()
+    assert alert.confirmed_at is not None
+    expect(reader.locator("main")).to_contain_text("pod working")
+    assert serious_violations(reader) == []
 
 
 def test_a_search_for_nothing_says_what_to_do(open_as):
