@@ -11,6 +11,7 @@ from pcc_portal.markdown import render_markdown
 from pcc_portal.searchable import EXEMPT, PUBLIC, Entry, SearchKind
 from reports.models import Publication, Report
 from reports.revisions import paper_read
+from reports.selectors import paper_priority_ids
 from scrutiny.models import PanelMeeting
 
 
@@ -27,6 +28,8 @@ def paper_entries(report: Report) -> list[Entry]:
     common = {
         "audience": EXEMPT if report.is_exempt else PUBLIC,
         "date": report.panel_meeting.date,
+        # The priorities whose page lists the paper: a priority's filter and alerts find it.
+        "priority_ids": paper_priority_ids(report),
     }
     entries = [
         Entry(

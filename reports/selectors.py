@@ -8,6 +8,7 @@ from pcc_portal.models import PendingChange
 from pcc_portal.roles import PANEL_MEMBER
 from pcc_portal.sequences import next_number
 from pcc_portal.slots import DONE, Part, Task, tasks_part
+from plan.models import Plan, Priority
 from plan.selectors import ratings_worsened_since
 from reports.feeds import papers_feed_link
 from reports.models import Pack, Report, ReportSection
@@ -91,6 +92,27 @@ def papers_on_priority(priority, papers=None) -> list[Report]:
         if priority.pk in named if named else True:
             found.setdefault(section.report_id, section.report)
     return list(found.values())
+
+
+def paper_priority_ids(report: Report) -> tuple[int, ...]:
+    """The priorities whose page lists this paper: papers_on_priority's rule, from the paper's
+    side. Those its outcome measures sections name; for a section naming none, every priority
+    of the plan it reports on (its own, or each plan covering its quarter). Two queries."""
+    if not report.period_id:
+        return ()
+    named, every = set(), False
+    for section in report.sections.filter(kind="outcome_measures"):
+        chosen = (section.params or {}).get("priorities") or []
+        named.update(pk for pk in chosen if isinstance(pk, int))
+        every = every or not chosen
+    if every:
+        plans = (
+            Plan.objects.filter(pk=report.plan_id)
+            if report.plan_id
+            else Plan.objects.covering(report.period.financial_year)
+        )
+        named.update(Priority.objects.filter(plan__in=plans).values_list("pk", flat=True))
+    return tuple(sorted(named))
 
 
 def priority_papers(priority, *, user) -> Part:

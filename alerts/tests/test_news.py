@@ -107,6 +107,24 @@ def test_a_priority_alert_tells_of_a_decision_about_it_and_not_of_others(approve
     assert f"“{followed}”" in bodies
 
 
+def test_a_priority_alert_tells_of_a_paper_reporting_on_it_and_not_of_others(approver):
+    from plan.tests.factories import make_period
+    from reports.tests.factories import publish
+
+    plan, measures = make_plan_with_measures(priorities=2, measures_each=1)
+    followed, other = (m.priority for m in measures)
+    confirmed_alert(email=PUBLIC_ADDRESS, what="priority", priority_id=followed.pk)
+    for title, priority in (("Violence in the night time economy", followed),
+                            ("Rural crime", other)):  # fmt: skip
+        report = make_report(title=title, period=make_period(2021, 2), plan=plan)
+        add_section(report, body="What the measures show.")
+        add_section(report, kind="outcome_measures", params={"priorities": [priority.pk]})
+        publish(report, approver)
+    bodies = "\n".join(m.body for m in emails_to(PUBLIC_ADDRESS))
+    assert "Violence in the night time economy" in bodies
+    assert "Rural crime" not in bodies
+
+
 def test_a_saved_search_tells_only_of_what_matches_its_words(approver):
     confirmed_alert(email=PUBLIC_ADDRESS, what="search", query="policing")
     published_paper(approver, title="Neighbourhood police teams")  # stemmed: police(ing)

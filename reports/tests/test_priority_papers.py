@@ -55,6 +55,23 @@ def test_a_paper_on_a_priority_appears_on_its_page_and_not_on_another(plans, cli
     assert "reporting on this priority’s measures" in page
 
 
+def test_a_paper_carries_to_the_search_the_priorities_whose_page_lists_it(plans):
+    from reports.searchable import paper_entries
+
+    plan, first, second = plans
+    for report, expected in (
+        (paper("On the first", priorities=[first]), [first.pk]),
+        (paper("On every priority", plan=plan, day="2021-12-12"), [first.pk, second.pk]),
+    ):
+        report.panel_meeting.published = True
+        entries = paper_entries(report)
+        assert entries and all(list(e.priority_ids) == expected for e in entries)
+        # The same papers the priorities' pages list.
+        for priority in (first, second):
+            listed = report in papers_on_priority(priority)
+            assert listed == (priority.pk in expected)
+
+
 def test_a_paper_naming_no_plan_reports_on_the_plan_covering_its_quarter(plans):
     _, first, _ = plans
     other = make_priority(make_plan(slug="later", start_year=2025, end_year=2029))
