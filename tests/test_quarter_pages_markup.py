@@ -3,14 +3,13 @@ legend's size) leaks into the HTML as an attribute of an input."""
 
 import datetime
 import re
-import subprocess
 
 import pytest
 import time_machine
 from django.urls import reverse
 
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
-from plan.tests.test_charts import nu_checker
+from plan.tests.test_charts import nu_checker, nu_run
 from scrutiny.tests.factories import make_panel_meeting
 
 TODAY = datetime.datetime(2022, 1, 10, 12, 0, tzinfo=datetime.UTC)
@@ -74,10 +73,5 @@ def test_the_pages_of_the_cycle_are_valid_html(client_for, cycle, tmp_path):
     for name, html in pages_of_the_cycle(client_for, cycle).items():
         files.append(tmp_path / (re.sub(r"\W+", "-", name).strip("-") + ".html"))
         files[-1].write_text(html)
-    result = subprocess.run(
-        [*nu_checker(), "--errors-only", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = nu_run(*files)
     assert result.returncode == 0, result.stderr

@@ -1,12 +1,10 @@
 """The alerts pages are valid HTML, as the Nu checker reads them."""
 
-import subprocess
-
 import pytest
 from django.urls import reverse
 
 from alerts.tests.helpers import confirmed_alert
-from plan.tests.test_charts import nu_checker
+from plan.tests.test_charts import nu_checker, nu_run
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +31,5 @@ def test_the_alerts_pages_are_valid_html(client, client_for, tmp_path):
         assert response.status_code == 200, response
         files.append(tmp_path / f"alerts-{n}.html")
         files[-1].write_bytes(response.content)
-    result = subprocess.run(
-        [*nu_checker(), "--errors-only", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = nu_run(*files)
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr

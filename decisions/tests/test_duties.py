@@ -6,7 +6,6 @@ queries whatever the data."""
 import csv
 import datetime
 import io
-import subprocess
 import zipfile
 from decimal import Decimal
 
@@ -36,7 +35,7 @@ from decisions.tests.factories import make_decision, publish_decision
 from funding.tests.factories import make_award, make_fund, make_org
 from plan.models import MeasureUpdate, ReportingPeriod
 from plan.tests.factories import make_plan, make_priority
-from plan.tests.test_charts import nu_checker
+from plan.tests.test_charts import nu_checker, nu_run
 from tests.helpers import soup, text
 
 pytestmark = pytest.mark.django_db
@@ -594,10 +593,5 @@ def test_the_register_pages_are_valid_html(client, make_user, tmp_path):
     )
     files.append(tmp_path / "errors.html")
     files[-1].write_bytes(invalid.content)
-    result = subprocess.run(
-        [*nu_checker(), "--errors-only", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = nu_run(*files)
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr

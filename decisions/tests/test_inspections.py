@@ -3,7 +3,6 @@ responses, the publication gate, raising an action, the home page's tasks, the p
 and a fixed number of queries whatever the data."""
 
 import datetime
-import subprocess
 
 import pytest
 from django.db import connection
@@ -16,7 +15,7 @@ from conftest import force_login_verified
 from decisions.inspection_selectors import home_inspection_tasks
 from decisions.inspections import Inspection, InspectionRecommendation, comments_due_on
 from plan.tests.factories import make_plan, make_priority
-from plan.tests.test_charts import nu_checker
+from plan.tests.test_charts import nu_checker, nu_run
 from scrutiny.models import Action
 from scrutiny.tests.factories import make_meeting
 from tests.helpers import soup, text
@@ -394,12 +393,7 @@ def test_the_inspections_pages_are_valid_html(client, make_user, tmp_path):
     invalid = client.post(reverse("decisions:inspection_create"), {"title": "", "url": "x"})
     files.append(tmp_path / "errors.html")
     files[-1].write_bytes(invalid.content)
-    result = subprocess.run(
-        [*nu_checker(), "--errors-only", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = nu_run(*files)
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr
 
 

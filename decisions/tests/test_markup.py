@@ -1,7 +1,6 @@
 """The decisions pages are valid HTML, as the Nu checker reads them."""
 
 import datetime
-import subprocess
 
 import pytest
 from django.test import TestCase
@@ -13,7 +12,7 @@ from decisions.models import DecisionRevision, ForwardPlanEntry
 from decisions.tests.factories import make_decision, publish_decision
 from funding.tests.factories import make_award, make_fund
 from plan.tests.factories import make_plan, make_priority
-from plan.tests.test_charts import nu_checker
+from plan.tests.test_charts import nu_checker, nu_run
 
 pytestmark = pytest.mark.django_db
 
@@ -75,10 +74,5 @@ def test_the_decisions_pages_are_valid_html(client, make_user, tmp_path, setting
     invalid = client.post(reverse("decisions:decision_create"), {"title": "", "amount": "x"})
     files.append(tmp_path / "errors.html")
     files[-1].write_bytes(invalid.content)
-    result = subprocess.run(
-        [*nu_checker(), "--errors-only", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = nu_run(*files)
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr

@@ -3,7 +3,6 @@ declines it, the sender may withdraw it; and kept uploads nobody waits for are c
 
 import datetime
 import os
-import subprocess
 import time
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from funding.tests.factories import make_fund, make_org
 from pcc_portal.import_requests import import_uploads_clear, kept_folder, upload_keep
 from pcc_portal.models import ImportRequest
 from pcc_portal.transfer import transfer_template
-from plan.tests.test_charts import nu_checker
+from plan.tests.test_charts import nu_checker, nu_run
 from tests.helpers import csv_of, rows_of, soup, text
 
 pytestmark = pytest.mark.django_db
@@ -276,10 +275,5 @@ def test_the_new_pages_are_valid_html(make_user, fund, tmp_path):
     for name, content in pages.items():
         files.append(tmp_path / f"{name}.html")
         files[-1].write_bytes(content)
-    result = subprocess.run(
-        [*nu_checker(), "--errors-only", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = nu_run(*files, timeout=120)
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr

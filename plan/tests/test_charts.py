@@ -437,6 +437,12 @@ def nu_checker() -> list[str] | None:
     return None
 
 
+def nu_run(*files, timeout: int = 180) -> subprocess.CompletedProcess:
+    """The Nu checker over these files, errors only; the caller asserts on what it says."""
+    command = [*nu_checker(), "--errors-only", *map(str, files)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+
+
 @pytest.mark.skipif(nu_checker() is None, reason="the Nu HTML checker is not installed")
 def test_the_priority_page_and_the_paper_are_valid_html(client, paper, tmp_path):
     from plan.models import Priority
@@ -447,10 +453,5 @@ def test_the_priority_page_and_the_paper_are_valid_html(client, paper, tmp_path)
     page.write_bytes(client.get(priority.get_absolute_url()).content)
     document = tmp_path / "paper.html"
     document.write_text(rendering.paper_document(rendering.paper_context(paper)))
-    result = subprocess.run(
-        [*nu_checker(), "--errors-only", str(page), str(document)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = nu_run(str(page), str(document), timeout=120)
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr

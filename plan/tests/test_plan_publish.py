@@ -2,8 +2,6 @@
 only, asked first, recorded with who and when, refused in words where the public already
 relies on it."""
 
-import subprocess
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -14,7 +12,7 @@ from django.urls import reverse
 from plan import services
 from plan.models import Plan
 from plan.tests.factories import make_period, make_plan_with_measures, make_update
-from plan.tests.test_charts import nu_checker
+from plan.tests.test_charts import nu_checker, nu_run
 from reports.tests.factories import make_report
 from tests.helpers import soup, text
 
@@ -209,10 +207,5 @@ def test_the_publish_pages_are_valid_html(client_for, draft, tmp_path):
         assert response.status_code in (200, 400), name
         files.append(tmp_path / f"{name}.html")
         files[-1].write_bytes(response.content)
-    result = subprocess.run(
-        [*nu_checker(), "--errors-only", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = nu_run(*files)
     assert result.returncode == 0, result.stderr

@@ -1,10 +1,8 @@
 """The search page is valid HTML, as the Nu checker reads it, with results, filters and none."""
 
-import subprocess
-
 import pytest
 
-from plan.tests.test_charts import nu_checker
+from plan.tests.test_charts import nu_checker, nu_run
 from search.tests.helpers import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +30,5 @@ def test_the_search_pages_are_valid_html(client, tmp_path):
         assert response.status_code == 200, url
         files.append(tmp_path / f"search-{n}.html")
         files[-1].write_bytes(response.content)
-    result = subprocess.run(
-        [*nu_checker(), "--errors-only", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = nu_run(*files)
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr
