@@ -233,3 +233,32 @@ class ImportRequest(models.Model):
     @property
     def waiting(self) -> bool:
         return self.status == self.Status.SENT
+
+
+class PublishedFile(models.Model):
+    """A web address answered with a stored file, as a file server would: a published paper's
+    page and PDF, a meeting's agenda reports pack. Only what anyone may read is listed; an entry
+    is written once the thing is public and removed when it is not (see pcc_portal.published).
+    """
+
+    path = models.CharField("web address", max_length=300, unique=True)
+    source = models.CharField(
+        max_length=50, db_index=True, help_text='What published it: "paper:12", "meeting:3".'
+    )
+    name = models.CharField("stored file", max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("size in bytes")
+    modified = models.DateTimeField("published at")
+    content_type = models.CharField(max_length=100)
+    filename = models.CharField(
+        max_length=200, blank=True, help_text="The name a download is saved under, if any."
+    )
+    layout = models.CharField(
+        max_length=16, blank=True, help_text="For a web page: the layout it was stored with."
+    )
+
+    class Meta:
+        verbose_name = "published file"
+
+    def __str__(self) -> str:
+        return self.path

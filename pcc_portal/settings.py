@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Published pages and PDFs for readers not signed in, straight from their stored files.
+    "pcc_portal.published.PublishedFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,10 +130,12 @@ TEMPLATES = [
     },
 ]
 
+# Connections are kept for a minute (checked before reuse), not opened for every request:
+# on PostgreSQL a new connection per request halves the requests served.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
@@ -284,6 +288,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Published pages, PDFs and packs (pcc_portal.published): how long a cache may keep one before
+# asking again, and, behind nginx, the internal location that serves the media folder
+# (X-Accel-Redirect), for example "/_published/"; empty to send the files from here.
+PUBLISHED_MAX_AGE = int(os.environ.get("DJANGO_PUBLISHED_MAX_AGE", "3600"))
+PUBLISHED_ACCEL_REDIRECT = os.environ.get("DJANGO_PUBLISHED_ACCEL_REDIRECT", "")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

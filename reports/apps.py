@@ -34,6 +34,52 @@ class ReportsConfig(AppConfig):
         register(HOME_TASKS, home_paper_tasks)
         register(HOME_TASKS, home_panel_tasks)
         demo_loaded.connect(publish_demo_papers, dispatch_uid="reports_publish_demo_papers")
+        connect_published_files()
+
+
+def connect_published_files() -> None:
+    """Whatever can change what the public may read of a paper or a pack lists its published
+    files again once it commits (reports.published)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from pcc_portal.models import OfficeProfile
+    from pcc_portal.published import register_published_addresses
+    from reports.models import Pack, Publication, Report
+    from reports.published import meeting_files_enqueue, paper_files_enqueue, rebuild_enqueue
+    from scrutiny.models import PanelMeeting
+
+    def paper_changed(sender, instance, raw=False, **kwargs):
+        if raw:  # fixtures loading: the demo publishes afterwards
+            return
+        paper_files_enqueue(instance.pk)
+
+    def revision_changed(sender, instance, raw=False, **kwargs):
+        if raw:  # fixtures loading: the demo publishes afterwards
+            return
+        paper_files_enqueue(instance.report_id)
+
+    def meeting_changed(sender, instance, raw=False, **kwargs):
+        if raw:  # fixtures loading: the demo publishes afterwards
+            return
+        meeting_files_enqueue(instance.pk)
+
+    def pack_changed(sender, instance, raw=False, **kwargs):
+        if raw:  # fixtures loading: the demo publishes afterwards
+            return
+        meeting_files_enqueue(instance.meeting_id)
+
+    def layout_changed(sender, **kwargs):
+        rebuild_enqueue()  # every page shows the office's name and address
+
+    # A paper's page and PDF; a meeting's agenda reports packs (see published.py).
+    register_published_addresses(r"/reports/\d+(/|\.pdf)")
+    register_published_addresses(r"/scrutiny/panel/\d{4}-\d{2}-\d{2}/pack(-\d+)?\.pdf")
+    for signal in (post_save, post_delete):
+        signal.connect(paper_changed, sender=Report, weak=False)
+        signal.connect(revision_changed, sender=Publication, weak=False)
+        signal.connect(meeting_changed, sender=PanelMeeting, weak=False)
+        signal.connect(pack_changed, sender=Pack, weak=False)
+    post_save.connect(layout_changed, sender=OfficeProfile, weak=False)
 
 
 def publish_demo_papers(sender, **kwargs) -> str | None:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.safestring import mark_safe
@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 
 from pcc_portal.mixins import FilteredListMixin, PageMixin, PermissionMixin
 from pcc_portal.people import display_name
+from pcc_portal.published import PDF, StoredFile, stored_file_response
 from pcc_portal.publication import pending_apply, pending_summary, publication_context
 from pcc_portal.services import StaleRecord
 from plan.models import Plan
@@ -189,20 +190,19 @@ class ReportPDFView(View):
             response["Content-Disposition"] = f'inline; filename="DRAFT {pdf_filename(report)}"'
             response["Cache-Control"] = "no-store"
             return response
-        etag = f'"{publication.sha256}"'
-        if request.headers.get("If-None-Match") == etag:
-            response = HttpResponse(status=304)
-        else:
-            try:
-                response = FileResponse(
-                    publication.pdf.open("rb"), content_type="application/pdf",
-                    as_attachment=False, filename=pdf_filename(report),
-                )  # fmt: skip
-            except FileNotFoundError:
-                raise Http404("The stored PDF is missing.") from None
-        response["ETag"] = etag
-        response["Cache-Control"] = "private, max-age=300" if report.is_exempt else "max-age=300"
-        return response
+        stored = StoredFile(
+            name=publication.pdf.name, sha256=publication.sha256, size=publication.pdf_size,
+            modified=publication.published_at, content_type=PDF, filename=pdf_filename(report),
+        )  # fmt: skip
+        return stored_pdf_response(request, stored, publication.pdf.storage, report.is_exempt)
+
+
+def stored_pdf_response(request, stored: StoredFile, storage, private: bool):
+    """A stored PDF to a reader the view has let see it; 404 if the file has gone missing."""
+    try:
+        return stored_file_response(request, stored, private=private, storage=storage)
+    except FileNotFoundError:
+        raise Http404("The stored PDF is missing.") from None
 
 
 class PublishView(PermissionMixin, PageMixin, TemplateView):
@@ -347,21 +347,12 @@ class AgendaPackView(View):
                 raise Http404("No such pack.")
             context = {"meeting": meeting, "page_title": "The agenda reports pack is not ready"}
             return render(request, "reports/pack_missing.html", context, status=404)
-        etag = f'"{pack.sha256}"'
-        if request.headers.get("If-None-Match") == etag:
-            response = HttpResponse(status=304)
-        else:
-            try:
-                response = FileResponse(
-                    pack.pdf.open("rb"), content_type="application/pdf", as_attachment=False,
-                    filename=f"{meeting.date.isoformat()} {pack.label.lower()}.pdf",
-                )  # fmt: skip
-            except FileNotFoundError:
-                raise Http404("The stored PDF is missing.") from None
-        response["ETag"] = etag
+        stored = StoredFile(
+            name=pack.pdf.name, sha256=pack.sha256, size=pack.pdf_size, modified=pack.created_at,
+            content_type=PDF, filename=f"{meeting.date.isoformat()} {pack.label.lower()}.pdf",
+        )  # fmt: skip
         private = pack.audience == Pack.Audience.MEMBERS
-        response["Cache-Control"] = "private, max-age=300" if private else "max-age=300"
-        return response
+        return stored_pdf_response(request, stored, pack.pdf.storage, private)
 
 
 class PlanPDFView(View):

@@ -1,0 +1,195 @@
+"""Published output served like files.
+
+A published revision never changes. What anyone may read of it (a paper's web page as the public
+sees it, its PDF, a meeting's agenda reports pack) is stored once, under a name made of its
+SHA-256, and listed in `PublishedFile` by the web address it answers. For a reader who is not
+signed in, `PublishedFilesMiddleware` answers those addresses from the list alone: one indexed
+query, then the file, with a strong ETag (the SHA-256), Last-Modified and Cache-Control; a
+conditional request gets its 304 without reading the file or the paper. Signed-in readers, and
+every address not listed, go on to the views, which decide who may see what as ever.
+
+The apps that publish keep the list right: they put an entry when a thing becomes public, and
+remove it when it stops being public (`published_files_replace`), once their transaction commits.
+
+Behind nginx, `PUBLISHED_ACCEL_REDIRECT` hands the file itself to nginx (X-Accel-Redirect): the
+portal still decides, nginx sends the bytes. See the README, "Serving published files".
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import content_disposition_header, http_date
+
+from pcc_portal.middleware import has_session_cookie
+from pcc_portal.models import PublishedFile
+
+HTML = "text/html; charset=utf-8"
+PDF = "application/pdf"
+
+# The shapes of the addresses apps publish files at; only those are looked up, so no other
+# page pays a query for it.
+_addresses: list[re.Pattern] = []
+
+
+def register_published_addresses(pattern: str) -> None:
+    """Called from an app's ready(): addresses matching `pattern` may be published files."""
+    _addresses.append(re.compile(pattern))
+
+
+def may_be_published(path: str) -> bool:
+    return any(pattern.fullmatch(path) for pattern in _addresses)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """What a published address answers with: a file in storage and what to say about it."""
+
+    name: str
+    sha256: str
+    size: int
+    modified: datetime
+    content_type: str
+    filename: str = ""
+
+
+def content_name(content: bytes, suffix: str) -> tuple[str, str]:
+    """The content-addressed storage name for `content`, and its SHA-256."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    return f"published/{sha256[:2]}/{sha256}{suffix}", sha256
+
+
+def stored_file_write(content: bytes, *, suffix: str, **details) -> StoredFile:
+    """Stores `content` under its content-addressed name (once: the same bytes, the same name)."""
+    name, sha256 = content_name(content, suffix)
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(content))
+        assert saved == name, f"the storage renamed {name} to {saved}"
+    return StoredFile(name=name, sha256=sha256, size=len(content), **details)
+
+
+@lru_cache(maxsize=1)
+def layout_key() -> str:
+    """What a stored web page was laid out with: the templates and the static files' names.
+
+    A page stored before a release that changed either is no longer what the views would give,
+    so it is not served until `manage.py published_files_rebuild` stores it again.
+    """
+    digest = hashlib.sha256()
+    folders = [Path(settings.BASE_DIR) / "templates", *Path(settings.BASE_DIR).glob("*/templates")]
+    for template in sorted(p for folder in folders for p in folder.rglob("*") if p.is_file()):
+        digest.update(template.read_bytes())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not settings.DEBUG and manifest.exists():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def published_files_replace(source: str, files: dict[str, StoredFile], *, page_paths=()) -> None:
+    """Makes `files` (web address: stored file) the addresses `source` answers, removing any
+    other it answered before. `source` names the thing: "paper:12", "meeting:3". Addresses in
+    `page_paths` are web pages, tied to the layout they were stored with."""
+    PublishedFile.objects.filter(source=source).exclude(path__in=files).delete()
+    for path, stored in files.items():
+        PublishedFile.objects.update_or_create(
+            path=path,
+            defaults={
+                "source": source, "name": stored.name, "sha256": stored.sha256,
+                "size": stored.size, "modified": stored.modified,
+                "content_type": stored.content_type, "filename": stored.filename,
+                "layout": layout_key() if path in page_paths else "",
+            },
+        )  # fmt: skip
+
+
+def published_files_remove(source: str) -> int:
+    """Stops `source`'s addresses being answered from files (it is no longer public)."""
+    return PublishedFile.objects.filter(source=source).delete()[0]
+
+
+def cache_control(*, private: bool) -> str:
+    """Published files never change under their name, but the address can move to a newer
+    revision or stop being public, so caches keep them `PUBLISHED_MAX_AGE` seconds and then
+    ask again (answered 304 at the cost of one query)."""
+    if private:
+        return f"private, max-age={settings.PUBLISHED_MAX_AGE}"
+    return f"public, max-age={settings.PUBLISHED_MAX_AGE}"
+
+
+def stored_file_response(request, stored: StoredFile, *, private: bool, storage=None):
+    """The response for a stored file: 304 when the reader's copy is current, else the file
+    (from storage, or through nginx with X-Accel-Redirect when so configured)."""
+    etag = f'"{stored.sha256}"'
+    modified = int(stored.modified.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=modified)
+    if response is None:
+        response = _file_response(stored, storage or default_storage)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified)
+    response["Cache-Control"] = cache_control(private=private)
+    if stored.content_type == HTML:
+        response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+    return response
+
+
+def _file_response(stored: StoredFile, storage):
+    if prefix := settings.PUBLISHED_ACCEL_REDIRECT:
+        response = HttpResponse(content_type=stored.content_type)
+        response["X-Accel-Redirect"] = prefix + quote(stored.name)
+    elif stored.content_type == HTML:  # a page is small: read whole, as the view would send it
+        with storage.open(stored.name, "rb") as page:
+            response = HttpResponse(page.read(), content_type=HTML)
+    else:
+        response = FileResponse(storage.open(stored.name, "rb"), content_type=stored.content_type)
+        response["Content-Length"] = stored.size
+    if stored.filename:
+        response["Content-Disposition"] = content_disposition_header(False, stored.filename)
+    return response
+
+
+def stored_file_of(entry: PublishedFile) -> StoredFile:
+    return StoredFile(
+        name=entry.name, sha256=entry.sha256, size=entry.size, modified=entry.modified,
+        content_type=entry.content_type, filename=entry.filename,
+    )  # fmt: skip
+
+
+class PublishedFilesMiddleware:
+    """Answers the published addresses for readers who are not signed in, from the stored files.
+
+    A request with a session cookie (someone signed in, or in the middle of something) or a
+    message waiting goes on to the view, as does any address not listed or a page stored with
+    another layout. Sits after the security and CSP middleware, whose headers it keeps.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if entry := self._entry(request):
+            response = stored_file_response(request, stored_file_of(entry), private=False)
+            if entry.content_type == HTML:
+                response["Vary"] = "Cookie"  # signed-in readers get the page made for them
+            return response
+        return self.get_response(request)
+
+    @staticmethod
+    def _entry(request) -> PublishedFile | None:
+        if request.method not in ("GET", "HEAD") or has_session_cookie(request):
+            return None
+        if "messages" in request.COOKIES or not may_be_published(request.path_info):
+            return None
+        entry = PublishedFile.objects.filter(path=request.path_info).first()
+        if entry is None or (entry.layout and entry.layout != layout_key()):
+            return None
+        return entry
+

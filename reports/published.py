@@ -1,0 +1,136 @@
+"""The papers' and packs' published files (see pcc_portal.published): what the public may read
+of a paper (its page as they see it, its latest PDF) and of a meeting (its agenda reports packs),
+listed by web address so that they are served like files.
+
+Whenever a paper, its meeting or a pack changes, the entries are made again from the same
+`visible_to` rule the views use, in a task once the change commits: a paper that stops being
+public (withdrawn, made exempt, its meeting unpublished) stops being answered from files.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.tasks import task
+from django.test import RequestFactory
+
+from pcc_portal.published import (
+    HTML,
+    PDF,
+    StoredFile,
+    published_files_remove,
+    published_files_replace,
+    stored_file_write,
+)
+from reports.models import Pack, Report
+from scrutiny.models import PanelMeeting
+
+PUBLIC = AnonymousUser()
+
+
+def paper_page_render(report: Report) -> bytes | None:
+    """The paper's web page exactly as a reader who is not signed in gets it from the view,
+    or None if they get no page (it is not public)."""
+    from reports.views import ReportDetailView  # the page is the view's own
+
+    request = RequestFactory().get(report.get_absolute_url())
+    request.user = PUBLIC
+    response = ReportDetailView.as_view()(request, pk=report.pk)
+    if response.status_code != 200:
+        return None
+    return response.render().content
+
+
+def paper_files(report: Report) -> dict[str, StoredFile]:
+    """The addresses of a public paper answered from files: its page and its latest PDF."""
+    from reports.views import pdf_filename
+
+    publication = report.latest_publication()
+    page = paper_page_render(report) if publication else None
+    if page is None:
+        return {}
+    when = publication.published_at
+    return {
+        report.get_absolute_url(): stored_file_write(
+            page, suffix=".html", modified=when, content_type=HTML
+        ),
+        report.get_pdf_url(): StoredFile(
+            name=publication.pdf.name, sha256=publication.sha256, size=publication.pdf_size,
+            modified=when, content_type=PDF, filename=pdf_filename(report),
+        ),
+    }  # fmt: skip
+
+
+@task
+def paper_files_sync(report_id: int) -> int:
+    """Lists the paper's published files if the public may read it, removes them if not;
+    returns how many addresses it answers now."""
+    source = f"paper:{report_id}"
+    report = (
+        Report.objects.visible_to(PUBLIC).select_related("panel_meeting").filter(pk=report_id)
+    ).first()
+    files = paper_files(report) if report else {}
+    if not files:
+        published_files_remove(source)
+        return 0
+    published_files_replace(source, files, page_paths={report.get_absolute_url()})
+    return len(files)
+
+
+def pack_files(meeting: PanelMeeting) -> dict[str, StoredFile]:
+    """The addresses of the meeting's public packs: the latest, and each by its number."""
+    packs = list(Pack.objects.visible_to(PUBLIC).filter(meeting=meeting).order_by("number"))
+    day = meeting.date.isoformat()
+    files = {}
+    for pack in packs:
+        stored = StoredFile(
+            name=pack.pdf.name, sha256=pack.sha256, size=pack.pdf_size, modified=pack.created_at,
+            content_type=PDF, filename=f"{day} {pack.label.lower()}.pdf",
+        )  # fmt: skip
+        files[pack.get_absolute_url()] = stored
+    if packs:
+        files[f"/scrutiny/panel/{day}/pack.pdf"] = stored
+    return files
+
+
+@task
+def pack_files_sync(meeting_id: int) -> int:
+    """Lists the meeting's public packs as published files (none if the meeting is not public)."""
+    source = f"meeting:{meeting_id}"
+    meeting = PanelMeeting.objects.visible_to(PUBLIC).filter(pk=meeting_id).first()
+    files = pack_files(meeting) if meeting else {}
+    if not files:
+        published_files_remove(source)
+        return 0
+    published_files_replace(source, files)
+    return len(files)
+
+
+def paper_files_enqueue(report_id: int) -> None:
+    transaction.on_commit(lambda: paper_files_sync.enqueue(report_id), robust=True)
+
+
+def meeting_files_enqueue(meeting_id: int) -> None:
+    """The meeting's packs, and each of its papers (whose page names the meeting)."""
+
+    def enqueue():
+        pack_files_sync.enqueue(meeting_id)
+        for report_id in Report.objects.filter(panel_meeting_id=meeting_id).values_list(
+            "pk", flat=True
+        ):
+            paper_files_sync.enqueue(report_id)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+@task
+def published_files_rebuild() -> int:
+    """Makes every paper's and meeting's entries again (after a release changed the layout);
+    returns how many addresses are answered from files."""
+    count = sum(paper_files_sync.call(pk) for pk in Report.objects.values_list("pk", flat=True))
+    count += sum(
+        pack_files_sync.call(pk) for pk in PanelMeeting.objects.values_list("pk", flat=True)
+    )
+    return count
+
+
+def rebuild_enqueue() -> None:
+    transaction.on_commit(lambda: published_files_rebuild.enqueue(), robust=True)
