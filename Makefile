@@ -12,7 +12,7 @@ BUILD := static/build
 CSS := $(BUILD)/portal.css
 GOVUK_JS := $(BUILD)/govuk/govuk-frontend.min.js
 
-.PHONY: run test audit test-e2e test-fuzz test-postgres lint format assets check-deploy clean help
+.PHONY: run test audit test-e2e test-fuzz test-postgres lint format assets check-deploy bench clean help
 
 help:
 	@echo "make run            serve the portal with demo data at http://127.0.0.1:$(PORT)/"
@@ -23,6 +23,7 @@ help:
 	@echo "make audit          Lighthouse, pa11y and the Nu checker on the ten main pages"
 	@echo "make lint           ruff (lint and formatting), then the import contracts"
 	@echo "make assets         compile the stylesheet and copy GOV.UK Frontend's script"
+	@echo "make bench          how fast published output is served, beside file servers (minutes)"
 
 # --- Python ------------------------------------------------------------------------------
 # One stamp for the runtime install, one for the dev extras; each is redone when
@@ -123,6 +124,17 @@ check-deploy: $(VENV)/.installed assets
 	@out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
 		DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only DJANGO_STATIC_ROOT="$$out" \
 		$(PY) manage.py collectstatic --noinput --verbosity 0 && echo "collectstatic: hashed static files built"
+
+# The serving benchmark (scripts/bench.py): wrk and ab for load, nginx in front, from Debian
+# when missing; everything on 127.0.0.1 in a throwaway folder. BENCH_ARGS="--rounds 3" to pick.
+BENCH_ARGS ?=
+bench: $(VENV)/.installed assets
+	@missing=""; for tool in wrk ab nginx; do command -v $$tool >/dev/null || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			wrk apache2-utils nginx-light >/dev/null || \
+		{ echo "The benchmark needs wrk, ab and nginx: apt-get install wrk apache2-utils nginx-light" >&2; exit 1; }; fi
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules audit/node_modules $(BUILD) staticfiles .pytest_cache .ruff_cache

@@ -18,7 +18,7 @@ portal still decides, nginx sends the bytes. See the README, "Serving published 
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -26,8 +26,11 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.http import FileResponse, HttpResponse
 from django.utils.cache import get_conditional_response
+from django.utils.csp import CSP, build_policy
+from django.utils.dateparse import parse_datetime
 from django.utils.http import content_disposition_header, http_date
 
 from pcc_portal.middleware import has_session_cookie
@@ -156,19 +159,13 @@ def _file_response(stored: StoredFile, storage):
     return response
 
 
-def stored_file_of(entry: PublishedFile) -> StoredFile:
-    return StoredFile(
-        name=entry.name, sha256=entry.sha256, size=entry.size, modified=entry.modified,
-        content_type=entry.content_type, filename=entry.filename,
-    )  # fmt: skip
-
-
 class PublishedFilesMiddleware:
     """Answers the published addresses for readers who are not signed in, from the stored files.
 
     A request with a session cookie (someone signed in, or in the middle of something) or a
     message waiting goes on to the view, as does any address not listed or a page stored with
-    another layout. Sits after the security and CSP middleware, whose headers it keeps.
+    another layout. Sits after the security and WhiteNoise middleware, and sets the
+    Content-Security-Policy itself.
     """
 
     def __init__(self, get_response):
@@ -176,20 +173,58 @@ class PublishedFilesMiddleware:
 
     def __call__(self, request):
         if entry := self._entry(request):
-            response = stored_file_response(request, stored_file_of(entry), private=False)
-            if entry.content_type == HTML:
+            response = stored_file_response(request, entry.stored, private=False)
+            for header, value in security_policy().items():
+                response[header] = value
+            if entry.stored.content_type == HTML:
                 response["Vary"] = "Cookie"  # signed-in readers get the page made for them
             return response
         return self.get_response(request)
 
     @staticmethod
-    def _entry(request) -> PublishedFile | None:
+    def _entry(request) -> "Entry | None":
         if request.method not in ("GET", "HEAD") or has_session_cookie(request):
             return None
         if "messages" in request.COOKIES or not may_be_published(request.path_info):
             return None
-        entry = PublishedFile.objects.filter(path=request.path_info).first()
+        entry = entry_at(request.path_info)
         if entry is None or (entry.layout and entry.layout != layout_key()):
             return None
         return entry
 
+
+@lru_cache(maxsize=1)
+def security_policy() -> dict[str, str]:
+    """The Content-Security-Policy headers the CSP middleware would add (the settings have no
+    nonce, so they are the same for every response): worked out once, not per file served."""
+    policies = {CSP.HEADER_ENFORCE: settings.SECURE_CSP,
+                CSP.HEADER_REPORT_ONLY: settings.SECURE_CSP_REPORT_ONLY}  # fmt: skip
+    return {str(header): build_policy(config) for header, config in policies.items() if config}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A row of the list, as the middleware reads it."""
+
+    stored: StoredFile
+    layout: str
+
+
+def entry_at(path: str) -> Entry | None:
+    """The published file listed at `path`. Plain SQL on the unique index: the query builder
+    would take longer than sending the file."""
+    table = connection.ops.quote_name(PublishedFile._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sha256, size, modified, content_type, filename, layout "
+            f"FROM {table} WHERE path = %s",
+            [path],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    name, sha256, size, modified, content_type, filename, layout = row
+    if isinstance(modified, str):  # SQLite gives text, in UTC
+        modified = parse_datetime(modified).replace(tzinfo=UTC)
+    stored = StoredFile(name, sha256, size, modified, content_type, filename)
+    return Entry(stored=stored, layout=layout)

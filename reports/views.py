@@ -11,8 +11,8 @@ from django_filters.views import FilterView
 
 from pcc_portal.mixins import FilteredListMixin, PageMixin, PermissionMixin
 from pcc_portal.people import display_name
-from pcc_portal.published import PDF, StoredFile, stored_file_response
 from pcc_portal.publication import pending_apply, pending_summary, publication_context
+from pcc_portal.published import PDF, StoredFile, stored_file_response
 from pcc_portal.services import StaleRecord
 from plan.models import Plan
 from reports import rendering, services

@@ -43,8 +43,9 @@ def committed(function, *args, **kwargs):
         return function(*args, **kwargs)
 
 
-def test_the_public_get_a_published_page_from_its_stored_file(client, paper,
-                                                               django_assert_num_queries):  # fmt: skip
+def test_the_public_get_a_published_page_from_its_stored_file(
+    client, paper, django_assert_num_queries
+):
     with django_assert_num_queries(1):  # finding the file; not the paper, not the layout
         response = client.get(paper.get_absolute_url())
     page = response.content
