@@ -156,6 +156,23 @@ def test_a_published_paper_and_its_agenda_pack_are_written_to_the_bucket_and_ser
     assert "Police and Crime Plan performance" in text_of_pdf(body)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_when_the_bucket_refuses_the_pdf_nothing_is_published(s3, settings, client_for):
+    """Committed for real (no test transaction), so the file is written after the commit."""
+    missing = {**settings.STORAGES["default"]}
+    missing["OPTIONS"] = {**missing["OPTIONS"], "bucket_name": "a-bucket-that-is-not-there"}
+    settings.STORAGES = {**settings.STORAGES, "default": missing}
+    report = make_report(title="Police and Crime Plan performance")
+    add_section(report, body="The Commissioner reported a fall in burglary.")
+    response = client_for("approver").post(f"/reports/{report.pk}/publish/")
+    assert response.status_code == 400
+    assert "could not be stored, so nothing was published" in text(soup(response).main)
+    assert not Publication.objects.exists()
+    report.refresh_from_db()
+    assert report.status == "draft"
+    assert stored_keys(s3) == []
+
+
 def test_an_import_upload_is_kept_in_the_bucket_until_it_is_cleared(s3, s3_endpoint, db):
     from pcc_portal.import_requests import import_uploads_clear, upload_discard, upload_keep
     from pcc_portal.import_requests import upload_read as kept
