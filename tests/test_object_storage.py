@@ -21,6 +21,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfReader
 
+from decisions.notices import notice_pdf_url
+from decisions.tests.factories import make_decision, publish_decision
 from reports.models import Pack, Publication
 from reports.tests.factories import add_section, make_report
 from scrutiny.models import ScrutinyPaper
@@ -36,6 +38,7 @@ BUCKET = "portal-files"
 REGION = "eu-west-2"
 KEYS = {"aws_access_key_id": "test-key", "aws_secret_access_key": "test-secret"}
 PUBLIC_GROUPS = ("AllUsers", "AuthenticatedUsers")
+SECRET = "The tender prices of the three bidders"
 
 
 def free_port() -> int:
@@ -154,6 +157,28 @@ def test_a_published_paper_and_its_agenda_pack_are_written_to_the_bucket_and_ser
     body = b"".join(download.streaming_content)
     assert body == s3.get_object(Bucket=BUCKET, Key=pack.pdf.name)["Body"].read()
     assert "Police and Crime Plan performance" in text_of_pdf(body)
+
+
+def test_a_decision_notice_is_rendered_to_the_bucket_and_each_audience_gets_its_own(
+    s3, s3_endpoint, make_user, client_for, django_capture_on_commit_callbacks
+):
+    decision = make_decision(
+        title="Contract for victim services", exempt_text=SECRET, exemption="3",
+        background="The service was tendered.",
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_decision(decision, make_user("approver"))
+    revision = decision.revisions.get()
+
+    assert stored_keys(s3) == sorted([revision.public_pdf.name, revision.members_pdf.name])
+    for key in stored_keys(s3):
+        assert_private(s3, key, s3_endpoint)
+    public = client_for("anonymous").get(notice_pdf_url(decision))
+    assert public.status_code == 200
+    words = text_of_pdf(b"".join(public.streaming_content))
+    assert "Contract for victim services" in words and SECRET not in words
+    members = client_for("panel member").get(notice_pdf_url(decision))
+    assert SECRET in text_of_pdf(b"".join(members.streaming_content))
 
 
 @pytest.mark.django_db(transaction=True)
