@@ -27,6 +27,7 @@ from pcc_portal.models import OfficeProfile
 from pcc_portal.people import display_name
 from pcc_portal.permissions import VIEW_EXEMPT
 from pcc_portal.sequences import next_number
+from pcc_portal.storage import STORAGE_ERRORS
 from reports.packs import pdf_tag_fix
 from reports.rendering import write_pdf
 
@@ -149,7 +150,7 @@ def notice_render(revision_id: int) -> int:
         name += f"{sha256[:16]}.pdf"
         try:
             saved = field.storage.save(name, ContentFile(pdf))
-        except OSError:  # the revision stays published; rendering it again stores it
+        except STORAGE_ERRORS:  # the revision stays published; rendering it again stores it
             logger.exception("Could not store the %s PDF of %s", audience, revision)
             continue
         DecisionRevision.objects.filter(pk=revision.pk).update(

@@ -1,11 +1,12 @@
 """Uploads kept between a preview and a confirmation, and imports sent to an approver.
 
-An uploaded spreadsheet is kept in a private folder (`MEDIA_ROOT/imports-pending/`) under a
-random token, with its SHA-256, until it is imported, cancelled or sent. Records of a kind
-marked `public` (pcc_portal.transfer) are public the moment they are written, so staff who may
-not confirm them send the file to an approver: an ImportRequest. An approver sees the file's
-fresh preview and confirms it (the import is written as the approver, its history naming who
-sent it) or declines it with a reason; the sender may withdraw it while it waits.
+An uploaded spreadsheet is kept in the file storage, in a folder never served
+(`imports-pending/`), under a random token, with its SHA-256, until it is imported, cancelled or
+sent. Records of a kind marked `public` (pcc_portal.transfer) are public the moment they are
+written, so staff who may not confirm them send the file to an approver: an ImportRequest. An
+approver sees the file's fresh preview and confirms it (the import is written as the approver,
+its history naming who sent it) or declines it with a reason; the sender may withdraw it while
+it waits.
 
 `import_uploads_clear()` deletes kept files that nothing waits for: those older than a day not
 named by a waiting request, and those of decided requests. It runs after each new upload and
@@ -15,13 +16,13 @@ from `manage.py clear_imports` (cron).
 import datetime
 import hashlib
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,16 +35,17 @@ KEPT_FOR = datetime.timedelta(hours=24)  # an upload nobody confirmed, cancelled
 
 
 # --- the kept files --------------------------------------------------------------------------
-def kept_folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports-pending"
+KEPT_FOLDER = "imports-pending"
+
+
+def kept_name(token) -> str:
+    return f"{KEPT_FOLDER}/{token}"
 
 
 def upload_keep(data: bytes) -> tuple[str, str]:
     """Keeps an uploaded file; returns its token and SHA-256. Clears old uploads as it goes."""
-    folder = kept_folder()
-    folder.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(16)
-    (folder / token).write_bytes(data)
+    default_storage.save(kept_name(token), ContentFile(data))  # 128 random bits: a new name
     import_uploads_clear()
     return token, hashlib.sha256(data).hexdigest()
 
@@ -53,7 +55,8 @@ def upload_read(token, sha256) -> bytes | None:
     if not str(token).isalnum():
         return None
     try:
-        data = (kept_folder() / str(token)).read_bytes()
+        with default_storage.open(kept_name(token), "rb") as kept:
+            data = kept.read()
     except OSError:
         return None
     return data if hashlib.sha256(data).hexdigest() == sha256 else None
@@ -61,30 +64,29 @@ def upload_read(token, sha256) -> bytes | None:
 
 def upload_discard(token) -> None:
     if str(token).isalnum():
-        (kept_folder() / str(token)).unlink(missing_ok=True)
+        default_storage.delete(kept_name(token))
 
 
 def import_uploads_clear(older_than: datetime.timedelta = KEPT_FOR, now=None) -> int:
     """Deletes kept uploads older than `older_than` that no waiting request names, and the files
-    of decided requests whatever their age; returns how many were deleted. One query and one
-    scan of the folder."""
-    folder = kept_folder()
-    if not folder.is_dir():
+    of decided requests whatever their age; returns how many were deleted. One query, one
+    listing of the folder and a look at the age of each file nothing waits for."""
+    try:
+        _, tokens = default_storage.listdir(KEPT_FOLDER)
+    except FileNotFoundError:  # nothing was ever kept
         return 0
-    cutoff = (now or timezone.now()).timestamp() - older_than.total_seconds()
+    cutoff = (now or timezone.now()) - older_than
     requested = dict(ImportRequest.objects.values_list("token", "status"))
     deleted = 0
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if not entry.is_file():
-                continue
-            status = requested.get(entry.name)
-            if status == ImportRequest.Status.SENT:
-                continue
-            if status is None and entry.stat().st_mtime > cutoff:
-                continue
-            Path(entry.path).unlink(missing_ok=True)
-            deleted += 1
+    for token in tokens:
+        status = requested.get(token)
+        if status == ImportRequest.Status.SENT:
+            continue
+        name = kept_name(token)
+        if status is None and default_storage.get_modified_time(name) > cutoff:
+            continue
+        default_storage.delete(name)
+        deleted += 1
     return deleted
 
 

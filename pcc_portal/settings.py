@@ -261,8 +261,38 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+# Uploads and published files: on local disk under MEDIA_ROOT, or in an S3-compatible object
+# store when a bucket is named. Never public by URL either way: the portal serves every file
+# itself and decides who may see it, so objects are private and any URL to one is signed.
+STORAGE_BUCKET = os.environ.get("DJANGO_STORAGE_BUCKET", "").strip()
+
+
+def object_storage(bucket: str) -> dict:
+    """The S3 storage of `bucket`; credentials come from the standard AWS variables
+    (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or the machine's role."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": os.environ.get("DJANGO_STORAGE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_STORAGE_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
+            or None,
+            "location": os.environ.get("DJANGO_STORAGE_PREFIX", "").strip("/"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        object_storage(STORAGE_BUCKET)
+        if STORAGE_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -15,6 +15,7 @@ from pcc_portal.publication import held_new_values, pending_publish, pending_pub
 from pcc_portal.searchable import search_changed
 from pcc_portal.sequences import next_number, sequence_move
 from pcc_portal.services import record_delete, record_save
+from pcc_portal.storage import STORAGE_ERRORS
 from plan.models import ReportingPeriod
 from reports import rendering
 from reports.models import Publication, Report, ReportSection
@@ -285,7 +286,7 @@ def _store_pdf(publication: Publication, pdf: bytes) -> None:
     storage = publication.pdf.storage
     try:
         saved = storage.save(publication.pdf.name, ContentFile(pdf))
-    except OSError:
+    except STORAGE_ERRORS:
         logger.exception("Could not store the PDF of %s; taking the revision back", publication)
         _take_back(publication)
         return

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -16,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import force_login_verified
 from funding.models import Award
 from funding.tests.factories import make_fund, make_org
-from pcc_portal.import_requests import import_uploads_clear, kept_folder, upload_keep
+from pcc_portal.import_requests import KEPT_FOLDER, import_uploads_clear, upload_keep
 from pcc_portal.models import ImportRequest
 from pcc_portal.transfer import transfer_template
 from plan.tests.test_charts import nu_checker, nu_run
@@ -223,6 +224,11 @@ def test_the_pages_run_a_fixed_number_of_queries(make_user, fund):
     once = counts()
     add(9)
     assert counts() == once
+
+
+def kept_folder() -> Path:
+    """Where the local file storage keeps the uploads."""
+    return Path(default_storage.path(KEPT_FOLDER))
 
 
 def age(path: Path, hours: float) -> None:

@@ -143,6 +143,23 @@ def test_the_url_fetcher_serves_the_portals_stylesheet():
         response.close()
 
 
+def test_the_url_fetcher_reads_media_through_the_file_storage(settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = tmp_path
+    name = default_storage.save("logos/crest.svg", ContentFile(b"<svg/>"))
+    response = PortalURLFetcher().fetch(f"file:///media/{name}")
+    try:
+        assert response.read() == b"<svg/>"
+    finally:
+        response.close()
+    for missing in ("file:///media/logos/none.svg", "file:///media/../logos/crest.svg",
+                    f"file://{tmp_path}/{name}"):  # fmt: skip
+        with pytest.raises(FetchRefused):
+            PortalURLFetcher().fetch(missing)
+
+
 def test_a_section_naming_a_deleted_fund_is_an_error_not_a_broken_pdf(lancashire):
     from funding.models import Fund
 
