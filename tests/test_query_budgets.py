@@ -12,7 +12,6 @@ from django.urls import reverse
 from plan.models import MeasureUpdate, OutcomeMeasure, Priority, ReportingPeriod
 from plan.tests.factories import make_measure, make_plan, make_priority
 
-
 SOME_WORDS_HTML = '<p class="govuk-body">Some words.</p>'
 
 
