@@ -226,3 +226,15 @@ def test_the_priority_and_history_pages_take_as_long_with_ten_times_the_quarters
         # Generous, so a busy machine does not fail it: rendering every quarter took ten times
         # as long.
         assert time_after <= 3 * time_before, (url, time_before, time_after)
+
+
+def test_an_update_loaded_from_a_fixture_gets_its_html(measure):
+    from django.core import serializers
+
+    update = make_update(measure, make_period(2021, 1), commentary="Old")
+    data = serializers.serialize("json", [update]).replace('"Old"', '"**Loaded**"')
+    MeasureUpdate.objects.filter(pk=update.pk).update(commentary_html="")
+    for item in serializers.deserialize("json", data):
+        item.save()  # a raw save, as loaddata and the demo command make
+    update.refresh_from_db()
+    assert "<strong>Loaded</strong>" in update.commentary_html
