@@ -25,7 +25,7 @@ def submit_the_whole_quarter() -> list[int]:
     staff = get_user_model().objects.get(username="staff")
     period, _ = ReportingPeriod.objects.get_or_create(financial_year=2021, quarter=3)
     measures = OutcomeMeasure.objects.active().filter(priority__plan__slug=PLAN)
-    updates = MeasureUpdate.objects.bulk_create(
+    updates = [
         MeasureUpdate(
             measure=measure,
             period=period,
@@ -38,8 +38,10 @@ def submit_the_whole_quarter() -> list[int]:
             updated_by=staff,
         )
         for i, measure in enumerate(measures)
-    )
-    return [u.pk for u in updates]
+    ]
+    for update in updates:  # a bulk write does not save, so makes no HTML of its own
+        update.commentary_render()
+    return [u.pk for u in MeasureUpdate.objects.bulk_create(updates)]
 
 
 def test_the_approver_returns_one_and_approves_the_rest_of_a_quarter_in_one_post(open_as, shots):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 
 from pcc_portal.signals import demo_loaded
 from pcc_portal.slots import HOME_TASKS, register
@@ -69,6 +70,10 @@ class PlanConfig(AppConfig):
                     public=key == "areas",  # plans are drafts, figures draft updates
                 )
             )
+        from plan.models import MeasureUpdate, commentary_html_set
+
+        # The commentary's HTML is made as it is saved, whichever way it is saved.
+        pre_save.connect(commentary_html_set, sender=MeasureUpdate, dispatch_uid="plan_commentary")
         demo_loaded.connect(add_demo_targets, dispatch_uid="plan_add_demo_targets")
         demo_loaded.connect(add_demo_leads, dispatch_uid="plan_add_demo_leads")
 

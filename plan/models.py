@@ -12,10 +12,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from pcc_portal.markdown import MARKDOWN_HINT
+from pcc_portal.markdown import MARKDOWN_HINT, render_markdown
 from pcc_portal.models import TimeStampedModel, VersionedModel
 from pcc_portal.numbers import format_number
 from pcc_portal.roles import OPCC_APPROVER, OPCC_STAFF
@@ -543,6 +544,10 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
     commentary = models.TextField(
         blank=True, validators=[MaxLengthValidator(COMMENTARY_MAX_LENGTH)], help_text=MARKDOWN_HINT
     )
+    # The commentary as sanitised HTML, made from it on every save (see commentary_render), so
+    # pages listing many quarters do not turn Markdown into HTML on each request. Derived, so
+    # kept out of the history, the forms and the exports.
+    commentary_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     return_reason = models.TextField(blank=True)
     rating_explanation = models.TextField(
@@ -574,7 +579,7 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
     )
     returned_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = HistoricalRecords(excluded_fields=["created_at", "commentary_html"])
     objects = MeasureUpdateQuerySet.as_manager()
 
     class Meta:
@@ -589,6 +594,21 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("plan:update_edit", kwargs={"pk": self.pk})
+
+    def commentary_render(self) -> None:
+        """Sets the stored HTML from the commentary. Every save calls it, a fixture's too
+        (`commentary_html_set`); a bulk write of commentary must call it on each row itself."""
+        self.commentary_html = render_markdown(self.commentary)
+
+    @property
+    def commentary_as_html(self) -> SafeString:
+        """The stored HTML of the commentary, for a page: sanitised when it was saved."""
+        return mark_safe(self.commentary_html)  # made by render_markdown
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None and "commentary" in update_fields:
+            update_fields = {*update_fields, "commentary_html"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def suggested_rag(self) -> str | None:
@@ -633,6 +653,11 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
         if self.value is None or self.comparator_value is None:
             return None
         return self.value - self.comparator_value
+
+
+def commentary_html_set(sender, instance: MeasureUpdate, **kwargs) -> None:
+    """Before every save of an update, loaddata's raw saves included: its stored HTML."""
+    instance.commentary_render()
 
 
 def quarter_choices(now=None) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ class MeasureRow:
     update: MeasureUpdate | None = None  # the latest approved, or the quarter's update
     trend: list[MeasureUpdate] = field(default_factory=list)  # oldest first
     history: list[MeasureUpdate] = field(default_factory=list)  # newest first
+    approved_count: int = 0  # all its approved updates, where `history` shows the latest only
     editable: bool = False  # whether the viewing user may edit the update now
     chart: Chart | None = None  # the measure's trend chart, where the page shows one
 
@@ -44,13 +45,18 @@ def _priorities_with_measures(plan: Plan):
 
 
 def _latest_approved(measure_ids, per_measure: int):
-    """The newest `per_measure` approved updates of each measure, in one query."""
+    """The newest `per_measure` approved updates of each measure, in one query, each with the
+    number of approved updates its measure has in all (`approved_total`)."""
     newest_first = [F("period__financial_year").desc(), F("period__quarter").desc()]
+    by_measure = [F("measure_id")]
     return (
         MeasureUpdate.objects.approved()
         .filter(measure_id__in=measure_ids)
         .select_related("period")
-        .annotate(rank=Window(RowNumber(), partition_by=[F("measure_id")], order_by=newest_first))
+        .annotate(
+            rank=Window(RowNumber(), partition_by=by_measure, order_by=newest_first),
+            approved_total=Window(Count("pk"), partition_by=by_measure),
+        )
         .filter(rank__lte=per_measure)
         .order_by("measure_id", "rank")
     )
@@ -75,19 +81,34 @@ def plan_overview(plan: Plan) -> list[PriorityGroup]:
     return groups
 
 
+# The priority page shows each measure's latest approved quarters; the rest are on the
+# measure's history page, HISTORY_PAGE_SIZE quarters a page.
+RECENT_QUARTERS = 4
+HISTORY_PAGE_SIZE = 20
+
+
 def priority_history(priority: Priority) -> list[MeasureRow]:
-    """The priority's measures, each with every approved update, newest first."""
+    """The priority's measures, each with its latest RECENT_QUARTERS approved updates, newest
+    first, and the number it has in all. Two queries, however many quarters have passed."""
     measures = list(priority.measures.active().select_related("lead").order_by("order"))
-    by_measure: dict[int, list[MeasureUpdate]] = {}
-    approved = (
-        MeasureUpdate.objects.approved()
-        .filter(measure__in=measures)
+    rows = {m.pk: MeasureRow(m) for m in measures}
+    for update in _latest_approved(list(rows), RECENT_QUARTERS):
+        row = rows[update.measure_id]
+        row.history.append(update)
+        row.approved_count = update.approved_total
+    return list(rows.values())
+
+
+def measure_history(measure: OutcomeMeasure, user):
+    """Every update of the measure a reader of its priority's page may see (the approved ones,
+    as there), newest first: the measure's history page pages through them."""
+    return (
+        MeasureUpdate.objects.visible_to(user)
+        .approved()
+        .filter(measure=measure)
         .select_related("period")
         .newest_first()
     )
-    for update in approved:
-        by_measure.setdefault(update.measure_id, []).append(update)
-    return [MeasureRow(m, history=by_measure.get(m.pk, [])) for m in measures]
 
 
 @dataclass

@@ -50,4 +50,9 @@ urlpatterns = [
         name="measure_edit",
     ),
     path("<slug:plan>/<slug:priority>/", plans.PriorityDetailView.as_view(), name="priority"),
+    path(
+        "<slug:plan>/<slug:priority>/measures/<int:measure>/history/",
+        plans.MeasureHistoryView.as_view(),
+        name="measure_history",
+    ),
 ]

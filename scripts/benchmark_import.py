@@ -98,6 +98,7 @@ def make_awards(count: int) -> None:
 def make_plans(plans: int, quarters: int) -> None:
     """`plans` plans of PRIORITIES priorities, each with COMMITMENTS commitments and MEASURES
     measures, and an update of every measure for each of `quarters` quarters (illustrative)."""
+    from pcc_portal.markdown import render_markdown
     from plan.models import (
         Commitment,
         MeasureUpdate,
@@ -145,6 +146,8 @@ def make_plans(plans: int, quarters: int) -> None:
         batch_size=1000,
     )
     periods = [ReportingPeriod.get_or_create_for(2021, q + 1) for q in range(quarters)]
+    commentary = "Illustrative benchmark commentary, not real data."
+    html = render_markdown(commentary)  # a bulk write does not save, so makes no HTML itself
     MeasureUpdate.objects.bulk_create(
         (
             MeasureUpdate(
@@ -155,7 +158,8 @@ def make_plans(plans: int, quarters: int) -> None:
                 comparator_label="Same quarter last year (illustrative)",
                 rag=MeasureUpdate.Rag.NOT_RATED,
                 direction=MeasureUpdate.Direction.STABLE,
-                commentary="Illustrative benchmark commentary, not real data.",
+                commentary=commentary,
+                commentary_html=html,
             )
             for n, measure in enumerate(measures)
             for q, period in enumerate(periods)

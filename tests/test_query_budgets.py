@@ -12,6 +12,8 @@ from django.urls import reverse
 from plan.models import MeasureUpdate, OutcomeMeasure, Priority, ReportingPeriod
 from plan.tests.factories import make_measure, make_plan, make_priority
 
+SOME_WORDS_HTML = '<p class="govuk-body">Some words.</p>'
+
 
 def grow_plan(plan, *, priorities: int, measures_each: int, quarters: int) -> None:
     """Adds priorities and measures, and an update (of every status) per measure per quarter."""
@@ -34,6 +36,7 @@ def grow_plan(plan, *, priorities: int, measures_each: int, quarters: int) -> No
             direction="stable",
             status=statuses[(m.pk + p.pk) % 5],
             commentary="Some words.",
+            commentary_html=SOME_WORDS_HTML,  # a bulk write does not save, so makes no HTML
         )
         for m in measures
         for p in periods
@@ -55,6 +58,14 @@ def plan_pages(plan):
         "plans": reverse("plan:plans"),
         "overview": plan.get_absolute_url(),
         "priority": priority.get_absolute_url(),
+        "measure history": reverse(
+            "plan:measure_history",
+            kwargs={
+                "plan": plan.slug,
+                "priority": priority.slug,
+                "measure": priority.measures.order_by("pk").first().pk,
+            },
+        ),
         "quarter": reverse("plan:quarter", kwargs={"plan": plan.slug, "quarter": "2001-q2"}),
         "update": update.get_absolute_url(),
     }

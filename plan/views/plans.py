@@ -1,4 +1,4 @@
-"""The list of plans, a plan's page and a priority's page."""
+"""The list of plans, a plan's page, a priority's page and the history of its measures."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from pcc_portal.mixins import PageMixin, PermissionMixin
 from pcc_portal.slots import PRIORITY_GROUPS, PRIORITY_PAGE, fill, grouped
 from plan import selectors, services
-from plan.models import Plan
+from plan.models import OutcomeMeasure, Plan
 from plan.permissions import PUBLISH_PLAN, VIEW_DRAFTS
 
 
@@ -135,5 +135,44 @@ class PriorityDetailView(PlanMixin, DetailView):
             groups=grouped(
                 fill(PRIORITY_PAGE, self.object, user=self.request.user), PRIORITY_GROUPS
             ),
+        )
+        return context
+
+
+class MeasureHistoryView(PlanMixin, ListView):
+    """Every approved quarter of one of a priority's measures, newest first, a page at a time:
+    the priority's page shows only the latest. 404 for a measure its page does not list."""
+
+    template_name = "plan/measure_history.html"
+    context_object_name = "updates"
+    paginate_by = selectors.HISTORY_PAGE_SIZE
+
+    def get_measure(self) -> OutcomeMeasure:
+        if not hasattr(self, "_measure"):
+            priority = get_object_or_404(self.get_plan().priorities, slug=self.kwargs["priority"])
+            self._measure = get_object_or_404(
+                priority.measures.active().select_related("priority"), pk=self.kwargs["measure"]
+            )
+        return self._measure
+
+    def get_queryset(self):
+        return selectors.measure_history(self.get_measure(), self.request.user)
+
+    def get_page_title(self):
+        return f"All quarters of {self.get_measure().short_label}"
+
+    def get_breadcrumbs(self):
+        priority = self.get_measure().priority
+        return [*super().get_breadcrumbs(), (priority.title, priority.get_absolute_url())]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        measure = self.get_measure()
+        page = context["page_obj"]
+        caption = "Approved updates, newest first"
+        if context["is_paginated"]:
+            caption += f": {page.start_index()} to {page.end_index()} of {page.paginator.count}"
+        context.update(
+            plan=self.get_plan(), priority=measure.priority, measure=measure, caption=caption
         )
         return context
