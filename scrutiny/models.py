@@ -108,6 +108,8 @@ class ScrutinyMeeting(MeetingLengthMixin, Publishable, VersionedModel, TimeStamp
 
     class Meta:
         ordering = ["-starts_at"]
+        # The list, newest first, counts and reads one page from here, however many meetings.
+        indexes = [models.Index(fields=["published", "starts_at", "id"], name="meeting_listed")]
         permissions = [
             ("view_unpublished_meetings", "Can see scrutiny meetings not yet published"),
             ("publish_scrutinymeeting", "Can publish and unpublish scrutiny meetings"),

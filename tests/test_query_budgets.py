@@ -2,6 +2,8 @@
 then again with ten times as much (and more), and the counts must be the same."""
 
 import datetime
+import statistics
+import time
 from decimal import Decimal
 
 import pytest
@@ -49,6 +51,17 @@ def count_queries(client, url) -> int:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(queries)
+
+
+def median_seconds(client, url, runs: int = 5) -> float:
+    """The median time of `runs` requests for a page, after one to warm it."""
+    client.get(url)
+    seconds = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        client.get(url)
+        seconds.append(time.perf_counter() - start)
+    return statistics.median(seconds)
 
 
 def plan_pages(plan):
@@ -149,11 +162,16 @@ def test_scrutiny_pages_run_the_same_queries_with_ten_times_the_data(client_for,
         }
 
     before = {name: count_queries(client, url) for name, url in pages().items()}
+    meetings_before = median_seconds(client, "/scrutiny/meetings/")
     grow_scrutiny(priority, meetings=30)
     assert Action.objects.count() >= 90
     after = {name: count_queries(client, url) for name, url in pages().items()}
-    print(f"{role}: {after}")
+    meetings_after = median_seconds(client, "/scrutiny/meetings/")
+    print(f"{role}: {after}; meetings list {meetings_before:.3f} s, then {meetings_after:.3f} s")
     assert after == before
+    # Nor does its time grow with the meetings: a generous bound, for a busy machine and for a
+    # page of 20 meetings where there were 3.
+    assert meetings_after <= 4 * meetings_before, (meetings_before, meetings_after)
     # The panel meeting's page also shows its attendance, declarations and minutes (three
     # queries, scrutiny.selectors.meeting_record).
     assert after.pop("panel_meeting") <= 15, after

@@ -126,6 +126,16 @@ def file_size(value) -> str:
     return format_file_size(value)
 
 
+@register.filter
+def page_links(page) -> list[int | None]:
+    """The page numbers a list links to: the first and last, and two each side of the current
+    one; None where numbers are left out. However many pages, about nine: a loop over every
+    page would make a long list slower the longer it grows."""
+    paginator = page.paginator
+    numbers = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [None if number == paginator.ELLIPSIS else number for number in numbers]
+
+
 @register.simple_tag
 def cell_label(label: str, unit: str = ""):
     """A record table's column label inside a cell, shown only where the rows stack (phones).

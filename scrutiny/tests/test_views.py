@@ -559,3 +559,25 @@ def test_a_refused_progress_note_keeps_the_action_page_and_what_was_typed(client
     assert parts == ["31", "2", "2021"]
     assert [b["value"] for b in form.find_all("input", type="submit")] == ["Add the note"]
     assert not action.notes.exists()
+
+
+def test_a_long_list_of_meetings_links_the_pages_near_this_one_and_the_ends(client, db):
+    """Twenty-five pages of meetings: page 10 links pages 1, 8 to 12 and 25, and says which
+    numbers it leaves out, rather than listing every page."""
+    ScrutinyMeeting.objects.bulk_create(
+        ScrutinyMeeting(
+            title=f"Meeting {n}",
+            starts_at=at("2021-09-21") - datetime.timedelta(days=n),
+            status="held",
+            published=True,
+        )
+        for n in range(25 * 20)
+    )
+    page = soup(client.get("/scrutiny/meetings/?page=10"))
+    pagination = page.select_one(".govuk-pagination")
+    links = [text(a) for a in pagination.select(".govuk-pagination__item a")]
+    assert links == ["1", "8", "9", "10", "11", "12", "25"]
+    assert len(pagination.select(".govuk-pagination__item--ellipses")) == 2
+    current = pagination.select_one("[aria-current=page]")
+    assert text(current) == "10"
+    assert "Meeting 180" in text(page.main)  # the tenth page's first meeting
