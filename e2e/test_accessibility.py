@@ -23,6 +23,7 @@ PUBLIC = [
     "/", "/accessibility/", "/privacy/", "/accounts/login/",
     "/plan/", "/plan/2021-2025/", "/plan/2021-2025/getting-tough-on-anti-social-behaviour/",
     "/plan/2021-2025/quarters/2021-q2/",
+    "/plan/2021-2025/getting-tough-on-anti-social-behaviour/measures/1/history/",
     "/scrutiny/", "/scrutiny/meetings/", "/scrutiny/meetings/3/", "/scrutiny/meetings/?year=abc",
     "/scrutiny/actions/", "/scrutiny/actions/2/", "/scrutiny/panel/", "/scrutiny/panel/2021-10-12/",
     "/scrutiny/task-groups/", "/scrutiny/task-groups/neighbourhood-policing/",

@@ -5,14 +5,13 @@ public read the notice without its exempt part. Page loads and POSTs are counted
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from e2e.axe import serious_violations
 from e2e.traffic import count_traffic
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SERIOUS = {"serious", "critical"}
 TITLE = "Grant to a youth diversion project"
 EXEMPT = "The charity's bank details and quoted salaries"
 # Staff: the list, the form, its save (a POST and the notice), the submit (a POST and the
@@ -20,15 +19,6 @@ EXEMPT = "The charity's bank details and quoted salaries"
 # POST and the notice.
 MAX_STAFF_LOADS, MAX_STAFF_POSTS = 5, 2
 MAX_APPROVER_LOADS, MAX_APPROVER_POSTS = 5, 2
-
-
-def serious_violations(page) -> list[str]:
-    return [
-        f"{violation['id']} ({violation['impact']}): {node['target']}"
-        for violation in Axe().run(page).response["violations"]
-        if violation["impact"] in SERIOUS
-        for node in violation["nodes"]
-    ]
 
 
 def test_a_draft_decision_becomes_a_published_notice(open_as, shots):

@@ -5,25 +5,15 @@ stored files, each with its SHA-256 as a strong ETag, and a reader whose copy is
 import hashlib
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from e2e.axe import serious_violations
 from e2e.traffic import count_traffic
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SERIOUS = {"serious", "critical"}
 # The papers list and the paper.
 MAX_LOADS = 2
-
-
-def serious_violations(page) -> list[str]:
-    return [
-        f"{violation['id']} ({violation['impact']}): {node['target']}"
-        for violation in Axe().run(page).response["violations"]
-        if violation["impact"] in SERIOUS
-        for node in violation["nodes"]
-    ]
 
 
 def test_a_reader_gets_the_published_paper_as_a_file_would_be_served(open_as, shots):

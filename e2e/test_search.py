@@ -7,26 +7,16 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from e2e.axe import serious_violations
 from e2e.traffic import count_traffic
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-SERIOUS = {"serious", "critical"}
 # The home page, the search page, its results, the paper at its paragraph.
 MAX_LOADS = 4
-
-
-def serious_violations(page) -> list[str]:
-    return [
-        f"{violation['id']} ({violation['impact']}): {node['target']}"
-        for violation in Axe().run(page).response["violations"]
-        if violation["impact"] in SERIOUS
-        for node in violation["nodes"]
-    ]
 
 
 def test_a_reader_finds_the_paragraph_and_follows_the_search(open_as, shots):

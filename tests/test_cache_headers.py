@@ -98,7 +98,7 @@ def test_the_publics_responses_keep_their_caching(client, site):
         cache_control = client.get(url).get("Cache-Control", "")
         assert "no-store" not in cache_control and "private" not in cache_control, url
     pdf = client.get(site["public"].report.get_pdf_url())
-    assert pdf["Cache-Control"] == "max-age=300"
+    assert pdf["Cache-Control"] == "public, max-age=3600"
     assert pdf["ETag"] == f'"{site["public"].sha256}"'
 
 
