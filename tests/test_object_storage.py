@@ -4,6 +4,7 @@ bucket and read back through the portal's own pages, and no object is public by 
 The store is moto's S3 server on 127.0.0.1, started for these tests and stopped after them.
 """
 
+import contextlib
 import datetime
 import json
 import os
@@ -23,6 +24,7 @@ from pypdf import PdfReader
 
 from decisions.notices import notice_pdf_url
 from decisions.tests.factories import make_decision, publish_decision
+from pcc_portal.models import PublishedFile
 from reports.models import Pack, Publication
 from reports.tests.factories import add_section, make_report
 from scrutiny.models import ScrutinyPaper
@@ -53,10 +55,13 @@ def s3_endpoint():
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
+    s3 = client(endpoint)
     try:
-        client(endpoint).create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
-        )
+        # moto keeps its buckets in the process: made already if the module ran before.
+        with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+            s3.create_bucket(
+                Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+            )
         yield endpoint
     finally:
         server.stop()
@@ -141,8 +146,10 @@ def test_a_published_paper_and_its_agenda_pack_are_written_to_the_bucket_and_ser
     publication = Publication.objects.get(report=report)
     pack = Pack.objects.get(meeting=report.panel_meeting, audience=Pack.Audience.PUBLIC)
     written = Pack.objects.values_list("pdf", flat=True)  # the public's and the members'
+    # The paper's page as the public get it, stored to be served like a file.
+    page = PublishedFile.objects.get(path=report.get_absolute_url())
 
-    assert stored_keys(s3) == sorted([publication.pdf.name, *written])
+    assert stored_keys(s3) == sorted([publication.pdf.name, *written, page.name])
     for key in stored_keys(s3):
         assert_private(s3, key, s3_endpoint)
     stored = s3.get_object(Bucket=BUCKET, Key=publication.pdf.name)["Body"].read()
