@@ -22,37 +22,81 @@ class Total:
     query: str  # the award list's filter that shows the awards behind the figure
 
 
-def _by(queryset, key: str, label: str, *, filter_name: str, direction: str) -> list[Total]:
-    rows = queryset.values(key, label).annotate(
-        amount=Sum("amount"), count=Count("pk", distinct=True)
+DIRECTIONS = tuple(Fund.Direction)
+
+
+def _per_direction(**figures) -> dict:
+    """Each figure summed apart for each direction, in the same grouped query: `amount` and
+    `count` become `incoming_amount`, `outgoing_count` and so on."""
+    return {
+        f"{direction}_{name}": aggregate(filter=Q(fund__direction=direction))
+        for direction in DIRECTIONS
+        for name, aggregate in figures.items()
+    }
+
+
+def _amount_and_count() -> dict:
+    return _per_direction(
+        amount=lambda **kw: Sum("amount", **kw),
+        count=lambda **kw: Count("pk", **kw),
     )
-    return [
-        Total(
-            row[label],
-            row["amount"] or Decimal("0"),
-            row["count"],
-            f"direction={direction}&status=awarded&{filter_name}={row[key]}",
+
+
+def _totals(rows, key: str, label: str, *, filter_name: str) -> dict[str, list[Total]]:
+    """Grouped rows, one per `key`, split into each direction's totals, largest first."""
+    totals = {direction.value: [] for direction in DIRECTIONS}
+    for row in rows:
+        if row[key] is None:
+            continue  # awards serving no priority (or area) are in no row of that table
+        for direction in DIRECTIONS:
+            count = row[f"{direction}_count"]
+            if not count:
+                continue
+            query = f"direction={direction}&status=awarded&{filter_name}={row[key]}"
+            amount = row[f"{direction}_amount"] or Decimal("0")
+            totals[direction].append(Total(row[label], amount, count, query))
+    for rows_of_one in totals.values():
+        rows_of_one.sort(key=lambda total: (-total.amount, total.label))
+    return totals
+
+
+def _grouped(awarded, key: str, label: str, *, filter_name: str) -> dict[str, list[Total]]:
+    rows = awarded.values(key, label).annotate(**_amount_and_count()).order_by()
+    return _totals(rows, key, label, filter_name=filter_name)
+
+
+def _by_fund(awarded) -> dict[str, list[Total]]:
+    # A fund has one direction, so its row counts in that direction's table only.
+    rows = awarded.values("fund__slug", "fund__name").annotate(**_amount_and_count()).order_by()
+    return _totals(rows, "fund__slug", "fund__name", filter_name="fund")
+
+
+def _years(awarded, today) -> list[dict]:
+    """Awarded money and awards of each financial year, each direction apart, with the latest
+    award date up to today: one grouped query on the stored financial year."""
+    return list(
+        awarded.values("financial_year")
+        .annotate(
+            **_per_direction(
+                amount=lambda **kw: Sum("amount", **kw),
+                count=lambda **kw: Count("pk", **kw),
+            ),
+            latest=Max("award_date", filter=Q(award_date__lte=today)),
         )
-        for row in rows.order_by("-amount", label)
-        if row[key] is not None
-    ]
-
-
-def _by_year(queryset, direction: str) -> list[Total]:
-    rows = (
-        queryset.with_financial_year()
-        .values("financial_year")
-        .annotate(amount=Sum("amount"), count=Count("pk"))
         .order_by("-financial_year")
     )
+
+
+def _by_year(years: list[dict], direction: str) -> list[Total]:
     return [
         Total(
             financial_year_label(row["financial_year"]),
-            row["amount"],
-            row["count"],
+            row[f"{direction}_amount"],
+            row[f"{direction}_count"],
             f"direction={direction}&status=awarded&year={row['financial_year']}",
         )
-        for row in rows
+        for row in years
+        if row[f"{direction}_count"]
     ]
 
 
@@ -68,40 +112,6 @@ class DirectionSummary:
     by_area: list[Total]
 
 
-def funding_summary() -> list[DirectionSummary]:
-    """Totals of awarded money by fund, financial year, priority and area, for each direction.
-
-    An award serving two priorities (or areas) counts in both: those figures overlap.
-    """
-    summaries = []
-    for direction, label in Fund.Direction.choices:
-        awarded = Award.objects.awarded().filter(fund__direction=direction)
-        overall = awarded.aggregate(total=Sum("amount"), count=Count("pk"))
-        summaries.append(
-            DirectionSummary(
-                direction,
-                label,
-                overall["total"] or Decimal("0"),
-                overall["count"],
-                by_fund=_by(
-                    awarded, "fund__slug", "fund__name", filter_name="fund", direction=direction
-                ),
-                by_year=_by_year(awarded, direction),
-                by_priority=_by(
-                    awarded,
-                    "priorities__pk",
-                    "priorities__title",
-                    filter_name="priority",
-                    direction=direction,
-                ),
-                by_area=_by(
-                    awarded, "areas__pk", "areas__name", filter_name="area", direction=direction
-                ),
-            )
-        )
-    return summaries
-
-
 @dataclass
 class ChartYear:
     label: str
@@ -109,40 +119,73 @@ class ChartYear:
     outgoing: Decimal
 
 
-def last_years_chart(years: int = CHART_YEARS) -> list[ChartYear]:
+@dataclass
+class FundingFigures:
+    summaries: list[DirectionSummary]
+    chart: list[ChartYear]
+
+
+def funding_figures(years: int = CHART_YEARS) -> FundingFigures:
+    """Every figure of the funding page: totals of awarded money by fund, financial year,
+    priority and area for each direction, and the chart of the last `years` years.
+
+    Four grouped queries, one per dimension, each summing both directions at once, whatever
+    the number of awards. An award serving two priorities (or areas) counts in both: those
+    figures overlap.
+    """
+    awarded = Award.objects.awarded()
+    year_rows = _years(awarded, timezone.localdate())
+    by_fund = _by_fund(awarded)
+    by_priority = _grouped(awarded, "priorities__pk", "priorities__title", filter_name="priority")
+    by_area = _grouped(awarded, "areas__pk", "areas__name", filter_name="area")
+    summaries = []
+    for direction, label in Fund.Direction.choices:
+        by_year = _by_year(year_rows, direction)
+        summaries.append(
+            DirectionSummary(
+                direction,
+                label,
+                sum((row.amount or Decimal("0") for row in by_year), Decimal("0")),
+                sum(row.count for row in by_year),
+                by_fund=by_fund[direction],
+                by_year=by_year,
+                by_priority=by_priority[direction],
+                by_area=by_area[direction],
+            )
+        )
+    return FundingFigures(summaries, _chart(year_rows, years))
+
+
+def funding_summary() -> list[DirectionSummary]:
+    """Totals of awarded money by fund, financial year, priority and area, for each direction."""
+    return funding_figures().summaries
+
+
+def _chart(year_rows: list[dict], years: int) -> list[ChartYear]:
     """Awarded money in and out in the `years` financial years up to the latest with an award
     (never later than this year), oldest first: a chart of empty years helps no one."""
-    today = timezone.localdate()
-    this_year = financial_year_of(today)
-    latest = (
-        Award.objects.awarded()
-        .filter(award_date__lte=today)
-        .aggregate(latest=Max("award_date"))["latest"]
-    )
-    this_year = min(this_year, financial_year_of(latest)) if latest else this_year
+    this_year = financial_year_of(timezone.localdate())
+    dates = [row["latest"] for row in year_rows if row["latest"]]
+    if dates:
+        this_year = min(this_year, financial_year_of(max(dates)))
     first = this_year - years + 1
-    rows = (
-        Award.objects.awarded()
-        .with_financial_year()
-        .filter(financial_year__gte=first, financial_year__lte=this_year)
-        .values("financial_year")
-        .annotate(
-            incoming=Sum("amount", filter=Q(fund__direction=Fund.Direction.INCOMING)),
-            outgoing=Sum("amount", filter=Q(fund__direction=Fund.Direction.OUTGOING)),
-        )
-    )
-    found = {row["financial_year"]: row for row in rows}
+    found = {row["financial_year"]: row for row in year_rows}
     chart = []
     for year in range(first, this_year + 1):
         row = found.get(year, {})
         chart.append(
             ChartYear(
                 financial_year_label(year),
-                row.get("incoming") or Decimal("0"),
-                row.get("outgoing") or Decimal("0"),
+                row.get("incoming_amount") or Decimal("0"),
+                row.get("outgoing_amount") or Decimal("0"),
             )
         )
     return chart
+
+
+def last_years_chart(years: int = CHART_YEARS) -> list[ChartYear]:
+    """Awarded money in and out in each of the last `years` financial years, oldest first."""
+    return funding_figures(years).chart
 
 
 def chart_bars(chart: list[ChartYear], height: int = 160) -> dict:

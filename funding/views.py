@@ -31,11 +31,11 @@ class SummaryView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        chart = selectors.last_years_chart()
+        figures = selectors.funding_figures()
         context.update(
-            summaries=selectors.funding_summary(),
-            chart=chart,
-            bars=selectors.chart_bars(chart),
+            summaries=figures.summaries,
+            chart=figures.chart,
+            bars=selectors.chart_bars(figures.chart),
             can_add=self.request.user.has_perm(ADD_AWARD),
         )
         return context
