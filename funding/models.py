@@ -41,6 +41,45 @@ def portal_grant_identifier(pk) -> str:
     return f"{settings.THREESIXTYGIVING_PREFIX}-{pk}"
 
 
+NAME_LIST_LENGTH = 20  # names offered while a reader types
+
+
+class NamedQuerySet(models.QuerySet):
+    """Records a reader finds by typing part of a name."""
+
+    exact_fields: tuple[str, ...] = ()  # also matched whole: a link's slug or number
+
+    def named(self, text: str):
+        """Those with `text` as their whole name (or key), else those whose name contains it:
+        a name picked from the list finds that record alone. One query to decide."""
+        text = text.strip()
+        exact = Q(name__iexact=text)
+        for field in self.exact_fields:
+            exact |= self._exact(field, text)
+        found = self.filter(exact)
+        return found if found.exists() else self.filter(name__icontains=text)
+
+    def _exact(self, field: str, text: str) -> Q:
+        if field == "pk":  # a number, within what the database holds
+            return Q(pk=int(text)) if text.isdigit() and len(text) < 10 else Q(pk__in=[])
+        return Q(**{field: text})
+
+    def names_like(self, text: str) -> list[str]:
+        """Up to NAME_LIST_LENGTH names containing `text`, in order: what a name box offers."""
+        names = self.filter(name__icontains=text.strip()) if text.strip() else self
+        return list(
+            names.order_by("name").values_list("name", flat=True).distinct()[:NAME_LIST_LENGTH]
+        )
+
+
+class OrganisationQuerySet(NamedQuerySet):
+    exact_fields = ("pk",)  # links from search results and the organisations list
+
+
+class FundQuerySet(NamedQuerySet):
+    exact_fields = ("slug",)  # links from a fund's page and the funding totals
+
+
 class Organisation(VersionedModel, TimeStampedModel):
     class Kind(models.TextChoices):
         GOVERNMENT_DEPARTMENT = "government_department", "Government department"
@@ -73,6 +112,7 @@ class Organisation(VersionedModel, TimeStampedModel):
     website = models.URLField(blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -117,6 +157,7 @@ class Fund(VersionedModel, TimeStampedModel):
     )
 
     history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = FundQuerySet.as_manager()
 
     class Meta:
         ordering = ["direction", "name"]
