@@ -65,38 +65,61 @@ def _grouped(awarded, key: str, label: str, *, filter_name: str) -> dict[str, li
     return _totals(rows, key, label, filter_name=filter_name)
 
 
-def _by_fund(awarded) -> dict[str, list[Total]]:
-    # A fund has one direction, so its row counts in that direction's table only.
-    rows = awarded.values("fund__slug", "fund__name").annotate(**_amount_and_count()).order_by()
-    return _totals(rows, "fund__slug", "fund__name", filter_name="fund")
-
-
-def _years(awarded, today) -> list[dict]:
-    """Awarded money and awards of each financial year, each direction apart, with the latest
-    award date up to today: one grouped query on the stored financial year."""
+def _fund_years(awarded, today) -> list[dict]:
+    """Awarded money and awards of each fund in each financial year, with the latest award
+    date up to today: one grouped query, read by fund and by year (funds times years rows)."""
     return list(
-        awarded.values("financial_year")
+        awarded.values("fund__slug", "fund__name", "fund__direction", "financial_year")
         .annotate(
-            **_per_direction(
-                amount=lambda **kw: Sum("amount", **kw),
-                count=lambda **kw: Count("pk", **kw),
-            ),
+            amount=Sum("amount"),
+            count=Count("pk"),
             latest=Max("award_date", filter=Q(award_date__lte=today)),
         )
-        .order_by("-financial_year")
+        .order_by()
     )
 
 
-def _by_year(years: list[dict], direction: str) -> list[Total]:
+def _summed(rows: list[dict], keys: tuple[str, ...]) -> list[dict]:
+    """`rows` added up over everything but `keys`: amounts, counts and the latest date."""
+    sums = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        found = sums.setdefault(
+            key,
+            {**dict(zip(keys, key, strict=True)), "amount": Decimal(0), "count": 0, "latest": None},
+        )
+        found["amount"] += row["amount"] or Decimal("0")
+        found["count"] += row["count"]
+        if row["latest"] and (found["latest"] is None or row["latest"] > found["latest"]):
+            found["latest"] = row["latest"]
+    return list(sums.values())
+
+
+def _by_fund(fund_years: list[dict], direction: str) -> list[Total]:
+    rows = [
+        Total(
+            row["fund__name"],
+            row["amount"],
+            row["count"],
+            f"direction={direction}&status=awarded&fund={row['fund__slug']}",
+        )
+        for row in _summed(fund_years, ("fund__slug", "fund__name", "fund__direction"))
+        if row["fund__direction"] == direction
+    ]
+    return sorted(rows, key=lambda total: (-total.amount, total.label))
+
+
+def _by_year(fund_years: list[dict], direction: str) -> list[Total]:
+    rows = _summed(fund_years, ("fund__direction", "financial_year"))
     return [
         Total(
             financial_year_label(row["financial_year"]),
-            row[f"{direction}_amount"],
-            row[f"{direction}_count"],
+            row["amount"],
+            row["count"],
             f"direction={direction}&status=awarded&year={row['financial_year']}",
         )
-        for row in years
-        if row[f"{direction}_count"]
+        for row in sorted(rows, key=lambda row: -row["financial_year"])
+        if row["fund__direction"] == direction
     ]
 
 
@@ -129,31 +152,30 @@ def funding_figures(years: int = CHART_YEARS) -> FundingFigures:
     """Every figure of the funding page: totals of awarded money by fund, financial year,
     priority and area for each direction, and the chart of the last `years` years.
 
-    Four grouped queries, one per dimension, each summing both directions at once, whatever
-    the number of awards. An award serving two priorities (or areas) counts in both: those
-    figures overlap.
+    Three grouped queries (by fund and year, by priority, by area), each summing both
+    directions at once, whatever the number of awards. An award serving two priorities (or
+    areas) counts in both: those figures overlap.
     """
     awarded = Award.objects.awarded()
-    year_rows = _years(awarded, timezone.localdate())
-    by_fund = _by_fund(awarded)
+    fund_years = _fund_years(awarded, timezone.localdate())
     by_priority = _grouped(awarded, "priorities__pk", "priorities__title", filter_name="priority")
     by_area = _grouped(awarded, "areas__pk", "areas__name", filter_name="area")
     summaries = []
     for direction, label in Fund.Direction.choices:
-        by_year = _by_year(year_rows, direction)
+        by_year = _by_year(fund_years, direction)
         summaries.append(
             DirectionSummary(
                 direction,
                 label,
                 sum((row.amount or Decimal("0") for row in by_year), Decimal("0")),
                 sum(row.count for row in by_year),
-                by_fund=by_fund[direction],
+                by_fund=_by_fund(fund_years, direction),
                 by_year=by_year,
                 by_priority=by_priority[direction],
                 by_area=by_area[direction],
             )
         )
-    return FundingFigures(summaries, _chart(year_rows, years))
+    return FundingFigures(summaries, _chart(fund_years, years))
 
 
 def funding_summary() -> list[DirectionSummary]:
@@ -161,26 +183,26 @@ def funding_summary() -> list[DirectionSummary]:
     return funding_figures().summaries
 
 
-def _chart(year_rows: list[dict], years: int) -> list[ChartYear]:
+def _chart(fund_years: list[dict], years: int) -> list[ChartYear]:
     """Awarded money in and out in the `years` financial years up to the latest with an award
     (never later than this year), oldest first: a chart of empty years helps no one."""
     this_year = financial_year_of(timezone.localdate())
-    dates = [row["latest"] for row in year_rows if row["latest"]]
+    dates = [row["latest"] for row in fund_years if row["latest"]]
     if dates:
         this_year = min(this_year, financial_year_of(max(dates)))
     first = this_year - years + 1
-    found = {row["financial_year"]: row for row in year_rows}
-    chart = []
-    for year in range(first, this_year + 1):
-        row = found.get(year, {})
-        chart.append(
-            ChartYear(
-                financial_year_label(year),
-                row.get("incoming_amount") or Decimal("0"),
-                row.get("outgoing_amount") or Decimal("0"),
-            )
+    found = {
+        (row["financial_year"], row["fund__direction"]): row["amount"]
+        for row in _summed(fund_years, ("financial_year", "fund__direction"))
+    }
+    return [
+        ChartYear(
+            financial_year_label(year),
+            found.get((year, Fund.Direction.INCOMING.value), Decimal("0")),
+            found.get((year, Fund.Direction.OUTGOING.value), Decimal("0")),
         )
-    return chart
+        for year in range(first, this_year + 1)
+    ]
 
 
 def last_years_chart(years: int = CHART_YEARS) -> list[ChartYear]:

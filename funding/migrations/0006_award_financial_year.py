@@ -51,4 +51,8 @@ class Migration(migrations.Migration):
             model_name="award",
             index=models.Index(fields=["status", "financial_year"], name="award_status_year"),
         ),
+        migrations.AddIndex(
+            model_name="award",
+            index=models.Index(fields=["award_date", "id"], name="award_date_order"),
+        ),
     ]

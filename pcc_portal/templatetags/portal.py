@@ -165,3 +165,12 @@ def wide_table(parser, token):
     nodelist = parser.parse(("endwide_table",))
     parser.delete_first_token()
     return WideTableNode(parser.compile_filter(bits[1]), nodelist)
+
+
+@register.simple_tag
+def page_numbers(page_obj) -> list:
+    """The page numbers a pagination shows: the first and last, and two either side of this
+    one, with ellipses for the gaps; never every page, however many there are."""
+    return list(
+        page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+    )
