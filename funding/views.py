@@ -74,13 +74,13 @@ NAME_LISTS = {"funds": Fund, "organisations": Organisation}
 
 
 def names_json(request):
-    """The names of funds (?list=funds) or organisations (?list=organisations) containing
-    ?q=, at most twenty: the suggestions of the award list's name boxes."""
-    model = NAME_LISTS.get(request.GET.get("list", ""))
-    if model is None:
-        return JsonResponse({"error": "Ask for list=funds or list=organisations"}, status=400)
+    """The names of organisations (?list=organisations, the default) or funds (?list=funds)
+    containing ?q=, at most twenty: the suggestions of the award list's name boxes."""
     # Longer text matches nothing more; a NUL character is never in a name.
     text = request.GET.get("q", "")[:TEXT_MAX_LENGTH].replace("\x00", "")
+    model = NAME_LISTS.get(request.GET.get("list") or "organisations")
+    if model is None:
+        return JsonResponse({"error": "Ask for list=funds or list=organisations"}, status=400)
     return JsonResponse({"names": model.objects.names_like(text)})
 
 

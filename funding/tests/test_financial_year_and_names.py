@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from funding.models import Award
+from funding.models import Award, Organisation
 from funding.tests.factories import make_award, make_fund, make_org
 from plan.periods import financial_year_of
 from plan.tests.factories import make_plan, make_priority
@@ -123,7 +123,15 @@ def test_the_names_list_offers_at_most_twenty_names_that_match(client, named):
     assert json.loads(response.content) == {"names": ["Street pastors fund"]}
 
 
-@pytest.mark.parametrize("query", [{}, {"list": "users", "q": "a"}, {"list": "Funds"}])
+@pytest.mark.parametrize("typed", ["", "%", "_", "' OR 1=1 --", "ü" * 500])
+def test_the_names_list_takes_any_text(client, named, typed):
+    response = client.get("/funding/names.json", {"q": typed})
+    assert response.status_code == 200
+    names = json.loads(response.content)["names"]
+    assert names == (sorted(o.name for o in Organisation.objects.all()) if not typed else [])
+
+
+@pytest.mark.parametrize("query", [{"list": "users", "q": "a"}, {"list": "Funds"}])
 def test_the_names_list_refuses_other_lists_with_a_message(client, named, query):
     response = client.get("/funding/names.json", query)
     assert response.status_code == 400
