@@ -348,7 +348,11 @@ class Award(VersionedModel, TimeStampedModel):
         ordering = ["-award_date", "-pk"]
         indexes = [
             models.Index(fields=["status", "award_date"]),
-            models.Index(fields=["status", "financial_year"], name="award_status_year"),
+            # the funding totals by fund and year read this index alone, not the awards
+            models.Index(
+                fields=["status", "fund", "financial_year", "amount", "award_date"],
+                name="award_totals",
+            ),
             # the award list's order, newest first: a page of it reads 25 rows, not all
             models.Index(fields=["award_date", "id"], name="award_date_order"),
         ]

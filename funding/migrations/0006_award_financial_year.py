@@ -49,7 +49,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="award",
-            index=models.Index(fields=["status", "financial_year"], name="award_status_year"),
+            index=models.Index(
+                fields=["status", "fund", "financial_year", "amount", "award_date"],
+                name="award_totals",
+            ),
         ),
         migrations.AddIndex(
             model_name="award",
