@@ -28,7 +28,7 @@ PUBLIC = [
     "/scrutiny/actions/", "/scrutiny/actions/2/", "/scrutiny/panel/", "/scrutiny/panel/2021-10-12/",
     "/scrutiny/task-groups/", "/scrutiny/task-groups/neighbourhood-policing/",
     "/scrutiny/panel/members/", "/scrutiny/panel/members/1/",
-    "/funding/", "/funding/awards/", "/funding/awards/1/", "/funding/funds/street-pastors-fund/",
+    "/funding/", "/funding/awards/", "/funding/awards/?organisation=constab", "/funding/awards/1/", "/funding/funds/street-pastors-fund/",
     "/funding/organisations/", "/reports/", "/reports/2/", "/no-such-page/",
     "/reports/2/revisions/", "/reports/2/changes/", "/reports/2/changes/?from=2&to=2",
     "/reports/3/changes/",

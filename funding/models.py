@@ -1,6 +1,7 @@
 """Money: funding the Commissioner secures from funders, and grants from the Commissioner's own
 funds. Every total is computed from awards in the database, never typed."""
 
+import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,8 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, IntegerField, Q, Sum, When
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Q, Sum
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -18,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from pcc_portal.markdown import MARKDOWN_HINT
 from pcc_portal.models import TimeStampedModel, VersionedModel
 from plan.models import Area, Priority
+from plan.periods import financial_year_of
 
 MAX_AMOUNT = Decimal("100000000")
 ORG_ID_PATTERN = re.compile(r"^(?:[A-Z]{2}-[A-Z]{2,5}-[A-Za-z0-9][A-Za-z0-9._/-]*|360G-.+)$")
@@ -36,6 +39,45 @@ def portal_grant_identifier(pk) -> str:
     """The grant identifier the portal gives an award that has none of its own: the 360Giving
     prefix and the award's number. Published 360Giving files carry it, so it never changes."""
     return f"{settings.THREESIXTYGIVING_PREFIX}-{pk}"
+
+
+NAME_LIST_LENGTH = 20  # names offered while a reader types
+
+
+class NamedQuerySet(models.QuerySet):
+    """Records a reader finds by typing part of a name."""
+
+    exact_fields: tuple[str, ...] = ()  # also matched whole: a link's slug or number
+
+    def named(self, text: str):
+        """Those with `text` as their whole name (or key), else those whose name contains it:
+        a name picked from the list finds that record alone. One query to decide."""
+        text = text.strip()
+        exact = Q(name__iexact=text)
+        for field in self.exact_fields:
+            exact |= self._exact(field, text)
+        found = self.filter(exact)
+        return found if found.exists() else self.filter(name__icontains=text)
+
+    def _exact(self, field: str, text: str) -> Q:
+        if field == "pk":  # a number, within what the database holds
+            return Q(pk=int(text)) if text.isdigit() and len(text) < 10 else Q(pk__in=[])
+        return Q(**{field: text})
+
+    def names_like(self, text: str) -> list[str]:
+        """Up to NAME_LIST_LENGTH names containing `text`, in order: what a name box offers."""
+        names = self.filter(name__icontains=text.strip()) if text.strip() else self
+        return list(
+            names.order_by("name").values_list("name", flat=True).distinct()[:NAME_LIST_LENGTH]
+        )
+
+
+class OrganisationQuerySet(NamedQuerySet):
+    exact_fields = ("pk",)  # links from search results and the organisations list
+
+
+class FundQuerySet(NamedQuerySet):
+    exact_fields = ("slug",)  # links from a fund's page and the funding totals
 
 
 class Organisation(VersionedModel, TimeStampedModel):
@@ -70,6 +112,7 @@ class Organisation(VersionedModel, TimeStampedModel):
     website = models.URLField(blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -114,6 +157,7 @@ class Fund(VersionedModel, TimeStampedModel):
     )
 
     history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = FundQuerySet.as_manager()
 
     class Meta:
         ordering = ["direction", "name"]
@@ -156,24 +200,37 @@ class AwardQuerySet(models.QuerySet):
         return self.filter(fund__direction=Fund.Direction.OUTGOING)
 
     def with_financial_year(self):
-        """Annotates `financial_year`: the year the April-to-March year of the award starts.
-
-        The database's form of `plan.periods.financial_year_of`, so totals group in one query.
-        """
-        return self.annotate(
-            financial_year=Case(
-                When(Q(award_date__month__gte=4), then=ExtractYear("award_date")),
-                default=ExtractYear("award_date") - 1,
-                output_field=IntegerField(),
-            )
-        )
+        """Awards carry `financial_year` (the year their April-to-March year starts), stored
+        from the award date when they are saved: kept for callers that group or filter by it."""
+        return self
 
     def in_financial_year(self, year: int):
         # April of `year` to March of the next, as `plan.periods.financial_year_of` counts.
-        return self.filter(
-            Q(award_date__year=year, award_date__month__gte=4)
-            | Q(award_date__year=year + 1, award_date__month__lt=4)
-        )
+        return self.filter(financial_year=year)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # A bulk insert skips `save()`: each award's financial year is set here instead.
+        objs = list(objs)
+        for award in objs:
+            award.financial_year_set()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "award_date" in fields:
+            for award in objs:
+                award.financial_year_set()
+            fields = [*fields, "financial_year"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        # An update of the date in place moves the financial year with it.
+        day = kwargs.get("award_date")
+        if isinstance(day, datetime.date):
+            kwargs["financial_year"] = financial_year_of(day)
+        elif "award_date" in kwargs:
+            raise TypeError("Give award_date as a date, or change each award through save()")
+        return super().update(**kwargs)
 
     def total(self) -> Decimal:
         """The sum of the amounts, in the database, as a Decimal (0 when there are none)."""
@@ -260,6 +317,9 @@ class Award(VersionedModel, TimeStampedModel):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     award_date = models.DateField()
+    # The year the award's April-to-March financial year starts, kept from `award_date` on
+    # every save so totals group and filter by it in the database (plan.periods counts so).
+    financial_year = models.PositiveSmallIntegerField(editable=False, db_index=True)
     award_date_from_paper = models.BooleanField(
         "the date is the reporting paper's",
         default=False,
@@ -286,7 +346,16 @@ class Award(VersionedModel, TimeStampedModel):
 
     class Meta:
         ordering = ["-award_date", "-pk"]
-        indexes = [models.Index(fields=["status", "award_date"])]
+        indexes = [
+            models.Index(fields=["status", "award_date"]),
+            # the funding totals by fund and year read this index alone, not the awards
+            models.Index(
+                fields=["status", "fund", "financial_year", "amount", "award_date"],
+                name="award_totals",
+            ),
+            # the award list's order, newest first: a page of it reads 25 rows, not all
+            models.Index(fields=["award_date", "id"], name="award_date_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gt=0), name="award_amount_positive"
@@ -307,7 +376,18 @@ class Award(VersionedModel, TimeStampedModel):
 
     def save(self, *args, **kwargs):
         self.amount = self.derived_amount()
+        self.financial_year_set()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "award_date" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "financial_year"}
         super().save(*args, **kwargs)
+
+    def financial_year_set(self) -> None:
+        """Sets the financial year from the award date (none while the date is missing)."""
+        # A date given as text ("2021-03-31") is saved as a date too: read it the same way.
+        day = self._meta.get_field("award_date").to_python(self.award_date)
+        if day:
+            self.financial_year = financial_year_of(day)
 
     def _identifier_is_portal_given_to_another(self) -> bool:
         prefix = f"{settings.THREESIXTYGIVING_PREFIX}-"
@@ -368,3 +448,10 @@ class Award(VersionedModel, TimeStampedModel):
             errors["planned_end"] = "The planned end must be after the planned start"
         if errors:
             raise ValidationError(errors)
+
+
+@receiver(pre_save, sender=Award)
+def award_financial_year_set(sender, instance, raw=False, **kwargs):
+    """Loading fixtures saves raw, past `Award.save()`: the financial year is set here too."""
+    if raw:
+        instance.financial_year_set()

@@ -22,29 +22,95 @@ class Total:
     query: str  # the award list's filter that shows the awards behind the figure
 
 
-def _by(queryset, key: str, label: str, *, filter_name: str, direction: str) -> list[Total]:
-    rows = queryset.values(key, label).annotate(
-        amount=Sum("amount"), count=Count("pk", distinct=True)
+DIRECTIONS = tuple(Fund.Direction)
+
+
+def _per_direction(**figures) -> dict:
+    """Each figure summed apart for each direction, in the same grouped query: `amount` and
+    `count` become `incoming_amount`, `outgoing_count` and so on."""
+    return {
+        f"{direction}_{name}": aggregate(filter=Q(fund__direction=direction))
+        for direction in DIRECTIONS
+        for name, aggregate in figures.items()
+    }
+
+
+def _amount_and_count() -> dict:
+    return _per_direction(
+        amount=lambda **kw: Sum("amount", **kw),
+        count=lambda **kw: Count("pk", **kw),
     )
-    return [
-        Total(
-            row[label],
-            row["amount"] or Decimal("0"),
-            row["count"],
-            f"direction={direction}&status=awarded&{filter_name}={row[key]}",
+
+
+def _totals(rows, key: str, label: str, *, filter_name: str) -> dict[str, list[Total]]:
+    """Grouped rows, one per `key`, split into each direction's totals, largest first."""
+    totals = {direction.value: [] for direction in DIRECTIONS}
+    for row in rows:
+        if row[key] is None:
+            continue  # awards serving no priority (or area) are in no row of that table
+        for direction in DIRECTIONS:
+            count = row[f"{direction}_count"]
+            if not count:
+                continue
+            query = f"direction={direction}&status=awarded&{filter_name}={row[key]}"
+            amount = row[f"{direction}_amount"] or Decimal("0")
+            totals[direction].append(Total(row[label], amount, count, query))
+    for rows_of_one in totals.values():
+        rows_of_one.sort(key=lambda total: (-total.amount, total.label))
+    return totals
+
+
+def _grouped(awarded, key: str, label: str, *, filter_name: str) -> dict[str, list[Total]]:
+    rows = awarded.values(key, label).annotate(**_amount_and_count()).order_by()
+    return _totals(rows, key, label, filter_name=filter_name)
+
+
+def _fund_years(awarded, today) -> list[dict]:
+    """Awarded money and awards of each fund in each financial year, with the latest award
+    date up to today: one grouped query, read by fund and by year (funds times years rows)."""
+    return list(
+        awarded.values("fund__slug", "fund__name", "fund__direction", "financial_year")
+        .annotate(
+            amount=Sum("amount"),
+            count=Count("pk"),
+            latest=Max("award_date", filter=Q(award_date__lte=today)),
         )
-        for row in rows.order_by("-amount", label)
-        if row[key] is not None
-    ]
-
-
-def _by_year(queryset, direction: str) -> list[Total]:
-    rows = (
-        queryset.with_financial_year()
-        .values("financial_year")
-        .annotate(amount=Sum("amount"), count=Count("pk"))
-        .order_by("-financial_year")
+        .order_by()
     )
+
+
+def _summed(rows: list[dict], keys: tuple[str, ...]) -> list[dict]:
+    """`rows` added up over everything but `keys`: amounts, counts and the latest date."""
+    sums = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        found = sums.setdefault(
+            key,
+            {**dict(zip(keys, key, strict=True)), "amount": Decimal(0), "count": 0, "latest": None},
+        )
+        found["amount"] += row["amount"] or Decimal("0")
+        found["count"] += row["count"]
+        if row["latest"] and (found["latest"] is None or row["latest"] > found["latest"]):
+            found["latest"] = row["latest"]
+    return list(sums.values())
+
+
+def _by_fund(fund_years: list[dict], direction: str) -> list[Total]:
+    rows = [
+        Total(
+            row["fund__name"],
+            row["amount"],
+            row["count"],
+            f"direction={direction}&status=awarded&fund={row['fund__slug']}",
+        )
+        for row in _summed(fund_years, ("fund__slug", "fund__name", "fund__direction"))
+        if row["fund__direction"] == direction
+    ]
+    return sorted(rows, key=lambda total: (-total.amount, total.label))
+
+
+def _by_year(fund_years: list[dict], direction: str) -> list[Total]:
+    rows = _summed(fund_years, ("fund__direction", "financial_year"))
     return [
         Total(
             financial_year_label(row["financial_year"]),
@@ -52,7 +118,8 @@ def _by_year(queryset, direction: str) -> list[Total]:
             row["count"],
             f"direction={direction}&status=awarded&year={row['financial_year']}",
         )
-        for row in rows
+        for row in sorted(rows, key=lambda row: -row["financial_year"])
+        if row["fund__direction"] == direction
     ]
 
 
@@ -68,40 +135,6 @@ class DirectionSummary:
     by_area: list[Total]
 
 
-def funding_summary() -> list[DirectionSummary]:
-    """Totals of awarded money by fund, financial year, priority and area, for each direction.
-
-    An award serving two priorities (or areas) counts in both: those figures overlap.
-    """
-    summaries = []
-    for direction, label in Fund.Direction.choices:
-        awarded = Award.objects.awarded().filter(fund__direction=direction)
-        overall = awarded.aggregate(total=Sum("amount"), count=Count("pk"))
-        summaries.append(
-            DirectionSummary(
-                direction,
-                label,
-                overall["total"] or Decimal("0"),
-                overall["count"],
-                by_fund=_by(
-                    awarded, "fund__slug", "fund__name", filter_name="fund", direction=direction
-                ),
-                by_year=_by_year(awarded, direction),
-                by_priority=_by(
-                    awarded,
-                    "priorities__pk",
-                    "priorities__title",
-                    filter_name="priority",
-                    direction=direction,
-                ),
-                by_area=_by(
-                    awarded, "areas__pk", "areas__name", filter_name="area", direction=direction
-                ),
-            )
-        )
-    return summaries
-
-
 @dataclass
 class ChartYear:
     label: str
@@ -109,40 +142,72 @@ class ChartYear:
     outgoing: Decimal
 
 
-def last_years_chart(years: int = CHART_YEARS) -> list[ChartYear]:
-    """Awarded money in and out in the `years` financial years up to the latest with an award
-    (never later than this year), oldest first: a chart of empty years helps no one."""
-    today = timezone.localdate()
-    this_year = financial_year_of(today)
-    latest = (
-        Award.objects.awarded()
-        .filter(award_date__lte=today)
-        .aggregate(latest=Max("award_date"))["latest"]
-    )
-    this_year = min(this_year, financial_year_of(latest)) if latest else this_year
-    first = this_year - years + 1
-    rows = (
-        Award.objects.awarded()
-        .with_financial_year()
-        .filter(financial_year__gte=first, financial_year__lte=this_year)
-        .values("financial_year")
-        .annotate(
-            incoming=Sum("amount", filter=Q(fund__direction=Fund.Direction.INCOMING)),
-            outgoing=Sum("amount", filter=Q(fund__direction=Fund.Direction.OUTGOING)),
-        )
-    )
-    found = {row["financial_year"]: row for row in rows}
-    chart = []
-    for year in range(first, this_year + 1):
-        row = found.get(year, {})
-        chart.append(
-            ChartYear(
-                financial_year_label(year),
-                row.get("incoming") or Decimal("0"),
-                row.get("outgoing") or Decimal("0"),
+@dataclass
+class FundingFigures:
+    summaries: list[DirectionSummary]
+    chart: list[ChartYear]
+
+
+def funding_figures(years: int = CHART_YEARS) -> FundingFigures:
+    """Every figure of the funding page: totals of awarded money by fund, financial year,
+    priority and area for each direction, and the chart of the last `years` years.
+
+    Three grouped queries (by fund and year, by priority, by area), each summing both
+    directions at once, whatever the number of awards. An award serving two priorities (or
+    areas) counts in both: those figures overlap.
+    """
+    awarded = Award.objects.awarded()
+    fund_years = _fund_years(awarded, timezone.localdate())
+    by_priority = _grouped(awarded, "priorities__pk", "priorities__title", filter_name="priority")
+    by_area = _grouped(awarded, "areas__pk", "areas__name", filter_name="area")
+    summaries = []
+    for direction, label in Fund.Direction.choices:
+        by_year = _by_year(fund_years, direction)
+        summaries.append(
+            DirectionSummary(
+                direction,
+                label,
+                sum((row.amount or Decimal("0") for row in by_year), Decimal("0")),
+                sum(row.count for row in by_year),
+                by_fund=_by_fund(fund_years, direction),
+                by_year=by_year,
+                by_priority=by_priority[direction],
+                by_area=by_area[direction],
             )
         )
-    return chart
+    return FundingFigures(summaries, _chart(fund_years, years))
+
+
+def funding_summary() -> list[DirectionSummary]:
+    """Totals of awarded money by fund, financial year, priority and area, for each direction."""
+    return funding_figures().summaries
+
+
+def _chart(fund_years: list[dict], years: int) -> list[ChartYear]:
+    """Awarded money in and out in the `years` financial years up to the latest with an award
+    (never later than this year), oldest first: a chart of empty years helps no one."""
+    this_year = financial_year_of(timezone.localdate())
+    dates = [row["latest"] for row in fund_years if row["latest"]]
+    if dates:
+        this_year = min(this_year, financial_year_of(max(dates)))
+    first = this_year - years + 1
+    found = {
+        (row["financial_year"], row["fund__direction"]): row["amount"]
+        for row in _summed(fund_years, ("financial_year", "fund__direction"))
+    }
+    return [
+        ChartYear(
+            financial_year_label(year),
+            found.get((year, Fund.Direction.INCOMING.value), Decimal("0")),
+            found.get((year, Fund.Direction.OUTGOING.value), Decimal("0")),
+        )
+        for year in range(first, this_year + 1)
+    ]
+
+
+def last_years_chart(years: int = CHART_YEARS) -> list[ChartYear]:
+    """Awarded money in and out in each of the last `years` financial years, oldest first."""
+    return funding_figures(years).chart
 
 
 def chart_bars(chart: list[ChartYear], height: int = 160) -> dict:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.SummaryView.as_view(), name="summary"),
     path("awards/", views.AwardListView.as_view(), name="awards"),
     path("awards.csv", views.awards_csv, name="awards_csv"),
+    path("names.json", views.names_json, name="names"),
     path("360giving.json", views.three_sixty_giving, name="360giving"),
     path("awards/new/", views.AwardCreateView.as_view(), name="award_create"),
     path("awards/<int:pk>/", views.AwardDetailView.as_view(), name="award"),

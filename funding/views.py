@@ -1,3 +1,4 @@
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
@@ -15,6 +16,7 @@ from funding.permissions import (
     CHANGE_FUND,
     CHANGE_ORGANISATION,
 )
+from pcc_portal.filters import TEXT_MAX_LENGTH
 from pcc_portal.mixins import FilteredListMixin, FormUserMixin, PageMixin, RecordFormMixin
 
 FUNDING = ("Funding", reverse_lazy("funding:summary"))
@@ -31,11 +33,11 @@ class SummaryView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        chart = selectors.last_years_chart()
+        figures = selectors.funding_figures()
         context.update(
-            summaries=selectors.funding_summary(),
-            chart=chart,
-            bars=selectors.chart_bars(chart),
+            summaries=figures.summaries,
+            chart=figures.chart,
+            bars=selectors.chart_bars(figures.chart),
             can_add=self.request.user.has_perm(ADD_AWARD),
         )
         return context
@@ -66,6 +68,20 @@ def awards_csv(request):
     filterset = AwardFilter(request.GET, queryset=award_rows().order_by("-award_date", "-pk"))
     filterset.is_valid()
     return exports.awards_csv(filterset.qs)
+
+
+NAME_LISTS = {"funds": Fund, "organisations": Organisation}
+
+
+def names_json(request):
+    """The names of organisations (?list=organisations, the default) or funds (?list=funds)
+    containing ?q=, at most twenty: the suggestions of the award list's name boxes."""
+    # Longer text matches nothing more; a NUL character is never in a name.
+    text = request.GET.get("q", "")[:TEXT_MAX_LENGTH].replace("\x00", "")
+    model = NAME_LISTS.get(request.GET.get("list") or "organisations")
+    if model is None:
+        return JsonResponse({"error": "Ask for list=funds or list=organisations"}, status=400)
+    return JsonResponse({"names": model.objects.names_like(text)})
 
 
 def three_sixty_giving(request):

@@ -12,7 +12,7 @@ from pcc_portal.slots import Part, Task, tasks_part
 from pcc_portal.templatetags.portal import long_date
 from plan.charts import Chart, measure_chart
 from plan.models import MeasureUpdate, OutcomeMeasure, Plan, Priority, ReportingPeriod
-from plan.periods import days_left
+from plan.periods import days_left, financial_year_of
 from plan.permissions import APPROVE_MEASUREUPDATE, CHANGE_MEASUREUPDATE
 
 TREND_QUARTERS = 4
@@ -166,6 +166,19 @@ def plan_quarters(plan: Plan, today) -> list[ReportingPeriod]:
 
 def period_in_plan(plan: Plan, financial_year: int, quarter: int) -> bool:
     return plan.start_year <= financial_year < plan.end_year and 1 <= quarter <= 4
+
+
+def plans_in_force(user, day=None) -> list[Plan]:
+    """The published plan in force on `day` (today), or the newest published when none covers
+    it; and, for those who may see drafts, the draft plans for its year or later (the next
+    plan being prepared). The plans a reader is offered priorities of."""
+    year = financial_year_of(day or timezone.localdate())
+    published = Plan.objects.published().current_first()
+    plans = list(published.covering(year)) or list(published[:1])
+    visible = Plan.objects.visible_to(user)
+    drafts = visible.filter(status=Plan.Status.DRAFT, end_year__gt=year).current_first()
+    plans += list(drafts)
+    return plans or list(visible.current_first()[:1])
 
 
 def reader_priorities(request=None):

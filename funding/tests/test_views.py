@@ -124,7 +124,8 @@ def test_bad_award_input_is_reported_and_nothing_is_saved(client_for, lancashire
     ("query", "message"),
     [
         ({"amount_min": "abc"}, "Enter an amount in pounds"),
-        ({"fund": "nope"}, "Choose a"),
+        ({"fund": "nope"}, "No fund has “nope” in its name"),
+        ({"organisation": "nobody at all"}, "No organisation has “nobody at all” in its name"),
         ({"year": "1066"}, "Choose a financial year"),
         ({"sort": "evil"}, "Choose a sort by"),
     ],

@@ -31,3 +31,23 @@ if (scrollers.length) {
   markTheTablesThatFit();
   window.addEventListener("resize", markTheTablesThatFit);
 }
+
+// A name box (data-names-url) suggests the names that contain what the reader has typed, in
+// its <datalist>. Without the script the box still filters by any part of a name.
+for (const input of document.querySelectorAll("input[data-names-url]")) {
+  const list = document.getElementById(input.getAttribute("list"));
+  let asked = "";
+  input.addEventListener("input", async () => {
+    const text = input.value.trim();
+    if (!list || text.length < 2 || text === asked) return;
+    asked = text;
+    try {
+      const response = await fetch(`${input.dataset.namesUrl}&q=${encodeURIComponent(text)}`);
+      if (!response.ok || asked !== text) return;
+      const { names } = await response.json();
+      list.replaceChildren(...names.map((name) => new Option(name)));
+    } catch {
+      // no suggestions this time: the box works without them
+    }
+  });
+}
