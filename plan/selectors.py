@@ -688,9 +688,13 @@ def ratings_worsened_since(since, user) -> list[WorsenedRating]:
     Amber or Red, Amber to Red. One query."""
     plans = Plan.objects.visible_to(user)
     newest_first = [F("period__financial_year").desc(), F("period__quarter").desc()]
+    # Only a measure with an update approved since then can have its latest approved since then:
+    # ranking the others' whole history would grow with every quarter ever reported.
+    approved_since = MeasureUpdate.objects.approved().filter(approved_at__gte=since)
     latest_two = (
         MeasureUpdate.objects.approved()
         .filter(measure__active=True, measure__priority__plan__in=plans)
+        .filter(measure__in=approved_since.values("measure_id"))
         .select_related("period", "measure__priority__plan")
         .annotate(rank=Window(RowNumber(), partition_by=[F("measure_id")], order_by=newest_first))
         .filter(rank__lte=2)

@@ -8,13 +8,18 @@ from reports.selectors import papers_on_priority
 from scrutiny.models import PanelMeeting
 
 
+def meetings_offered(request):
+    """The visible meetings of the last two years, and the one chosen (an older one from a link
+    is still accepted)."""
+    meetings = PanelMeeting.objects.visible_to(request.user)
+    return meetings.recent_or(request.GET.get("meeting", "")).order_by("-starts_at")
+
+
 class ReportFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     meeting = django_filters.ModelChoiceFilter(
         field_name="panel_meeting",
-        queryset=lambda request: PanelMeeting.objects.visible_to(request.user).order_by(
-            "-starts_at"
-        ),
+        queryset=lambda request: meetings_offered(request),
         label="Panel meeting",
         empty_label="Any meeting",
     )

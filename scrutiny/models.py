@@ -229,6 +229,16 @@ class PanelMeetingQuerySet(PublishableQuerySet):
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at")
 
+    def recent_or(self, chosen, *, years: int = 2, now=None):
+        """Meetings of the last `years` years (and those to come), and the one `chosen` (a pk,
+        perhaps from a link to an older meeting): what a list's meeting filter offers, so the
+        list does not grow with every meeting ever held."""
+        since = (now or timezone.now()) - datetime.timedelta(days=365 * years)
+        wanted = Q(starts_at__gte=since)
+        if str(chosen).isdigit():
+            wanted |= Q(pk=int(chosen))
+        return self.filter(wanted)
+
 
 class PanelMeeting(MeetingLengthMixin, Publishable, VersionedModel, TimeStampedModel):
     """A meeting of the Police and Crime Panel: what papers are written for."""

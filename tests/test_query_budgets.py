@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plan.models import MeasureUpdate, OutcomeMeasure, Priority, ReportingPeriod
-from plan.tests.factories import make_measure, make_plan, make_priority
+from plan.tests.factories import make_measure, make_period, make_plan, make_priority
+from tests.helpers import soup, text
 
 SOME_WORDS_HTML = '<p class="govuk-body">Some words.</p>'
 
@@ -273,3 +274,95 @@ def test_pages_with_changes_waiting_run_the_same_queries_with_ten_times_the_data
     print(f"{role}, changes waiting: {after}")
     assert after == before, (before, after)
     assert max(after.values()) <= 20, after
+
+
+def median_seconds(client, url, runs: int = 5) -> float:
+    """The median time of `runs` requests, after one to warm the page."""
+    assert client.get(url).status_code == 200, url
+    seconds = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        client.get(url)
+        seconds.append(time.perf_counter() - start)
+    return statistics.median(seconds)
+
+
+def grow_papers(count: int) -> None:
+    """Panel meetings a week apart going back from 2023, each with a published paper, until
+    there are `count`: the older ones more than two years ago."""
+    from reports.tests.factories import make_report
+    from scrutiny.models import PanelMeeting
+    from scrutiny.tests.factories import make_panel_meeting
+
+    for n in range(PanelMeeting.objects.count(), count):
+        day = datetime.date(2023, 1, 3) - datetime.timedelta(weeks=n)
+        make_report(make_panel_meeting(day.isoformat()), status="published")
+
+
+@pytest.mark.parametrize("role", ["anonymous", "panel member"])
+def test_the_papers_list_runs_the_same_queries_and_time_with_ten_times_the_meetings(
+    client_for, role
+):
+    from scrutiny.models import PanelMeeting
+
+    client = client_for(role)
+    grow_papers(20)
+    before = count_queries(client, "/reports/")
+    seconds_before = median_seconds(client, "/reports/")
+    grow_papers(200)
+    assert PanelMeeting.objects.count() == 200
+    assert count_queries(client, "/reports/") == before
+    assert median_seconds(client, "/reports/") <= 3 * seconds_before
+    # The meeting filter offers the last two years' meetings, not every one ever held.
+    options = soup(client.get("/reports/")).find("select", attrs={"name": "meeting"})("option")
+    assert len(options) < 200
+
+
+def grow_ratings(plan, *, measures: int, quarters: int, since) -> None:
+    """Measures with `quarters` quarters of approved updates, all approved before `since`, and
+    one more quarter approved after it for every third measure, rated worse (Green to Red)."""
+    from django.utils import timezone
+
+    priority = make_priority(plan)
+    periods = [make_period(2000 + i // 4, i % 4 + 1) for i in range(quarters + 1)]
+    long_ago = since - datetime.timedelta(days=400)
+    latest = since + datetime.timedelta(days=1)
+    updates = []
+    for n in range(measures):
+        measure = make_measure(priority)
+        for period in periods[:-1]:
+            updates.append(
+                MeasureUpdate(measure=measure, period=period, rag="green", direction="stable",
+                              status="approved", approved_at=long_ago)
+            )  # fmt: skip
+        if n % 3 == 0:
+            updates.append(
+                MeasureUpdate(measure=measure, period=periods[-1], rag="red", direction="worse",
+                              status="approved", approved_at=latest)
+            )  # fmt: skip
+    MeasureUpdate.objects.bulk_create(updates)
+    assert latest < timezone.now()
+
+
+def test_a_panel_members_home_page_runs_the_same_queries_and_time_with_ten_times_the_data(
+    client_for,
+):
+    """The ratings worsened since the last panel meeting: ten times the measures and quarters."""
+    from django.utils import timezone
+
+    from scrutiny.tests.factories import make_panel_meeting
+
+    client = client_for("panel member")
+    last = make_panel_meeting((timezone.localdate() - datetime.timedelta(days=30)).isoformat())
+    plan = make_plan(slug="home-budget")
+    grow_ratings(plan, measures=3, quarters=4, since=last.starts_at)
+    before = count_queries(client, "/")
+    seconds_before = median_seconds(client, "/")
+    assert text(soup(client.get("/")).main).count("rating worsened from Green") == 1
+
+    for _ in range(9):
+        grow_ratings(make_plan(), measures=3, quarters=40, since=last.starts_at)
+    assert MeasureUpdate.objects.count() > 10 * 12
+    assert text(soup(client.get("/")).main).count("rating worsened from Green") == 10
+    assert count_queries(client, "/") == before
+    assert median_seconds(client, "/") <= 3 * seconds_before
