@@ -2,6 +2,8 @@
 
 import csv
 import io
+import statistics
+import time
 
 from bs4 import BeautifulSoup
 
@@ -65,3 +67,17 @@ def read_atom(response):
         entry.findtext(f"{ATOM}title") for entry in entries
     ]
     return parsed
+
+
+def median_seconds(client, url, runs: int = 5) -> float:
+    """The median time of `runs` requests for a page, after one to warm it (templates, the
+    office profile); each must answer 200. For the tests that a page takes about as long with
+    ten times the data."""
+    assert client.get(url).status_code == 200, url
+    seconds = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        seconds.append(time.perf_counter() - start)
+        assert response.status_code == 200, url
+    return statistics.median(seconds)

@@ -2,8 +2,6 @@
 then again with ten times as much (and more), and the counts must be the same."""
 
 import datetime
-import statistics
-import time
 from decimal import Decimal
 
 import pytest
@@ -13,7 +11,7 @@ from django.urls import reverse
 
 from plan.models import MeasureUpdate, OutcomeMeasure, Priority, ReportingPeriod
 from plan.tests.factories import make_measure, make_period, make_plan, make_priority
-from tests.helpers import soup, text
+from tests.helpers import median_seconds, soup, text
 
 SOME_WORDS_HTML = '<p class="govuk-body">Some words.</p>'
 
@@ -52,17 +50,6 @@ def count_queries(client, url) -> int:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(queries)
-
-
-def median_seconds(client, url, runs: int = 5) -> float:
-    """The median time of `runs` requests for a page, after one to warm it."""
-    client.get(url)
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        client.get(url)
-        seconds.append(time.perf_counter() - start)
-    return statistics.median(seconds)
 
 
 def plan_pages(plan):
@@ -274,17 +261,6 @@ def test_pages_with_changes_waiting_run_the_same_queries_with_ten_times_the_data
     print(f"{role}, changes waiting: {after}")
     assert after == before, (before, after)
     assert max(after.values()) <= 20, after
-
-
-def median_seconds(client, url, runs: int = 5) -> float:
-    """The median time of `runs` requests, after one to warm the page."""
-    assert client.get(url).status_code == 200, url
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        client.get(url)
-        seconds.append(time.perf_counter() - start)
-    return statistics.median(seconds)
 
 
 def grow_papers(count: int) -> None:

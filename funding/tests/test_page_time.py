@@ -2,14 +2,12 @@
 over a few requests, at 1,000 and at 10,000 awards. The bounds are generous (three times), so
 a busy machine does not fail them; a page that reads every award on each request fails them."""
 
-import statistics
-import time
-
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.helpers import median_seconds
 from tests.test_query_budgets import grow_funding
 
 FIXTURES = (
@@ -25,17 +23,6 @@ PAGES = {
 }
 
 
-def median_time(client, url, *, runs: int = 5) -> float:
-    client.get(url)  # the first request warms caches (templates, the office profile)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, url
-    return statistics.median(times)
-
-
 def query_count(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
@@ -48,10 +35,10 @@ def test_funding_pages_take_no_longer_with_ten_times_the_awards(client_for, role
         call_command("loaddata", f"fixtures/{name}.json", verbosity=0)
     client = client_for(role)
     grow_funding(1_000)
-    before = {name: median_time(client, url) for name, url in PAGES.items()}
+    before = {name: median_seconds(client, url) for name, url in PAGES.items()}
     queries = {name: query_count(client, url) for name, url in PAGES.items()}
     grow_funding(10_000)
-    after = {name: median_time(client, url) for name, url in PAGES.items()}
+    after = {name: median_seconds(client, url) for name, url in PAGES.items()}
     print({name: f"{before[name] * 1000:.1f} ms -> {after[name] * 1000:.1f} ms" for name in PAGES})
     assert {name: query_count(client, url) for name, url in PAGES.items()} == queries
     # Generous, so that a busy machine does not fail it: a page that read every award on each

@@ -10,6 +10,7 @@ from django.urls import reverse
 from plan.models import MeasureUpdate
 from plan.selectors import HISTORY_PAGE_SIZE, RECENT_QUARTERS
 from plan.tests.factories import make_measure, make_period, make_plan, make_priority, make_update
+from tests.helpers import median_seconds
 
 pytestmark = pytest.mark.django_db
 
@@ -188,23 +189,15 @@ def add_quarters(measures, start: int, count: int) -> None:
     MeasureUpdate.objects.bulk_create(updates)
 
 
-def timed(client, url, times: int = 5) -> tuple[float, int]:
-    """The median time of `times` requests for `url` (after one to warm up), and its queries."""
-    import statistics
-    import time
-
+def timed(client, url) -> tuple[float, int]:
+    """The median time of a few requests for `url`, and the queries one of them runs."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(url)
-    spans = []
-    for _ in range(times):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            spans.append(time.perf_counter() - started)
-        assert response.status_code == 200, url
-    return statistics.median(spans), len(queries)
+    seconds = median_seconds(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return seconds, len(queries)
 
 
 @pytest.mark.parametrize("role", ["anonymous", "staff"])
