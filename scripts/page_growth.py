@@ -5,12 +5,12 @@
     .venv/bin/python scripts/page_growth.py --scales 1,10    # quicker: no 100x
     scripts/with-postgres.sh .venv/bin/python scripts/page_growth.py --scales 1,10
 
-It loads the demo data (`manage.py demo`) into a throwaway database with production settings:
-a SQLite file in a temporary folder, or the database DATABASE_URL names when it is set
-(with-postgres.sh starts a throwaway PostgreSQL cluster and sets it); nothing is left behind.
-It times each page with Django's test client, as an anonymous reader and as a panel member:
-one request to warm it (its queries counted), then the median of --runs requests. Then it grows
-the data, in bulk, to each further scale and times the pages again. At 10x and 100x: 19 and 191
+It loads the demo data (`manage.py demo`) into a throwaway database with production settings: a
+SQLite file in a temporary folder, or the database DATABASE_URL names when it is set (with-
+postgres.sh starts a throwaway PostgreSQL cluster and sets it); nothing is left behind. It times
+each page with Django's test client, as an anonymous reader and as a panel member: one request
+to warm it, one whose queries are counted, then the median of --runs requests. Then it grows the
+data, in bulk, to each further scale and times the pages again. At 10x and 100x: 19 and 191
 quarters of updates per outcome measure (the quarters before the demo's, approved), 10,000 and
 100,000 awards, 50 and 500 published papers (with their sections and publications), and 10 and
 100 times the scrutiny meetings (with their topics and actions) and panel meetings (with their
@@ -331,8 +331,9 @@ def panel_member():
 
 
 def time_page(client, url: str, runs: int, clock) -> tuple[float | None, int, str]:
-    """The median milliseconds of `runs` requests after a warming one, the warming request's
-    query count, and what went wrong ("" if nothing)."""
+    """The median milliseconds of `runs` requests after a warming one, the query count of the
+    request after it (the warming one may also save the session's last-seen time, once a
+    minute), and what went wrong ("" if nothing)."""
     from django.db import connection
 
     queries = []
@@ -342,6 +343,7 @@ def time_page(client, url: str, runs: int, clock) -> tuple[float | None, int, st
         return execute(sql, params, many, context)
 
     try:
+        client.get(url)
         with connection.execute_wrapper(count):
             response = client.get(url)
         if response.status_code != 200:
