@@ -9,8 +9,8 @@ from scrutiny.models import PanelMeeting
 
 
 def meetings_offered(request):
-    """The visible meetings of the last two years, and the one chosen (an older one from a link
-    is still accepted)."""
+    """The latest visible meetings, and the one chosen (an older one from a link is still
+    accepted)."""
     meetings = PanelMeeting.objects.visible_to(request.user)
     return meetings.recent_or(request.GET.get("meeting", "")).order_by("-starts_at")
 

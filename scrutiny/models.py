@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -225,16 +225,20 @@ class ScrutinyPaper(PdfTextMixin, TimeStampedModel):
             raise ValidationError("Give either the PDF or its web address, not both")
 
 
+# How many meetings a meeting filter offers: about three years of the panel's meetings.
+RECENT_MEETINGS = 24
+
+
 class PanelMeetingQuerySet(PublishableQuerySet):
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at")
 
-    def recent_or(self, chosen, *, years: int = 2, now=None):
-        """Meetings of the last `years` years (and those to come), and the one `chosen` (a pk,
+    def recent_or(self, chosen, *, count: int = RECENT_MEETINGS):
+        """The latest `count` meetings (those to come included), and the one `chosen` (a pk,
         perhaps from a link to an older meeting): what a list's meeting filter offers, so the
         list does not grow with every meeting ever held."""
-        since = (now or timezone.now()) - datetime.timedelta(days=365 * years)
-        wanted = Q(starts_at__gte=since)
+        latest = self.order_by("-starts_at", "-pk").values("pk")[:count]
+        wanted = Q(pk__in=Subquery(latest))
         if str(chosen).isdigit():
             wanted |= Q(pk=int(chosen))
         return self.filter(wanted)

@@ -289,7 +289,7 @@ def test_the_papers_list_runs_the_same_queries_and_time_with_ten_times_the_meeti
     assert PanelMeeting.objects.count() == 200
     assert count_queries(client, "/reports/") == before
     assert median_seconds(client, "/reports/") <= 3 * seconds_before
-    # The meeting filter offers the last two years' meetings, not every one ever held.
+    # The meeting filter offers the latest meetings, not every one ever held.
     options = soup(client.get("/reports/")).find("select", attrs={"name": "meeting"})("option")
     assert len(options) < 200
 

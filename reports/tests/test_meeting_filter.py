@@ -1,10 +1,7 @@
 """The papers list's meeting filter: recent meetings offered, an older one still followed."""
 
-import datetime
-
-from django.utils import timezone
-
 from reports.tests.factories import make_report
+from scrutiny.models import RECENT_MEETINGS
 from scrutiny.tests.factories import make_panel_meeting
 from tests.helpers import soup, text
 
@@ -14,12 +11,10 @@ def offered(page) -> list[str]:
     return [option.get_text(strip=True) for option in select("option")]
 
 
-def test_the_filter_offers_the_last_two_years_meetings_and_follows_a_link_to_an_older_one(
-    client, db
-):
-    today = timezone.localdate()
-    recent = make_panel_meeting((today - datetime.timedelta(days=100)).isoformat())
+def test_the_filter_offers_the_latest_meetings_and_follows_a_link_to_an_older_one(client, db):
     old = make_panel_meeting("2018-06-11")
+    for month in range(1, RECENT_MEETINGS + 1):
+        recent = make_panel_meeting(f"20{19 + month // 12}-{month % 12 + 1:02d}-10")
     make_report(recent, title="Recent paper", status="published")
     make_report(old, title="Old paper", status="published")
 
