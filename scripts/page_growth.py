@@ -32,7 +32,7 @@ from io import StringIO
 
 from throwaway import throwaway
 
-WORK = throwaway("growth")
+WORK = throwaway("growth", postgres_allowed=True)
 
 AWARDS_PER_SCALE = 1000  # 10,000 awards at 10x, 100,000 at 100x
 PAPERS_PER_SCALE = 5  # 50 published papers at 10x, 500 at 100x

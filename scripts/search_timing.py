@@ -22,7 +22,7 @@ from io import StringIO
 
 from throwaway import throwaway
 
-WORK = throwaway("search")
+WORK = throwaway("search", postgres_allowed=True)
 
 SEARCHES = [
     ("police", {}),

@@ -14,9 +14,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def throwaway(name: str) -> Path:
-    """Makes the folder, points the settings at it and returns it. A DATABASE_URL already set
-    (scripts/with-postgres.sh sets one) is kept; otherwise a SQLite file in the folder."""
+def throwaway(name: str, *, postgres_allowed: bool = False) -> Path:
+    """Makes the folder, points the settings at it and returns it. The database is a SQLite
+    file in the folder, or, for a script that may run under scripts/with-postgres.sh
+    (`postgres_allowed`), the DATABASE_URL already set. A script never takes the database of
+    whoever runs it by accident: it loads the demo data."""
     work = Path(tempfile.mkdtemp(prefix=f"pcc-portal-{name}-"))
     os.environ.update(
         {
@@ -31,6 +33,10 @@ def throwaway(name: str) -> Path:
             "DJANGO_LOG_LEVEL": "WARNING",
         }
     )
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / f'{name}.sqlite3'}")
+    sqlite = f"sqlite:///{work / f'{name}.sqlite3'}"
+    if postgres_allowed:
+        os.environ.setdefault("DATABASE_URL", sqlite)
+    else:
+        os.environ["DATABASE_URL"] = sqlite
     sys.path.insert(0, str(ROOT))
     return work
