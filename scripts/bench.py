@@ -27,29 +27,14 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from io import StringIO
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-WORK = Path(tempfile.mkdtemp(prefix="pcc-portal-bench-"))
+from throwaway import ROOT, throwaway
+
+WORK = throwaway("bench")
 FILES = WORK / "files"  # the same bytes, for the file servers
-ENV = {
-    "DJANGO_SETTINGS_MODULE": "pcc_portal.settings",
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "benchmark-only-not-a-secret-0123456789-abcdefghijklmnop",
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "DJANGO_SECURE_SSL_REDIRECT": "0",
-    "DJANGO_HSTS_SECONDS": "0",
-    "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
-    "DJANGO_MEDIA_ROOT": str(WORK / "media"),
-    "DJANGO_STATIC_ROOT": str(WORK / "static"),
-    "DJANGO_LOG_LEVEL": "WARNING",
-}
-os.environ.update(ENV)
-sys.path.insert(0, str(ROOT))
 
 # wrk runs this in each of its threads: it sends the request (one path, or each of a mix in
 # turn), pauses between requests when asked, and prints what it measured as one JSON line.
@@ -265,7 +250,7 @@ def start_gunicorn(extra_env=None) -> tuple[subprocess.Popen, int]:
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "pcc_portal.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **ENV, **(extra_env or {})},
+        cwd=ROOT, env={**os.environ, **(extra_env or {})},
     )  # fmt: skip
     wait_for(f"http://127.0.0.1:{port}/healthz")
     return server, port

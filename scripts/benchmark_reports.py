@@ -15,28 +15,12 @@ import argparse
 import os
 import shutil
 import statistics
-import sys
-import tempfile
 import time
 from io import StringIO
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-WORK = Path(tempfile.mkdtemp(prefix="pcc-portal-bench-"))
-ENV = {
-    "DJANGO_SETTINGS_MODULE": "pcc_portal.settings",
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "benchmark-only-not-a-secret-0123456789-abcdefghijklmnop",
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
-    "DJANGO_SECURE_SSL_REDIRECT": "0",
-    "DJANGO_HSTS_SECONDS": "0",
-    "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
-    "DJANGO_MEDIA_ROOT": str(WORK / "media"),
-    "DJANGO_STATIC_ROOT": str(WORK / "static"),
-    "DJANGO_LOG_LEVEL": "WARNING",
-}
-os.environ.update(ENV)
-sys.path.insert(0, str(ROOT))
+from throwaway import throwaway
+
+WORK = throwaway("renders")
 
 
 def timed(function, runs: int = 5) -> tuple[float, object]:

@@ -27,27 +27,12 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from io import StringIO
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-WORK = Path(tempfile.mkdtemp(prefix="pcc-portal-growth-"))
-ENV = {
-    "DJANGO_SETTINGS_MODULE": "pcc_portal.settings",
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "timing-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
-    "DJANGO_SECURE_SSL_REDIRECT": "0",
-    "DJANGO_HSTS_SECONDS": "0",
-    "DJANGO_MEDIA_ROOT": str(WORK / "media"),
-    "DJANGO_STATIC_ROOT": str(WORK / "static"),
-    "DJANGO_LOG_LEVEL": "WARNING",
-}
-os.environ.update(ENV)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'growth.sqlite3'}")
-sys.path.insert(0, str(ROOT))
+from throwaway import throwaway
+
+WORK = throwaway("growth", postgres_allowed=True)
 
 AWARDS_PER_SCALE = 1000  # 10,000 awards at 10x, 100,000 at 100x
 PAPERS_PER_SCALE = 5  # 50 published papers at 10x, 500 at 100x

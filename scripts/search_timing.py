@@ -16,29 +16,13 @@ import argparse
 import os
 import shutil
 import statistics
-import sys
-import tempfile
 import time
 from functools import partial
 from io import StringIO
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-WORK = Path(tempfile.mkdtemp(prefix="pcc-portal-search-"))
-ENV = {
-    "DJANGO_SETTINGS_MODULE": "pcc_portal.settings",
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "timing-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
-    "DJANGO_SECURE_SSL_REDIRECT": "0",
-    "DJANGO_HSTS_SECONDS": "0",
-    "DJANGO_MEDIA_ROOT": str(WORK / "media"),
-    "DJANGO_STATIC_ROOT": str(WORK / "static"),
-    "DJANGO_LOG_LEVEL": "WARNING",
-}
-os.environ.update(ENV)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'search.sqlite3'}")
-sys.path.insert(0, str(ROOT))
+from throwaway import throwaway
+
+WORK = throwaway("search", postgres_allowed=True)
 
 SEARCHES = [
     ("police", {}),
