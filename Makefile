@@ -72,7 +72,11 @@ assets: $(CSS) $(GOVUK_JS)
 # --- Entry points ------------------------------------------------------------------------
 run: $(VENV)/.installed assets
 	DJANGO_DEBUG=1 $(PY) manage.py demo --password "$(DEMO_PASSWORD)"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The background worker beside the web server, at a lower priority than the readers;
+	@# it stops when the server does (or with it, on Ctrl-C).
+	DJANGO_DEBUG=1 nice -n 10 $(PY) manage.py db_worker --no-reload --no-startup-delay & \
+		worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+		DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -16,11 +16,11 @@ from urllib.parse import urlsplit, urlunsplit
 from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert, Found, Subscriber
+from pcc_portal.background import background_task
 from pcc_portal.models import OfficeProfile
 from pcc_portal.notifications import SMTP_LINE_LIMIT, PlainTextEmail, portal_url
 from pcc_portal.searchable import PUBLIC, audiences_of, search_kind, search_kinds
@@ -194,7 +194,7 @@ def news_body(subscriber: Subscriber, items: list[Item], described) -> str:
     return "\n".join(lines).rstrip() + _footer(subscriber)
 
 
-@task
+@background_task
 def alert_email_send(*, to: str, subject: str, body: str, unsubscribe: str) -> int:
     """One plain-text email, with the one-click unsubscribe headers (RFC 8058)."""
     return _send(to, subject, body, unsubscribe)
@@ -218,7 +218,7 @@ class AlertEmail(PlainTextEmail):
         return super().message(policy=policy.clone(max_line_length=SMTP_LINE_LIMIT))
 
 
-@task
+@background_task
 def alerts_send_task(frequency: str) -> int:
     return alerts_send(frequency)
 

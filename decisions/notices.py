@@ -17,12 +17,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
-from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from decisions.models import Decision, DecisionRevision
+from pcc_portal.background import background_task
 from pcc_portal.models import OfficeProfile
 from pcc_portal.people import display_name
 from pcc_portal.permissions import VIEW_EXEMPT
@@ -132,7 +132,7 @@ def _page_count(pdf: bytes) -> int:
     return len(PdfReader(BytesIO(pdf)).pages)
 
 
-@task
+@background_task
 def notice_render(revision_id: int) -> int:
     """Renders and stores the revision's PDFs not stored yet; returns how many it stored."""
     revision = DecisionRevision.objects.filter(pk=revision_id).first()

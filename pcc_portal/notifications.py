@@ -20,9 +20,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
-from django.tasks import task
 from django.urls import reverse
 
+from pcc_portal.background import background_task
 from pcc_portal.models import EmailOptOut
 
 # UTF-8 text written out as a string (Message.as_string()) stays 8-bit text rather than being
@@ -147,7 +147,7 @@ class PlainTextEmail(EmailMessage):
         return msg
 
 
-@task
+@background_task
 def email_send(*, kind: str, user_ids: list[int], subject: str, body: str) -> int:
     """Sends one plain-text message to each user who should get this kind of email (so nobody
     sees anyone else's address), and returns how many were sent."""

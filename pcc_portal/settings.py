@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The database queue of background work, and `manage.py db_worker` that works through it.
+    "django_tasks_db",
     "pcc_portal",
     *PORTAL_APPS,
     # Above every app: it finds what they register (pcc_portal/searchable.py), and knows none.
@@ -230,10 +232,20 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work (the emails telling people what waits for them) runs through django.tasks.
-# The immediate backend runs a task in the request, once its transaction has committed; a
-# worker backend can replace it here later without changing the code that enqueues tasks.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background work (renders, packs, published files, emails, the search index) runs through
+# django.tasks (pcc_portal/background.py). "database" (the default) queues it in the database
+# for `manage.py db_worker`, which `make run` starts beside the web server; "immediate" runs
+# each task at once in whoever enqueued it, once its transaction has committed.
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "database").strip().lower()
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
 
 # The portal's own address, for links in emails (which have no request to take it from).
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -241,6 +241,54 @@ class Publication(models.Model):
         return f"{self.report} (revision {self.revision})"
 
 
+class PaperPublishing(models.Model):
+    """An approver's request to publish a paper, worked through in the background: the page
+    shows it while it waits and runs, and says why if it failed."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting to start"
+        PUBLISHING = "publishing", "Publishing"
+        PUBLISHED = "published", "Published"
+        FAILED = "failed", "Failed"
+
+    UNFINISHED = (State.WAITING, State.PUBLISHING)
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="publishings")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.WAITING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    problem = models.TextField(blank=True)
+    publication = models.ForeignKey(
+        Publication, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["report", "-requested_at"], name="publishing_latest")]
+        constraints = [
+            # One request at a time per paper: a second click joins the first.
+            models.UniqueConstraint(
+                fields=["report"],
+                condition=Q(state__in=["waiting", "publishing"]),
+                name="one_unfinished_publishing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Publishing {self.report} ({self.get_state_display().lower()})"
+
+    @property
+    def unfinished(self) -> bool:
+        return self.state in self.UNFINISHED
+
+    def get_status_url(self) -> str:
+        return reverse("reports:paper_publishing", kwargs={"pk": self.report_id})
+
+
 class PackQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The packs of the meetings the user may see: the public one to everyone, the members'

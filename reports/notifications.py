@@ -8,6 +8,7 @@ from reports.permissions import CHANGE_REPORT, PUBLISH_REPORT
 
 PAPER_SUBMITTED = "paper_submitted"
 PAPER_RETURNED = "paper_returned"
+PAPER_NOT_PUBLISHED = "paper_not_published"
 
 EMAIL_KINDS = (
     EmailKind(
@@ -23,6 +24,14 @@ EMAIL_KINDS = (
         hint="When an approver returns a paper you submitted: the reason, and where to fix it.",
         audience="office staff who write papers",
         permission=CHANGE_REPORT,
+    ),
+    EmailKind(
+        key=PAPER_NOT_PUBLISHED,
+        label="Papers that could not be published",
+        hint="When a paper you asked to publish could not be, after trying again: why, and "
+        "where to try once more.",
+        audience="approvers",
+        permission=PUBLISH_REPORT,
     ),
 )
 
@@ -59,5 +68,23 @@ def paper_returned_notify(*, report, user) -> None:
             f"{display_name(user)} returned the paper “{report.title}” for {_meeting(report)} "
             f"with this reason:\n\n{report.return_reason}\n\n"
             f"Change it and submit it again here:\n{portal_url(report.get_absolute_url())}\n"
+        ),
+    )
+
+
+def paper_not_published_notify(*, publishing) -> None:
+    """One email to the approver who asked to publish the paper, saying why it was not."""
+    report = publishing.report
+    if publishing.requested_by_id is None:
+        return
+    email_enqueue(
+        kind=PAPER_NOT_PUBLISHED,
+        user_ids=[publishing.requested_by_id],
+        subject=f"Paper not published: {report.title}",
+        body=(
+            f"The paper “{report.title}” for {_meeting(report)} could not be published, "
+            f"after {publishing.attempts} attempts. Nothing of it was published.\n\n"
+            f"What went wrong: {publishing.problem}\n\n"
+            f"Try again, or ask for help, here:\n{portal_url(report.get_absolute_url())}\n"
         ),
     )

@@ -16,10 +16,10 @@ from io import BytesIO
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from pcc_portal.background import background_task
 from pcc_portal.models import OfficeProfile
 from pcc_portal.sequences import next_number
 from reports.models import Pack, Publication, Report
@@ -291,7 +291,7 @@ def pack_render(meeting: PanelMeeting, audience: str) -> Pack | None:
     return pack
 
 
-@task
+@background_task
 def pack_render_all(meeting_id: int) -> int:
     """Renders the meeting's packs whose papers changed; returns how many were stored."""
     meeting = PanelMeeting.objects.filter(pk=meeting_id).first()

@@ -9,9 +9,9 @@ public (withdrawn, made exempt, its meeting unpublished) stops being answered fr
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.tasks import task
 from django.test import RequestFactory
 
+from pcc_portal.background import background_task
 from pcc_portal.published import (
     HTML,
     PDF,
@@ -59,7 +59,7 @@ def paper_files(report: Report) -> dict[str, StoredFile]:
     }  # fmt: skip
 
 
-@task
+@background_task
 def paper_files_sync(report_id: int) -> int:
     """Lists the paper's published files if the public may read it, removes them if not;
     returns how many addresses it answers now."""
@@ -91,7 +91,7 @@ def pack_files(meeting: PanelMeeting) -> dict[str, StoredFile]:
     return files
 
 
-@task
+@background_task
 def pack_files_sync(meeting_id: int) -> int:
     """Lists the meeting's public packs as published files (none if the meeting is not public)."""
     source = f"meeting:{meeting_id}"
@@ -121,7 +121,7 @@ def meeting_files_enqueue(meeting_id: int) -> None:
     transaction.on_commit(enqueue, robust=True)
 
 
-@task
+@background_task
 def published_files_rebuild() -> int:
     """Makes every paper's and meeting's entries again (after a release changed the layout);
     returns how many addresses are answered from files."""

@@ -18,7 +18,7 @@ from pcc_portal.services import record_delete, record_save
 from pcc_portal.storage import STORAGE_ERRORS
 from plan.models import ReportingPeriod
 from reports import rendering
-from reports.models import Publication, Report, ReportSection
+from reports.models import PaperPublishing, Publication, Report, ReportSection
 from reports.notifications import paper_returned_notify, paper_submitted_notify
 from reports.packs import pack_render_all, packs_enqueue
 from reports.permissions import CHANGE_REPORT, DELETE_SECTION, PUBLISH_REPORT
@@ -31,6 +31,16 @@ logger = logging.getLogger(__name__)
 
 
 Status = Report.Status
+
+
+class PaperNotStored(ValidationError):
+    """The paper rendered but its PDF could not be stored: nothing was published, and trying
+    again later may work."""
+
+    message = "The paper's PDF could not be stored, so nothing was published."
+
+    def __init__(self, message: str = message):
+        super().__init__(message)
 
 
 def edit_refusal(*, report: Report, user) -> str | None:
@@ -224,7 +234,7 @@ def report_publish(*, report: Report, user, render_pack: bool = True) -> Publica
             packs_enqueue(report.panel_meeting_id)
     stored_now = not transaction.get_connection().in_atomic_block
     if stored_now and not Publication.objects.filter(pk=publication.pk).exists():
-        raise ValidationError("The paper's PDF could not be stored, so nothing was published.")
+        raise PaperNotStored()
     return publication
 
 
@@ -297,6 +307,10 @@ def _store_pdf(publication: Publication, pdf: bytes) -> None:
 @transaction.atomic
 def _take_back(publication: Publication) -> None:
     report = publication.report
+    # A request that read as published (its PDF stored after the commit) failed after all.
+    PaperPublishing.objects.filter(publication=publication).update(
+        state=PaperPublishing.State.FAILED, problem=PaperNotStored.message
+    )
     publication.delete()
     if not report.publications.exists():
         report.status = Report.Status.DRAFT

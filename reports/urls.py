@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/changes/", views.ChangesView.as_view(), name="paper_changes"),
     path("<int:pk>/edit/", compose.ReportUpdateView.as_view(), name="paper_edit"),
     path("<int:pk>/publish/", views.PublishView.as_view(), name="paper_publish"),
+    path("<int:pk>/publishing/", views.PublishingStatusView.as_view(), name="paper_publishing"),
     path("<int:pk>/submit/", views.SubmitView.as_view(), name="paper_submit"),
     path("<int:pk>/return/", views.ReturnView.as_view(), name="paper_return"),
     path("<int:pk>/withdraw/", views.WithdrawView.as_view(), name="paper_withdraw"),

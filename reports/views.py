@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.safestring import mark_safe
@@ -19,9 +19,10 @@ from reports import rendering, services
 from reports.feeds import papers_feed_link
 from reports.filters import ReportFilter
 from reports.forms import CompareForm, ReturnForm
-from reports.models import Pack, Publication, Report
+from reports.models import Pack, PaperPublishing, Publication, Report
 from reports.packs import plan_pdf
 from reports.permissions import ADD_REPORT, CHANGE_REPORT, PUBLISH_REPORT
+from reports.publishing import publishing_latest, report_publish_request
 from reports.revisions import revisions_compare
 from scrutiny.selectors import panel_meeting_on
 
@@ -73,6 +74,8 @@ class ReportDetailView(PageMixin, TemplateView):
             paper_context = rendering.paper_context(draft, draft=True)
             paper = rendering.paper_fragment(paper_context)
             empty_sections = paper_context["empty_sections"]
+        user = self.request.user
+        can_publish_or_edit = user.has_perm(CHANGE_REPORT) or user.has_perm(PUBLISH_REPORT)
         context = super().get_context_data(**kwargs)
         context.update(
             report=report, publication=publication, paper=paper,
@@ -83,6 +86,7 @@ class ReportDetailView(PageMixin, TemplateView):
             empty_sections=empty_sections,
             returned_by=display_name(report.returned_by) if report.returned_by_id else "",
             previous_revision=publication.revision - 1 if publication else None,
+            publishing=publishing_latest(report) if can_publish_or_edit else None,
             **publication_context(report, self.request.user),
         )  # fmt: skip
         return context
@@ -240,8 +244,10 @@ class PublishView(PermissionMixin, PageMixin, TemplateView):
         report = self.get_report()
         try:
             if self.action == "publish":
-                publication = services.report_publish(report=report, user=request.user)
-                messages.success(request, f"Published as revision {publication.revision}.")
+                publishing = report_publish_request(report=report, user=request.user)
+                if publishing.state == PaperPublishing.State.FAILED:
+                    raise ValidationError(publishing.problem)  # tasks that ran at once
+                _publishing_message(request, publishing)
             else:
                 services.report_withdraw(report=report, user=request.user)
                 messages.success(request, "Withdrawn: only office staff can see it now.")
@@ -254,6 +260,41 @@ class PublishView(PermissionMixin, PageMixin, TemplateView):
 
 class WithdrawView(PublishView):
     action = "withdraw"
+
+
+def _publishing_message(request, publishing: PaperPublishing) -> None:
+    """What the approver reads back on the paper's page: done already (tasks that run at once)
+    or on its way."""
+    if publishing.state == PaperPublishing.State.PUBLISHED:
+        revision = publishing.publication.revision
+        messages.success(request, f"Published as revision {revision}.")
+    else:
+        messages.success(
+            request, "Publishing… The new revision appears on this page when it is ready."
+        )
+
+
+class PublishingStatusView(PermissionMixin, View):
+    """/reports/<pk>/publishing/: how the paper's latest request to publish it is going, as
+    JSON, for the paper's page to follow while it waits; office staff only."""
+
+    permission = CHANGE_REPORT
+
+    def get(self, request, pk):
+        report = get_object_or_404(Report, pk=pk)
+        publishing = report.publishings.first()
+        if publishing is None:
+            raise Http404("Nobody has asked to publish this paper.")
+        response = JsonResponse(
+            {
+                "state": publishing.state,
+                "label": publishing.get_state_display(),
+                "attempts": publishing.attempts,
+                "finished": not publishing.unfinished,
+            }
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 def _stale_message(request, stale: StaleRecord) -> None:

@@ -4,6 +4,7 @@
     make bench
     .venv/bin/python scripts/bench.py [--rounds 5] [--seconds 3] [--readers 50]
                                       [--readers-seconds 60] [--skip-nginx] [--skip-readers]
+                                      [--skip-publishing] [--publish-papers 10] [--skip-files]
 
 It loads the demo data into a throwaway folder (SQLite database, media, collected static files),
 starts the portal under gunicorn with production settings (2 workers) and Debian's nginx in
@@ -298,32 +299,33 @@ def serving(args, urls, copies) -> None:
     nginx = None
     try:
         base = f"http://127.0.0.1:{portal_port}"
-        print(f"\nServing, {args.rounds} rounds of {args.seconds} s a side, 8 connections "
-              "(req/s: medians; ratio: median of the rounds, lowest to highest):")  # fmt: skip
-        print(f"  {'':<46} {'portal':>8} {'file':>8} {'ratio':>7}")
         rows = []
         names = {"page": "paper, web page", "pdf": "paper, PDF", "pack": "agenda pack"}
-        for name, url in urls.items():
-            compare(f"{names[name]}, 200 (WhiteNoise)", (base, url, None),
-                    (base, f"/static/{copies[name]}", None), rounds=args.rounds,
-                    seconds=args.seconds, rows=rows)  # fmt: skip
-        if shutil.which("ab"):
-            ratios = []
-            for _ in range(args.rounds):
-                mine = ab(base + urls["pdf"], seconds=args.seconds)
-                ratios.append(mine / ab(f"{base}/static/{copies['pdf']}", seconds=args.seconds))
-            print(
-                f"  {'paper, PDF, 200 (WhiteNoise), with ab':<46} {'':>8} {'':>8} "
-                f"{statistics.median(ratios):7.1%}  ({min(ratios):.1%} to {max(ratios):.1%})"
-            )
-        for name, url in urls.items():
-            mine, theirs = etag(base + url), etag(f"{base}/static/{copies[name]}")
-            if not mine:
-                print(f"  {names[name] + ', 304 (WhiteNoise)':<46} the portal sends no ETag")
-                continue
-            compare(f"{names[name]}, 304 (WhiteNoise)", (base, url, {"If-None-Match": mine}),
-                    (base, f"/static/{copies[name]}", {"If-None-Match": theirs}),
-                    rounds=args.rounds, seconds=args.seconds, rows=rows)  # fmt: skip
+        if not args.skip_files:
+            print(f"\nServing, {args.rounds} rounds of {args.seconds} s a side, 8 connections "
+                  "(req/s: medians; ratio: median of the rounds, lowest to highest):")  # fmt: skip
+            print(f"  {'':<46} {'portal':>8} {'file':>8} {'ratio':>7}")
+            for name, url in urls.items():
+                compare(f"{names[name]}, 200 (WhiteNoise)", (base, url, None),
+                        (base, f"/static/{copies[name]}", None), rounds=args.rounds,
+                        seconds=args.seconds, rows=rows)  # fmt: skip
+            if shutil.which("ab"):
+                ratios = []
+                for _ in range(args.rounds):
+                    mine = ab(base + urls["pdf"], seconds=args.seconds)
+                    ratios.append(mine / ab(f"{base}/static/{copies['pdf']}", seconds=args.seconds))
+                print(
+                    f"  {'paper, PDF, 200 (WhiteNoise), with ab':<46} {'':>8} {'':>8} "
+                    f"{statistics.median(ratios):7.1%}  ({min(ratios):.1%} to {max(ratios):.1%})"
+                )
+            for name, url in urls.items():
+                mine, theirs = etag(base + url), etag(f"{base}/static/{copies[name]}")
+                if not mine:
+                    print(f"  {names[name] + ', 304 (WhiteNoise)':<46} the portal sends no ETag")
+                    continue
+                compare(f"{names[name]}, 304 (WhiteNoise)", (base, url, {"If-None-Match": mine}),
+                        (base, f"/static/{copies[name]}", {"If-None-Match": theirs}),
+                        rounds=args.rounds, seconds=args.seconds, rows=rows)  # fmt: skip
         if not args.skip_nginx:
             # Behind nginx the portal hands the files over (X-Accel-Redirect), as in production.
             stop(gunicorn)
@@ -333,7 +335,7 @@ def serving(args, urls, copies) -> None:
             base = f"http://127.0.0.1:{portal_port}"
             nginx, nginx_port = start_nginx(portal_port)
             front = f"http://127.0.0.1:{nginx_port}"
-            for name, url in urls.items():
+            for name, url in urls.items() if not args.skip_files else ():
                 file_path = "/files/" + copies[name].removeprefix("bench/")
                 compare(f"{names[name]}, 200 (nginx)", (front, url, None),
                         (front, file_path, None), rounds=args.rounds, seconds=args.seconds,
@@ -341,6 +343,8 @@ def serving(args, urls, copies) -> None:
             show_headers(front + urls["page"])
         if not args.skip_readers:
             readers(front if nginx else base, args)
+        if not args.skip_publishing:
+            publishing(front if nginx else base, args)
     finally:
         if nginx:
             stop(nginx)
@@ -372,6 +376,72 @@ def readers(base: str, args) -> None:
               f"{many['p95'] / one['p50']:.1f}x the one reader's p50", flush=True)  # fmt: skip
 
 
+def publish_queue(count: int) -> None:
+    """An approver asks for `count` papers to be published again, as fast as they can click."""
+    from django.contrib.auth import get_user_model
+
+    from reports.models import Report
+    from reports.publishing import report_publish_request
+
+    approver = get_user_model().objects.get(username="approver")
+    papers = list(Report.objects.published().order_by("pk")[:count])
+    for paper in papers:
+        report_publish_request(report=paper, user=approver)
+
+
+def queue_wait(seconds: float) -> None:
+    """Waits until the worker has finished what is queued (or `seconds` pass)."""
+    from django_tasks_db.models import DBTaskResult
+
+    end = time.monotonic() + seconds
+    while DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists():
+        if time.monotonic() > end:
+            raise SystemExit("The worker did not finish the queued publishing in time")
+        time.sleep(0.5)
+
+
+def publishing(base: str, args) -> None:
+    """Readers' throughput while the worker publishes papers, beside their throughput with the
+    worker idle: rounds alternate, each busy round queueing papers at its start."""
+    from reports.models import PaperPublishing
+
+    paths = reader_mix()
+    worker = subprocess.Popen(
+        ["nice", "-n", "10", sys.executable, "manage.py", "db_worker", "--no-reload",
+         "--no-startup-delay", "--interval", "0.2", "--verbosity", "0"],
+        cwd=ROOT, env=os.environ.copy(),
+    )  # fmt: skip
+    try:
+        wrk(base, paths, seconds=2, connections=8)
+        ratios, idle_rps, busy_rps, published = [], [], [], 0
+        for round_ in range(args.rounds):
+            measured = {}
+            for busy in (False, True) if round_ % 2 == 0 else (True, False):
+                done_before = PaperPublishing.objects.filter(state="published").count()
+                if busy:
+                    publish_queue(args.publish_papers)
+                result = wrk(base, paths, seconds=args.seconds * 3, connections=8)
+                if result["status_errors"] or result["socket_errors"]:
+                    raise SystemExit(f"errors while publishing: {result}")
+                measured[busy] = result["rps"]
+                if busy:
+                    published += (
+                        PaperPublishing.objects.filter(state="published").count() - done_before
+                    )
+                queue_wait(300)
+            idle_rps.append(measured[False])
+            busy_rps.append(measured[True])
+            ratios.append(measured[True] / measured[False])
+    finally:
+        stop(worker)
+    print(f"\nReaders while the worker publishes ({args.publish_papers} papers queued each busy "
+          f"round; {published} published while readers read), 8 connections, "
+          f"{len(paths)} public pages in turn:")  # fmt: skip
+    print(f"  idle {statistics.median(idle_rps):.0f} req/s, publishing "
+          f"{statistics.median(busy_rps):.0f} req/s: {statistics.median(ratios):.1%} of idle "
+          f"({min(ratios):.1%} to {max(ratios):.1%})", flush=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -380,6 +450,9 @@ def main() -> None:
     parser.add_argument("--readers-seconds", type=int, default=60)
     parser.add_argument("--skip-nginx", action="store_true")
     parser.add_argument("--skip-readers", action="store_true")
+    parser.add_argument("--skip-publishing", action="store_true")
+    parser.add_argument("--skip-files", action="store_true", help="only readers and publishing")
+    parser.add_argument("--publish-papers", type=int, default=10)
     args = parser.parse_args()
     for tool in ("wrk", *(() if args.skip_nginx else ("nginx",))):
         if not shutil.which(tool):

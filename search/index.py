@@ -8,8 +8,8 @@ published). `search_rebuild` starts again from every kind's objects.
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.tasks import task
 
+from pcc_portal.background import background_task
 from pcc_portal.searchable import (
     Entry,
     SearchKind,
@@ -57,7 +57,7 @@ def _indexed(name: str, object_id: int, rows) -> None:
     entries_indexed.send(sender=SearchEntry, kind=name, object_id=object_id, audiences=audiences)
 
 
-@task
+@background_task
 def search_index_object(kind_name: str, object_id: int) -> int:
     """Re-indexes one object (deleting its entries when it is gone)."""
     kind = search_kind(kind_name)

@@ -22,3 +22,6 @@ STORAGES = {
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pcc-portal-test-media-")
 SECURE_SSL_REDIRECT = False
 STATIC_ROOT = tempfile.mkdtemp(prefix="pcc-portal-test-static-")
+# Tasks run at once in the test that enqueues them; reports/tests/test_publishing.py runs a
+# real worker over the database queue.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

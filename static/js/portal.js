@@ -51,3 +51,31 @@ for (const input of document.querySelectorAll("input[data-names-url]")) {
     }
   });
 }
+
+// A paper being published in the background: its page follows the request and loads the new
+// revision when it is ready. Without the script the page says to refresh it.
+const publishing = document.querySelector("[data-publishing-status-url]");
+if (publishing) {
+  const state = publishing.querySelector("[data-publishing-state]");
+  const follow = async () => {
+    try {
+      const response = await fetch(publishing.dataset.publishingStatusUrl, {
+        headers: { Accept: "application/json" },
+      });
+      if (response.ok) {
+        const status = await response.json();
+        if (status.finished) {
+          state.textContent = `${status.label}. Loading the paper…`;
+          window.location.reload();
+          return;
+        }
+        const attempt = status.attempts > 1 ? `, attempt ${status.attempts}` : "";
+        state.textContent = `${status.label}${attempt}.`;
+      }
+    } catch {
+      // asked again below: a dropped connection is not a failed publish
+    }
+    setTimeout(follow, 2000);
+  };
+  setTimeout(follow, 2000);
+}

@@ -17,6 +17,7 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 
+from pcc_portal.background import background_queue_run
 from pcc_portal.roles import OPCC_APPROVER, OPCC_STAFF, PANEL_MEMBER, roles_of
 from pcc_portal.signals import demo_loaded
 
@@ -125,6 +126,8 @@ class Command(BaseCommand):
             ) from error
         # Apps finish what their fixtures need (reports publishes the papers marked published).
         finished = [line for _, line in demo_loaded.send(sender=self.__class__) if line]
+        if background_queue_run():
+            finished.append("Rendered what that queued for the background worker.")
         self.stdout.write(
             f"Loaded {len(files)} fixture file(s) from fixtures/: added {added} missing row(s); "
             "rows already there were left as they are."
