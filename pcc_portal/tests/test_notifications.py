@@ -16,7 +16,7 @@ from pcc_portal.notifications import EmailKind, email_enqueue, email_send
 from pcc_portal.permissions import VIEW_EXEMPT
 from plan.notifications import QUARTER_APPROVED, UPDATE_RETURNED, UPDATES_SUBMITTED
 from plan.permissions import APPROVE_MEASUREUPDATE
-from reports.notifications import PAPER_RETURNED, PAPER_SUBMITTED
+from reports.notifications import PAPER_NOT_PUBLISHED, PAPER_RETURNED, PAPER_SUBMITTED
 from tests.helpers import soup, text
 
 NEWS = EmailKind(
@@ -212,6 +212,7 @@ def checkboxes(response) -> dict[str, bool]:
                 QUARTER_APPROVED,
                 PAPER_SUBMITTED,
                 PAPER_RETURNED,
+                PAPER_NOT_PUBLISHED,
             ],
         ),
     ],
@@ -260,6 +261,7 @@ def test_unticking_turns_a_kind_off_and_ticking_turns_it_on_again(client_for):
         QUARTER_APPROVED,
         PAPER_SUBMITTED,
         PAPER_RETURNED,
+        PAPER_NOT_PUBLISHED,
     }
     ticked = {
         box["value"]: box.has_attr("checked")
@@ -267,16 +269,16 @@ def test_unticking_turns_a_kind_off_and_ticking_turns_it_on_again(client_for):
     }
     assert ticked == {
         UPDATES_SUBMITTED: True, UPDATE_RETURNED: False, QUARTER_APPROVED: False,
-        PAPER_SUBMITTED: False, PAPER_RETURNED: False,
+        PAPER_SUBMITTED: False, PAPER_RETURNED: False, PAPER_NOT_PUBLISHED: False,
     }  # fmt: skip
 
     client.post(URL, {"receive": [UPDATE_RETURNED, QUARTER_APPROVED, PAPER_SUBMITTED,
-                                  PAPER_RETURNED]})  # fmt: skip
+                                  PAPER_RETURNED, PAPER_NOT_PUBLISHED]})  # fmt: skip
     assert list(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True)) == [
         UPDATES_SUBMITTED
     ]
     client.post(URL, {})  # nothing ticked: all off
-    assert EmailOptOut.objects.filter(user=user).count() == 5
+    assert EmailOptOut.objects.filter(user=user).count() == 6
 
 
 @pytest.mark.parametrize("value", ["no_such_email", UPDATES_SUBMITTED, "", "\u202e" * 3])
