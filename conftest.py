@@ -72,3 +72,11 @@ def client_for(client, make_user):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def published_list_forgotten():
+    """Each test reads the list of published files afresh: a process remembers it a moment."""
+    from pcc_portal.published import published_list_forget
+
+    published_list_forget()

@@ -17,6 +17,7 @@ portal still decides, nginx sends the bytes. See the README, "Serving published 
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -26,7 +27,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 from django.http import FileResponse, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.csp import CSP, build_policy
@@ -101,6 +102,8 @@ def published_files_replace(source: str, files: dict[str, StoredFile], *, page_p
     """Makes `files` (web address: stored file) the addresses `source` answers, removing any
     other it answered before. `source` names the thing: "paper:12", "meeting:3". Addresses in
     `page_paths` are web pages, tied to the layout they were stored with."""
+    published_list_forget()
+    transaction.on_commit(published_list_forget)
     PublishedFile.objects.filter(source=source).exclude(path__in=files).delete()
     for path, stored in files.items():
         PublishedFile.objects.update_or_create(
@@ -116,6 +119,8 @@ def published_files_replace(source: str, files: dict[str, StoredFile], *, page_p
 
 def published_files_remove(source: str) -> int:
     """Stops `source`'s addresses being answered from files (it is no longer public)."""
+    published_list_forget()
+    transaction.on_commit(published_list_forget)
     return PublishedFile.objects.filter(source=source).delete()[0]
 
 
@@ -187,7 +192,7 @@ class PublishedFilesMiddleware:
             return None
         if "messages" in request.COOKIES or not may_be_published(request.path_info):
             return None
-        entry = entry_at(request.path_info)
+        entry = entry_remembered(request.path_info)
         if entry is None or (entry.layout and entry.layout != layout_key()):
             return None
         return entry
@@ -208,6 +213,32 @@ class Entry:
 
     stored: StoredFile
     layout: str
+
+
+# Each process remembers what it read of the list for `PUBLISHED_LIST_SECONDS`: under load that
+# is one query a second for an address instead of one a request. A process that changes the
+# list forgets at once; the others read it again within that time (less than the change itself
+# takes to reach the list, which is written after the change commits).
+_remembered: dict[str, tuple[float, "Entry | None"]] = {}
+REMEMBERED_MOST = 4096
+
+
+def entry_remembered(path: str) -> "Entry | None":
+    """`entry_at(path)`, from what this process read of it in the last moment if it did."""
+    now = time.monotonic()
+    seen = _remembered.get(path)
+    if seen is not None and now - seen[0] < settings.PUBLISHED_LIST_SECONDS:
+        return seen[1]
+    entry = entry_at(path)
+    if len(_remembered) >= REMEMBERED_MOST:  # addresses nobody lists: keep it bounded
+        _remembered.clear()
+    _remembered[path] = (now, entry)
+    return entry
+
+
+def published_list_forget() -> None:
+    """Forgets what this process remembered of the list (it has just changed it)."""
+    _remembered.clear()
 
 
 def entry_at(path: str) -> Entry | None:

@@ -336,6 +336,9 @@ X_FRAME_OPTIONS = "DENY"
 # (X-Accel-Redirect), for example "/_published/"; empty to send the files from here.
 PUBLISHED_MAX_AGE = int(os.environ.get("DJANGO_PUBLISHED_MAX_AGE", "3600"))
 PUBLISHED_ACCEL_REDIRECT = os.environ.get("DJANGO_PUBLISHED_ACCEL_REDIRECT", "")
+# How long each web server process answers a published address from what it last read of the
+# list (the process changing the list forgets at once); 0 reads the list on every request.
+PUBLISHED_LIST_SECONDS = float(os.environ.get("DJANGO_PUBLISHED_LIST_SECONDS", "1"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from pcc_portal.models import OfficeProfile, PublishedFile
+from pcc_portal.published import published_list_forget
 from reports.models import Pack, Report
 from reports.published import paper_files_sync, paper_page_render
 from reports.services import report_withdraw
@@ -69,7 +70,10 @@ def test_a_reader_whose_copy_is_current_gets_304_from_the_list_alone(
 ):
     for url in (paper.get_absolute_url(), paper.get_pdf_url()):
         first = client.get(url)
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(0):  # the list as read a moment ago
+            again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        published_list_forget()
+        with django_assert_num_queries(1):  # the list read again: one query on its index
             again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
         assert again.status_code == 304 and body_of(again) == b""
         assert again["ETag"] == first["ETag"]
@@ -197,3 +201,24 @@ def test_the_public_pack_is_served_from_its_file_and_the_members_one_is_not(
     members_pack = Pack.objects.filter(meeting=meeting, audience="members").first()
     assert member["ETag"] == f'"{members_pack.sha256}"'
     assert member["Cache-Control"].startswith("private")
+
+
+def test_a_process_remembers_the_list_a_moment_and_one_that_changes_it_forgets(
+    client, paper, make_user, monkeypatch
+):
+    from pcc_portal import published
+
+    now = [1000.0]
+    monkeypatch.setattr(published.time, "monotonic", lambda: now[0])
+    url = paper.get_absolute_url()
+    assert "ETag" in client.get(url)
+    # Another process withdraws the paper: this one learns of it within a second.
+    PublishedFile.objects.filter(path=url).delete()
+    assert "ETag" in client.get(url)
+    now[0] += 1.5
+    assert "ETag" not in client.get(url)
+    # The process that changes the list forgets what it remembered at once.
+    committed(paper_files_sync.call, paper.pk)
+    assert "ETag" in client.get(url)
+    committed(report_withdraw, report=paper, user=make_user("approver"))
+    assert client.get(url).status_code == 404
