@@ -139,6 +139,7 @@ bench: $(VENV)/.installed assets
 			wrk apache2-utils nginx-light >/dev/null || \
 		{ echo "The benchmark needs wrk, ab and nginx: apt-get install wrk apache2-utils nginx-light" >&2; exit 1; }; fi
 	$(PY) scripts/bench.py $(BENCH_ARGS)
+	scripts/with-postgres.sh $(PY) scripts/bench.py --postgres $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules audit/node_modules $(BUILD) staticfiles .pytest_cache .ruff_cache

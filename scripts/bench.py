@@ -5,6 +5,7 @@
     .venv/bin/python scripts/bench.py [--rounds 5] [--seconds 3] [--readers 50]
                                       [--readers-seconds 60] [--skip-nginx] [--skip-readers]
                                       [--skip-publishing] [--skip-files]
+    scripts/with-postgres.sh .venv/bin/python scripts/bench.py --postgres
 
 It loads the demo data into a throwaway folder (SQLite database, media, collected static files),
 starts the portal under gunicorn with production settings (2 workers) and Debian's nginx in
@@ -17,7 +18,12 @@ with each round running both, one after the other, in alternating order. The rat
 the median of the rounds' ratios, with the lowest and highest beside it, so a busy machine shows
 as spread rather than as a wrong figure. Then many readers at once: a mix of public pages read
 by one reader, then by --readers readers each pausing 0.5 to 1.5 s between pages as people do,
-and by as many with no pause at all (a load no reader makes: it shows the queue).
+and by as many with no pause at all (a load no reader makes: it shows the queue). Then readers'
+throughput while the background worker publishes papers without a pause, beside it idle.
+
+With --postgres, under scripts/with-postgres.sh (as `make bench` runs it second), the demo is
+loaded into that PostgreSQL database and only one figure is measured: pages through the views
+with database connections kept, beside a new connection for every request.
 """
 
 import argparse
@@ -35,7 +41,8 @@ from io import StringIO
 
 from throwaway import ROOT, throwaway
 
-WORK = throwaway("bench")
+# With --postgres (under scripts/with-postgres.sh) the portal runs on the DATABASE_URL given.
+WORK = throwaway("bench", postgres_allowed="--postgres" in sys.argv)
 FILES = WORK / "files"  # the same bytes, for the file servers
 
 # wrk runs this in each of its threads: it sends the request (one path, or each of a mix in
@@ -453,6 +460,40 @@ def publishing(base: str, args) -> None:
           f"({min(ratios):.1%} to {max(ratios):.1%})", flush=True)  # fmt: skip
 
 
+def connections(args) -> None:
+    """Pages read through the views with database connections kept (the default) beside a new
+    connection for every request, which PostgreSQL makes costly; rounds alternate."""
+    paths = [p for p in reader_mix() if not p.startswith("/reports/2")]  # views, not files
+    kept, kept_port = start_gunicorn({"DJANGO_CONN_MAX_AGE": "60"})
+    new, new_port = start_gunicorn({"DJANGO_CONN_MAX_AGE": "0"})
+    try:
+        sides = {"kept": f"http://127.0.0.1:{kept_port}", "new": f"http://127.0.0.1:{new_port}"}
+        for base in sides.values():
+            wrk(base, paths, seconds=2, connections=8)
+        ratios, rps = [], {"kept": [], "new": []}
+        for round_ in range(args.rounds):
+            order = ["kept", "new"] if round_ % 2 == 0 else ["new", "kept"]
+            measured = {}
+            for side in order:
+                result = wrk(sides[side], paths, seconds=args.seconds * 2, connections=8)
+                if result["status_errors"] or result["socket_errors"]:
+                    raise SystemExit(f"errors with connections {side}: {result}")
+                measured[side] = result["rps"]
+                rps[side].append(result["rps"])
+            ratios.append(measured["new"] / measured["kept"])
+    finally:
+        stop(kept)
+        stop(new)
+    from django.db import connection
+
+    print(f"\nDatabase connections ({connection.vendor}), {len(paths)} pages through the views, "
+          "8 connections:")  # fmt: skip
+    print(f"  kept (DJANGO_CONN_MAX_AGE=60) {statistics.median(rps['kept']):.0f} req/s, "
+          f"a new one each request (0) {statistics.median(rps['new']):.0f} req/s: new is "
+          f"{statistics.median(ratios):.1%} of kept ({min(ratios):.1%} to {max(ratios):.1%})",
+          flush=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -463,12 +504,19 @@ def main() -> None:
     parser.add_argument("--skip-readers", action="store_true")
     parser.add_argument("--skip-publishing", action="store_true")
     parser.add_argument("--skip-files", action="store_true", help="only readers and publishing")
+    parser.add_argument(
+        "--postgres", action="store_true",
+        help="on the DATABASE_URL of scripts/with-postgres.sh: connections kept or not, only",
+    )  # fmt: skip
     args = parser.parse_args()
     for tool in ("wrk", *(() if args.skip_nginx else ("nginx",))):
         if not shutil.which(tool):
             raise SystemExit(f"The benchmark needs {tool}: apt-get install {tool}")
     try:
         prepare()
+        if args.postgres:
+            connections(args)
+            return
         urls = targets()
         copies = copy_bytes(urls)
         serving(args, urls, copies)
