@@ -104,18 +104,36 @@ def pack_files_sync(meeting_id: int) -> int:
     return len(files)
 
 
+def paper_files_hidden_remove(report_ids) -> None:
+    """Stops serving, at once, the files of those of these papers the public may no longer
+    read: the worker lists files again later, but a paper withdrawn or made exempt must not
+    wait for it."""
+    public = set(Report.objects.visible_to(PUBLIC).filter(pk__in=report_ids).values_list(
+        "pk", flat=True))  # fmt: skip
+    for report_id in set(report_ids) - public:
+        published_files_remove(f"paper:{report_id}")
+
+
 def paper_files_enqueue(report_id: int) -> None:
-    transaction.on_commit(lambda: paper_files_sync.enqueue(report_id), robust=True)
+    def enqueue():
+        paper_files_hidden_remove([report_id])
+        paper_files_sync.enqueue(report_id)
+
+    transaction.on_commit(enqueue, robust=True)
 
 
 def meeting_files_enqueue(meeting_id: int) -> None:
     """The meeting's packs, and each of its papers (whose page names the meeting)."""
 
     def enqueue():
+        if not PanelMeeting.objects.visible_to(PUBLIC).filter(pk=meeting_id).exists():
+            published_files_remove(f"meeting:{meeting_id}")  # at once, as for papers
+        report_ids = list(
+            Report.objects.filter(panel_meeting_id=meeting_id).values_list("pk", flat=True)
+        )
+        paper_files_hidden_remove(report_ids)
         pack_files_sync.enqueue(meeting_id)
-        for report_id in Report.objects.filter(panel_meeting_id=meeting_id).values_list(
-            "pk", flat=True
-        ):
+        for report_id in report_ids:
             paper_files_sync.enqueue(report_id)
 
     transaction.on_commit(enqueue, robust=True)

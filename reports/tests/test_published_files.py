@@ -222,3 +222,23 @@ def test_a_process_remembers_the_list_a_moment_and_one_that_changes_it_forgets(
     assert "ETag" in client.get(url)
     committed(report_withdraw, report=paper, user=make_user("approver"))
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_the_public_may_no_longer_read_stops_at_once_without_waiting_for_the_worker(
+    client, paper, settings
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    meeting = paper.panel_meeting
+    assert "ETag" in client.get(paper.get_absolute_url())
+    assert "ETag" in client.get("/scrutiny/panel/2021-03-08/pack.pdf")
+    Report.objects.get(pk=paper.pk).save()  # a change that leaves it public: served still
+    assert "ETag" in client.get(paper.get_absolute_url())
+    meeting.published = False
+    meeting.save()
+    assert DBTaskResult.objects.filter(status="READY").exists()  # no worker has run
+    assert client.get(paper.get_absolute_url()).status_code == 404
+    assert client.get("/scrutiny/panel/2021-03-08/pack.pdf").status_code == 404
+    assert not PublishedFile.objects.exists()
