@@ -1,7 +1,7 @@
 """Keeping the index in step with what the apps publish.
 
 Saving or deleting an object of a registered kind (or of one of its followers), or an app
-sending `search_changed`, enqueues `search_index_object` once the transaction commits; the task
+sending `search_changed`, runs `search_index_object` once the transaction commits; the task
 replaces that object's entries with what its kind gives now (none when it is gone or not
 published). `search_rebuild` starts again from every kind's objects.
 """
@@ -68,11 +68,13 @@ def search_index_object(kind_name: str, object_id: int) -> int:
 
 
 def search_reindex(kind: SearchKind, obj) -> None:
-    """Re-indexes `obj` once the transaction commits (at once outside one)."""
+    """Re-indexes `obj` once the transaction commits (at once outside one), in the process that
+    made the change rather than the background worker: a paper withdrawn or made exempt must
+    stop being found at once. A failure there is tried again by the worker."""
     if obj is None or obj.pk is None:
         return
     name, pk = kind.name, obj.pk
-    transaction.on_commit(lambda: search_index_object.enqueue(name, pk), robust=True)
+    transaction.on_commit(lambda: search_index_object.call(name, pk), robust=True)
 
 
 def _own_receiver(kind: SearchKind):
