@@ -2,7 +2,8 @@
 
 Only what tests need differs: a fixed secret key, a fast password hasher, plain static file
 storage (no collectstatic before tests), media in a temporary folder and no HTTPS redirect
-(the test client speaks plain HTTP).
+(the test client speaks plain HTTP), and a cache in memory, emptied before each test
+(conftest.py).
 """
 
 import os
@@ -22,3 +23,4 @@ STORAGES = {
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pcc-portal-test-media-")
 SECURE_SSL_REDIRECT = False
 STATIC_ROOT = tempfile.mkdtemp(prefix="pcc-portal-test-static-")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
