@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 
+from pcc_portal.signals import rows_updated
+
 logger = logging.getLogger(__name__)
 
 # However the office profile is changed, a cached copy is dropped within this time (a save
@@ -119,7 +121,22 @@ class VersionedModel(models.Model):
         abstract = True
 
 
-class PublishableQuerySet(models.QuerySet):
+class UpdateSignallingQuerySet(models.QuerySet):
+    """A queryset whose `update()` tells `rows_updated` receivers which rows it changed, as a
+    save would tell post_save ones: a paper made exempt in bulk stops being served from its
+    files all the same. Costs one query more, and only while something listens."""
+
+    def update(self, **kwargs) -> int:
+        if not rows_updated.has_listeners(self.model):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            rows_updated.send(sender=self.model, pks=pks, fields=frozenset(kwargs))
+        return count
+
+
+class PublishableQuerySet(UpdateSignallingQuerySet):
     def published(self):
         return self.filter(published=True)
 
