@@ -14,6 +14,15 @@ ROLE_GROUPS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as its database starts empty: an office profile
+    cached by one test must not show in the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def make_user(db):
     """Makes a user holding the given role (a key of ROLE_GROUPS) and returns it."""

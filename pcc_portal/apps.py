@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 def _sync_roles_after_migrate(sender, using, **kwargs) -> None:
@@ -12,6 +12,8 @@ def _sync_roles_after_migrate(sender, using, **kwargs) -> None:
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
     sync_roles()
+    # A flush or a migration may have changed the profile without a save signal.
+    apps.get_model("pcc_portal", "OfficeProfile").cache_forget()
 
 
 class PortalConfig(AppConfig):
@@ -28,5 +30,10 @@ class PortalConfig(AppConfig):
         from pcc_portal.slots import HOME_TASKS, register
 
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
+        # Saved in the admin, loaded from a fixture (a raw save) or deleted: every process
+        # reads the profile from the database again.
+        profile = self.get_model("OfficeProfile")
+        for signal in (post_save, post_delete):
+            signal.connect(profile.cache_forget, sender=profile, dispatch_uid="office_cache")
         user_logged_in.connect(session_start_clocks, dispatch_uid="portal_session_clocks")
         register(HOME_TASKS, home_import_tasks)

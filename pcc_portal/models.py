@@ -1,5 +1,17 @@
+import hashlib
+import logging
+
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
+
+from pcc_portal.signals import rows_updated
+
+logger = logging.getLogger(__name__)
+
+# However the office profile is changed, a cached copy is dropped within this time (a save
+# drops it at once; this bounds a change that reached the database without a save signal).
+OFFICE_CACHE_SECONDS = 10 * 60
 
 
 class TimeStampedModel(models.Model):
@@ -57,12 +69,46 @@ class OfficeProfile(TimeStampedModel):
 
     @classmethod
     def load(cls) -> "OfficeProfile":
-        """The office profile; an unsaved placeholder naming nobody if none is loaded yet."""
-        return cls.objects.filter(pk=1).first() or cls(
-            office_name="Office of the Police and Crime Commissioner",
-            police_area="",
-            panel_name="Police and Crime Panel",
-        )
+        """The office profile, from the cache if it is there (every page shows it); an unsaved
+        placeholder naming nobody if none is loaded yet, never cached, so that the profile
+        shows as soon as it is saved."""
+        names = [f.attname for f in cls._meta.concrete_fields]
+        values = _cache_call("get", cls.cache_key())
+        if values is not None:
+            return cls.from_db("default", names, values)
+        profile = cls.objects.filter(pk=1).first()
+        if profile is None:
+            return cls(
+                office_name="Office of the Police and Crime Commissioner",
+                police_area="",
+                panel_name="Police and Crime Panel",
+            )
+        values = [getattr(profile, name) for name in names]
+        _cache_call("set", cls.cache_key(), values, OFFICE_CACHE_SECONDS)
+        return profile
+
+    @classmethod
+    def cache_key(cls) -> str:
+        """Named by the fields too: a release that adds one never reads an older entry."""
+        names = ",".join(f.attname for f in cls._meta.concrete_fields)
+        return f"office-profile:{hashlib.sha256(names.encode()).hexdigest()[:12]}"
+
+    @classmethod
+    def cache_forget(cls, **kwargs) -> None:
+        """Drops the cached profile: now, and again once the change commits, since another
+        process may have cached the old one from the database in between."""
+        _cache_call("delete", cls.cache_key())
+        transaction.on_commit(lambda: _cache_call("delete", cls.cache_key()), robust=True)
+
+
+def _cache_call(method: str, *args):
+    """The cache's `method`, or None if its folder cannot be used: pages still show, from the
+    database, and the log says why."""
+    try:
+        return getattr(cache, method)(*args)
+    except OSError:
+        logger.warning("The cache could not %s %s", method, args[0], exc_info=True)
+        return None
 
 
 class VersionedModel(models.Model):
@@ -75,7 +121,22 @@ class VersionedModel(models.Model):
         abstract = True
 
 
-class PublishableQuerySet(models.QuerySet):
+class UpdateSignallingQuerySet(models.QuerySet):
+    """A queryset whose `update()` tells `rows_updated` receivers which rows it changed, as a
+    save would tell post_save ones: a paper made exempt in bulk stops being served from its
+    files all the same. Costs one query more, and only while something listens."""
+
+    def update(self, **kwargs) -> int:
+        if not rows_updated.has_listeners(self.model):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            rows_updated.send(sender=self.model, pks=pks, fields=frozenset(kwargs))
+        return count
+
+
+class PublishableQuerySet(UpdateSignallingQuerySet):
     def published(self):
         return self.filter(published=True)
 

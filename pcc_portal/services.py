@@ -27,7 +27,8 @@ def version_claim(instance: VersionedModel, expected_version: int | None) -> Non
     With no expected version (a save the user did not type, such as a status the system
     sets), the version still moves on, so forms opened before it become stale.
     """
-    rows = type(instance)._default_manager.filter(pk=instance.pk)
+    # The plain manager: the save that follows tells whoever listens (no rows_updated).
+    rows = type(instance)._base_manager.filter(pk=instance.pk)
     if expected_version is None:
         rows.update(version=F("version") + 1)
         instance.version = rows.values_list("version", flat=True).get()

@@ -154,6 +154,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# What every page shows and rarely changes (the office profile) is kept in a cache, dropped
+# whenever it is saved. Files in one folder, so that every gunicorn worker and any task worker
+# on the machine share one cache and a change reaches them all; nothing else to install.
+CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", "").strip() or BASE_DIR / "cache")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR),
+    }
+}
+
 # Uploads. The largest file any form accepts (a scrutiny paper, 20 MB): the upload handler
 # drops anything bigger while the request is read, so it never reaches memory or disk.
 PORTAL_UPLOAD_MAX_BYTES = 20 * 1024 * 1024

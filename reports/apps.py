@@ -44,6 +44,7 @@ def connect_published_files() -> None:
 
     from pcc_portal.models import OfficeProfile
     from pcc_portal.published import register_published_addresses
+    from pcc_portal.signals import rows_updated
     from reports.models import Pack, Publication, Report
     from reports.published import meeting_files_enqueue, paper_files_enqueue, rebuild_enqueue
     from scrutiny.models import PanelMeeting
@@ -71,6 +72,22 @@ def connect_published_files() -> None:
     def layout_changed(sender, **kwargs):
         rebuild_enqueue()  # every page shows the office's name and address
 
+    # Rows changed by a queryset's update(), which sends no post_save: the paper or meeting
+    # each belongs to (through which field), and what lists that one's files again.
+    owners = {
+        Report: ("pk", paper_files_enqueue),
+        Publication: ("report_id", paper_files_enqueue),
+        PanelMeeting: ("pk", meeting_files_enqueue),
+        Pack: ("meeting_id", meeting_files_enqueue),
+    }
+
+    def rows_changed(sender, pks, fields, **kwargs):
+        if fields <= {"version"}:  # a save's claim of its next version: the save follows
+            return
+        field, enqueue = owners[sender]
+        for owner in set(sender._base_manager.filter(pk__in=pks).values_list(field, flat=True)):
+            enqueue(owner)
+
     # A paper's page and PDF; a meeting's agenda reports packs (see published.py).
     register_published_addresses(r"/reports/\d+(/|\.pdf)")
     register_published_addresses(r"/scrutiny/panel/\d{4}-\d{2}-\d{2}/pack(-\d+)?\.pdf")
@@ -79,6 +96,8 @@ def connect_published_files() -> None:
         signal.connect(revision_changed, sender=Publication, weak=False)
         signal.connect(meeting_changed, sender=PanelMeeting, weak=False)
         signal.connect(pack_changed, sender=Pack, weak=False)
+    for model in owners:
+        rows_updated.connect(rows_changed, sender=model, weak=False)
     post_save.connect(layout_changed, sender=OfficeProfile, weak=False)
 
 

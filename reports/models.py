@@ -9,7 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from pcc_portal.markdown import MARKDOWN_HINT
-from pcc_portal.models import TimeStampedModel, VersionedModel
+from pcc_portal.models import TimeStampedModel, UpdateSignallingQuerySet, VersionedModel
 from pcc_portal.permissions import VIEW_EXEMPT
 from plan.models import Plan, ReportingPeriod
 from reports.permissions import CHANGE_REPORT, PUBLISH_REPORT
@@ -17,7 +17,7 @@ from reports.sections import kind_choices, section_errors
 from scrutiny.models import AgendaItem, PanelMeeting
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(UpdateSignallingQuerySet):
     def published(self):
         return self.filter(status=Report.Status.PUBLISHED)
 
@@ -230,6 +230,8 @@ class Publication(models.Model):
         "size of the PDF in bytes", default=0, help_text="Recorded when the PDF is written."
     )
 
+    objects = UpdateSignallingQuerySet.as_manager()
+
     class Meta:
         ordering = ["report", "-revision"]
         constraints = [
@@ -289,7 +291,7 @@ class PaperPublishing(models.Model):
         return reverse("reports:paper_publishing", kwargs={"pk": self.report_id})
 
 
-class PackQuerySet(models.QuerySet):
+class PackQuerySet(UpdateSignallingQuerySet):
     def visible_to(self, user):
         """The packs of the meetings the user may see: the public one to everyone, the members'
         one (with the Part II papers) to those who may see exempt items."""

@@ -2,7 +2,8 @@
 
 Only what tests need differs: a fixed secret key, a fast password hasher, plain static file
 storage (no collectstatic before tests), media in a temporary folder and no HTTPS redirect
-(the test client speaks plain HTTP).
+(the test client speaks plain HTTP), and a cache in memory, emptied before each test
+(conftest.py).
 """
 
 import os
@@ -25,3 +26,4 @@ STATIC_ROOT = tempfile.mkdtemp(prefix="pcc-portal-test-static-")
 # Tasks run at once in the test that enqueues them; reports/tests/test_publishing.py runs a
 # real worker over the database queue.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -342,3 +342,30 @@ def test_a_panel_members_home_page_runs_the_same_queries_and_time_with_ten_times
     assert text(soup(client.get("/")).main).count("rating worsened from Green") == 10
     assert count_queries(client, "/") == before
     assert median_seconds(client, "/") <= 3 * seconds_before
+
+
+@pytest.mark.parametrize("role", ["anonymous", "panel member", "staff"])
+def test_every_page_reads_the_office_profile_from_the_cache_not_the_database(client_for, role):
+    """The office profile, in every page's header and footer, is one query on a cold cache and
+    none after: each page runs one query fewer than it did."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    for name in (
+        "010_office_profile",
+        "020_areas_lancashire",
+        "025_reporting_periods",
+        "030_plan_lancashire_2021_2025",
+        "040_scrutiny_lancashire",
+    ):
+        call_command("loaddata", f"fixtures/{name}.json", verbosity=0)
+    client = client_for(role)
+    pages = ["/", "/reports/", "/scrutiny/meetings/", "/decisions/",
+             "/plan/2021-2025/getting-tough-on-anti-social-behaviour/"]  # fmt: skip
+    for url in pages:
+        client.get(url)  # the session's first visit may write to it
+        cache.clear()
+        cold = count_queries(client, url)
+        warm = count_queries(client, url)
+        print(f"{role} {url}: {cold} queries with the cache empty, {warm} from it")
+        assert warm == cold - 1, url

@@ -85,3 +85,37 @@ def test_without_database_url_the_database_is_sqlite_in_the_repository():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", str(BASE_DIR / "db.sqlite3")]
+
+
+def test_the_cache_is_shared_by_every_process_through_its_folder(tmp_path):
+    """What one gunicorn worker caches (or drops), another sees: the cache is files in
+    DJANGO_CACHE_DIR, not each process's memory."""
+    env = {**PRODUCTION, "DJANGO_CACHE_DIR": str(tmp_path / "cache")}
+
+    def in_a_new_process(code: str) -> str:
+        result = manage("shell", "--no-imports", "-c", code, env=env)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    in_a_new_process("from django.core.cache import cache; cache.set('office', 'Lancashire')")
+    assert any((tmp_path / "cache").iterdir())
+    read = "from django.core.cache import cache; print(cache.get('office', 'nothing'))"
+    assert in_a_new_process(read) == "Lancashire"
+    in_a_new_process("from django.core.cache import cache; cache.delete('office')")
+    assert in_a_new_process(read) == "nothing"
+
+
+def test_without_a_cache_folder_named_the_cache_is_beside_the_database():
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; c = settings.CACHES['default'];"
+        "print(c['BACKEND'], c['LOCATION'])",
+        env=PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.filebased.FileBasedCache",
+        str(BASE_DIR / "cache"),
+    ]

@@ -7,14 +7,16 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.test import TestCase
 
 from pcc_portal.models import OfficeProfile, PublishedFile
 from pcc_portal.published import published_list_forget
-from reports.models import Pack, Report
+from reports.models import Pack, Publication, Report
 from reports.published import paper_files_sync, paper_page_render
 from reports.services import report_withdraw
 from reports.tests.factories import add_section, make_report, publish
+from scrutiny.models import PanelMeeting
 from scrutiny.tests.factories import make_panel_meeting
 from tests.helpers import soup, text
 
@@ -114,6 +116,47 @@ def test_a_paper_made_exempt_or_a_meeting_unpublished_stops_being_served(client,
     committed(meeting.save)
     assert not PublishedFile.objects.exists()
     assert client.get(paper.get_pdf_url()).status_code == 404
+
+
+def test_a_paper_or_meeting_changed_by_a_bulk_update_stops_being_served(client, paper):
+    """QuerySet.update() saves nothing, so sends no post_save: the files follow all the same."""
+    papers = Report.objects.filter(pk=paper.pk)
+    committed(papers.update, is_exempt=True)
+    assert client.get(paper.get_absolute_url()).status_code == 404
+    assert client.get(paper.get_pdf_url()).status_code == 404
+    assert not PublishedFile.objects.filter(source=f"paper:{paper.pk}").exists()
+    committed(papers.update, is_exempt=False)
+    assert "ETag" in client.get(paper.get_absolute_url())
+    committed(papers.update, status=Report.Status.WITHDRAWN)
+    assert client.get(paper.get_absolute_url()).status_code == 404
+    committed(papers.update, status=Report.Status.PUBLISHED)
+    assert "ETag" in client.get(paper.get_pdf_url())
+    committed(PanelMeeting.objects.filter(pk=paper.panel_meeting_id).update, published=False)
+    assert not PublishedFile.objects.exists()
+    assert client.get(paper.get_pdf_url()).status_code == 404
+
+
+def test_a_revision_whose_pdf_was_stored_under_another_name_is_served_from_it(client, paper, media):
+    """The storage may choose another name for a PDF (reports.services._store_pdf)."""
+    publication = paper.publications.get()
+    renamed = "reports/renamed.pdf"
+    (media / "reports").mkdir(exist_ok=True)
+    (media / renamed).write_bytes((media / publication.pdf.name).read_bytes())
+    committed(Publication.objects.filter(pk=publication.pk).update, pdf=renamed)
+    assert PublishedFile.objects.get(path=paper.get_pdf_url()).name == renamed
+    response = client.get(paper.get_pdf_url())
+    assert hashlib.sha256(body_of(response)).hexdigest() == publication.sha256
+
+
+def test_claiming_the_next_version_before_a_save_lists_no_files_twice(
+    paper, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        Report.objects.filter(pk=paper.pk).update(version=F("version") + 1)
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        Report.objects.filter(pk=paper.pk).update(title="Performance report, quarter 3")
+    assert len(callbacks) == 1
 
 
 def test_an_exempt_paper_is_never_listed_and_members_get_it_private(db, media, make_user,
