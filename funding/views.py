@@ -58,7 +58,7 @@ class AwardListView(FilteredListMixin, PageMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filtered_totals"] = self.object_list.order_by().totals_by_direction()
+        context["filtered_totals"] = selectors.award_list_totals(self.filterset, self.object_list)
         context["can_add"] = self.request.user.has_perm(ADD_AWARD)
         return context
 

@@ -588,6 +588,10 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["measure", "period"], name="one_update_per_quarter")
         ]
+        indexes = [
+            # a measure's approved updates, ranked and counted without reading the rows
+            models.Index(fields=["measure", "status", "period"], name="update_measure_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure} – {self.period}"

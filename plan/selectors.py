@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Prefetch, Q, Window
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -46,19 +46,31 @@ def _priorities_with_measures(plan: Plan):
 
 def _latest_approved(measure_ids, per_measure: int):
     """The newest `per_measure` approved updates of each measure, in one query, each with the
-    number of approved updates its measure has in all (`approved_total`)."""
+    number of approved updates its measure has in all (`approved_total`).
+
+    The updates are ranked on their keys and quarters alone, and only the few ranked first
+    are read whole: the commentary of every past quarter is not copied to be thrown away."""
     newest_first = [F("period__financial_year").desc(), F("period__quarter").desc()]
     by_measure = [F("measure_id")]
-    return (
-        MeasureUpdate.objects.approved()
-        .filter(measure_id__in=measure_ids)
-        .select_related("period")
-        .annotate(
-            rank=Window(RowNumber(), partition_by=by_measure, order_by=newest_first),
-            approved_total=Window(Count("pk"), partition_by=by_measure),
-        )
+    approved = MeasureUpdate.objects.approved().filter(measure_id__in=measure_ids)
+    ranked = (
+        approved.annotate(rank=Window(RowNumber(), partition_by=by_measure, order_by=newest_first))
         .filter(rank__lte=per_measure)
-        .order_by("measure_id", "rank")
+        .values("pk")
+    )
+    totals = (
+        MeasureUpdate.objects.approved()
+        .filter(measure_id=OuterRef("measure_id"))
+        .order_by()
+        .values("measure_id")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return (
+        MeasureUpdate.objects.filter(pk__in=Subquery(ranked))
+        .select_related("period")
+        .annotate(approved_total=Subquery(totals))
+        .order_by("measure_id", *newest_first)
     )
 
 
