@@ -44,34 +44,32 @@ def _priorities_with_measures(plan: Plan):
     )
 
 
-def _latest_approved(measure_ids, per_measure: int):
-    """The newest `per_measure` approved updates of each measure, in one query, each with the
-    number of approved updates its measure has in all (`approved_total`).
+def _latest_approved(measure_ids, per_measure: int, *, counted: bool = False):
+    """The newest `per_measure` approved updates of each measure, in one query; `counted`
+    gives each the number of approved updates its measure has in all (`approved_total`).
 
     The updates are ranked on their keys and quarters alone, and only the few ranked first
     are read whole: the commentary of every past quarter is not copied to be thrown away."""
     newest_first = [F("period__financial_year").desc(), F("period__quarter").desc()]
-    by_measure = [F("measure_id")]
-    approved = MeasureUpdate.objects.approved().filter(measure_id__in=measure_ids)
     ranked = (
-        approved.annotate(rank=Window(RowNumber(), partition_by=by_measure, order_by=newest_first))
+        MeasureUpdate.objects.approved()
+        .filter(measure_id__in=measure_ids)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("measure_id")], order_by=newest_first))
         .filter(rank__lte=per_measure)
         .values("pk")
     )
-    totals = (
-        MeasureUpdate.objects.approved()
-        .filter(measure_id=OuterRef("measure_id"))
-        .order_by()
-        .values("measure_id")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    return (
-        MeasureUpdate.objects.filter(pk__in=Subquery(ranked))
-        .select_related("period")
-        .annotate(approved_total=Subquery(totals))
-        .order_by("measure_id", *newest_first)
-    )
+    latest = MeasureUpdate.objects.filter(pk__in=Subquery(ranked)).select_related("period")
+    if counted:
+        totals = (
+            MeasureUpdate.objects.approved()
+            .filter(measure_id=OuterRef("measure_id"))
+            .order_by()
+            .values("measure_id")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        latest = latest.annotate(approved_total=Subquery(totals))
+    return latest.order_by("measure_id", *newest_first)
 
 
 def plan_overview(plan: Plan) -> list[PriorityGroup]:
@@ -104,7 +102,7 @@ def priority_history(priority: Priority) -> list[MeasureRow]:
     first, and the number it has in all. Two queries, however many quarters have passed."""
     measures = list(priority.measures.active().select_related("lead").order_by("order"))
     rows = {m.pk: MeasureRow(m) for m in measures}
-    for update in _latest_approved(list(rows), RECENT_QUARTERS):
+    for update in _latest_approved(list(rows), RECENT_QUARTERS, counted=True):
         row = rows[update.measure_id]
         row.history.append(update)
         row.approved_count = update.approved_total

@@ -205,3 +205,17 @@ def test_the_award_lists_totals_are_the_awards_sums(query, rf):
     summed = awards.order_by().totals_by_direction()
     assert summed or query.startswith("direction=incoming")
     assert award_list_totals(filterset, awards) == summed
+
+
+def test_the_award_list_pages_through_the_awards_the_totals_count(client):
+    fund = make_fund()
+    organisation = make_org()
+    for n in range(27):
+        make_award(fund, organisation, status="awarded" if n % 3 else "withdrawn")
+    page = soup(client.get("/funding/awards/?page=2"))
+    assert len(page.select("main tbody tr")) == 2  # 27 awards, 25 a page
+    assert client.get("/funding/awards/?page=3").status_code == 404
+    awarded = soup(client.get("/funding/awards/?status=awarded"))
+    assert len(awarded.select("main tbody tr")) == 18
+    assert "in 18 awards" in text(awarded.main)
+    assert client.get("/funding/awards/?status=awarded&page=2").status_code == 404
