@@ -10,6 +10,7 @@ class FundingConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: the selectors import models, which must wait until apps are loaded.
         from funding import permissions as perms
+        from funding import totals  # noqa: F401  (keeps the stored totals in step)
         from funding.selectors import priority_funding
         from pcc_portal.transfer import TransferKind, register_kind
 

@@ -213,7 +213,9 @@ class AwardQuerySet(models.QuerySet):
         objs = list(objs)
         for award in objs:
             award.financial_year_set()
-        return super().bulk_create(objs, *args, **kwargs)
+        made = super().bulk_create(objs, *args, **kwargs)
+        funding_years_changed({award.financial_year for award in objs}, awards=len(objs))
+        return made
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
@@ -221,7 +223,21 @@ class AwardQuerySet(models.QuerySet):
             for award in objs:
                 award.financial_year_set()
             fields = [*fields, "financial_year"]
-        return super().bulk_update(objs, fields, *args, **kwargs)
+        before = self._years_of([award.pk for award in objs])
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        funding_years_changed(before | {award.financial_year for award in objs})
+        return updated
+
+    def _years_of(self, pks) -> set[int]:
+        years = set()
+        for start in range(0, len(pks), 500):  # within SQLite's limit on parameters
+            chunk = pks[start : start + 500]
+            years |= set(
+                self.model.objects.filter(pk__in=chunk)
+                .values_list("financial_year", flat=True)
+                .distinct()
+            )
+        return years
 
     def update(self, **kwargs):
         # An update of the date in place moves the financial year with it.
@@ -230,7 +246,10 @@ class AwardQuerySet(models.QuerySet):
             kwargs["financial_year"] = financial_year_of(day)
         elif "award_date" in kwargs:
             raise TypeError("Give award_date as a date, or change each award through save()")
-        return super().update(**kwargs)
+        years = set(self.order_by().values_list("financial_year", flat=True).distinct())
+        updated = super().update(**kwargs)
+        funding_years_changed(years | {kwargs.get("financial_year")} - {None})
+        return updated
 
     def total(self) -> Decimal:
         """The sum of the amounts, in the database, as a Decimal (0 when there are none)."""
@@ -371,6 +390,13 @@ class Award(VersionedModel, TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        award = super().from_db(db, field_names, values, *args, **kwargs)
+        # the year its totals were counted in: a new date moves them out of it
+        award.loaded_financial_year = award.__dict__.get("financial_year")
+        return award
+
     def get_absolute_url(self) -> str:
         return reverse("funding:award", kwargs={"pk": self.pk})
 
@@ -455,3 +481,54 @@ def award_financial_year_set(sender, instance, raw=False, **kwargs):
     """Loading fixtures saves raw, past `Award.save()`: the financial year is set here too."""
     if raw:
         instance.financial_year_set()
+
+
+class FundingTotal(models.Model):
+    """The money and number of awards of one status in one fund in one financial year: all
+    of them (no priority, no area), or those serving one priority, or covering one area. The
+    funding page and the award list's totals add these up instead of every award;
+    `funding.totals` keeps them in step with the awards."""
+
+    status = models.CharField(max_length=25, choices=Award.Status.choices)
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="+")
+    financial_year = models.PositiveSmallIntegerField(db_index=True)
+    priority = models.ForeignKey(
+        Priority, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    count = models.PositiveIntegerField(default=0)
+    # the earliest award date in the year: whether the year has begun to have awards by a day
+    first_award_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(priority__isnull=True) | Q(area__isnull=True),
+                name="funding_total_priority_or_area",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id} {self.financial_year}: {self.amount}"
+
+
+class FundingYearChange(models.Model):
+    """A financial year whose awards changed since its totals were counted: one row a change,
+    removed when the totals are counted again."""
+
+    financial_year = models.PositiveSmallIntegerField()
+    awards = models.PositiveIntegerField(default=1)  # how many awards changed: a large import
+
+    def __str__(self) -> str:
+        return str(self.financial_year)
+
+
+def funding_years_changed(years, *, awards: int = 1) -> None:
+    """Notes that the awards of `years` changed, and counts their totals again once the
+    transaction commits (a page that finds the note first counts them itself)."""
+    from funding.totals import funding_years_mark
+
+    funding_years_mark(years, awards=awards)

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Exists, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from funding.models import Award, Fund
+from funding.models import Award, DirectionTotal, Fund, FundingTotal, FundingYearChange
+from funding.totals import funding_totals_current
 from pcc_portal.slots import COST, Part
 from plan.models import Priority
 from plan.periods import financial_year_label, financial_year_of
@@ -38,7 +39,7 @@ def _per_direction(**figures) -> dict:
 def _amount_and_count() -> dict:
     return _per_direction(
         amount=lambda **kw: Sum("amount", **kw),
-        count=lambda **kw: Count("pk", **kw),
+        count=lambda **kw: Sum("count", **kw),
     )
 
 
@@ -60,38 +61,36 @@ def _totals(rows, key: str, label: str, *, filter_name: str) -> dict[str, list[T
     return totals
 
 
-def _grouped(awarded, key: str, label: str, *, filter_name: str) -> dict[str, list[Total]]:
-    rows = awarded.values(key, label).annotate(**_amount_and_count()).order_by()
+def _grouped(stored, key: str, label: str, *, filter_name: str) -> dict[str, list[Total]]:
+    rows = stored.filter(**{f"{key}__isnull": False}).values(key, label)
+    rows = rows.annotate(**_amount_and_count()).order_by()
     return _totals(rows, key, label, filter_name=filter_name)
 
 
-def _fund_years(awarded, today) -> list[dict]:
-    """Awarded money and awards of each fund in each financial year, with the latest award
-    date up to today: one grouped query, read by fund and by year (funds times years rows)."""
+def _fund_years(stored) -> list[dict]:
+    """Awarded money and awards of each fund in each financial year, with the year's first
+    award date: the stored totals' rows of whole funds (funds times years rows)."""
     return list(
-        awarded.values("fund__slug", "fund__name", "fund__direction", "financial_year")
-        .annotate(
-            amount=Sum("amount"),
-            count=Count("pk"),
-            latest=Max("award_date", filter=Q(award_date__lte=today)),
-        )
+        stored.filter(priority__isnull=True, area__isnull=True)
+        .values("fund__slug", "fund__name", "fund__direction", "financial_year")
+        .annotate(amount=Sum("amount"), count=Sum("count"), first=Min("first_award_date"))
         .order_by()
     )
 
 
 def _summed(rows: list[dict], keys: tuple[str, ...]) -> list[dict]:
-    """`rows` added up over everything but `keys`: amounts, counts and the latest date."""
+    """`rows` added up over everything but `keys`: amounts, counts and the first date."""
     sums = {}
     for row in rows:
         key = tuple(row[k] for k in keys)
         found = sums.setdefault(
             key,
-            {**dict(zip(keys, key, strict=True)), "amount": Decimal(0), "count": 0, "latest": None},
+            {**dict(zip(keys, key, strict=True)), "amount": Decimal(0), "count": 0, "first": None},
         )
         found["amount"] += row["amount"] or Decimal("0")
         found["count"] += row["count"]
-        if row["latest"] and (found["latest"] is None or row["latest"] > found["latest"]):
-            found["latest"] = row["latest"]
+        if row["first"] and (found["first"] is None or row["first"] < found["first"]):
+            found["first"] = row["first"]
     return list(sums.values())
 
 
@@ -152,14 +151,15 @@ def funding_figures(years: int = CHART_YEARS) -> FundingFigures:
     """Every figure of the funding page: totals of awarded money by fund, financial year,
     priority and area for each direction, and the chart of the last `years` years.
 
-    Three grouped queries (by fund and year, by priority, by area), each summing both
-    directions at once, whatever the number of awards. An award serving two priorities (or
-    areas) counts in both: those figures overlap.
+    Read from the stored totals (`funding.totals`), counted again when awards change: three
+    grouped queries over funds times years rows, whatever the number of awards. An award
+    serving two priorities (or areas) counts in both: those figures overlap.
     """
-    awarded = Award.objects.awarded()
-    fund_years = _fund_years(awarded, timezone.localdate())
-    by_priority = _grouped(awarded, "priorities__pk", "priorities__title", filter_name="priority")
-    by_area = _grouped(awarded, "areas__pk", "areas__name", filter_name="area")
+    funding_totals_current()
+    stored = FundingTotal.objects.filter(status=Award.Status.AWARDED)
+    fund_years = _fund_years(stored)
+    by_priority = _grouped(stored, "priority_id", "priority__title", filter_name="priority")
+    by_area = _grouped(stored, "area_id", "area__name", filter_name="area")
     summaries = []
     for direction, label in Fund.Direction.choices:
         by_year = _by_year(fund_years, direction)
@@ -186,10 +186,12 @@ def funding_summary() -> list[DirectionSummary]:
 def _chart(fund_years: list[dict], years: int) -> list[ChartYear]:
     """Awarded money in and out in the `years` financial years up to the latest with an award
     (never later than this year), oldest first: a chart of empty years helps no one."""
-    this_year = financial_year_of(timezone.localdate())
-    dates = [row["latest"] for row in fund_years if row["latest"]]
-    if dates:
-        this_year = min(this_year, financial_year_of(max(dates)))
+    today = timezone.localdate()
+    this_year = financial_year_of(today)
+    # the financial year of the latest award up to today: the latest year begun by today
+    begun = [row["financial_year"] for row in fund_years if row["first"] and row["first"] <= today]
+    if begun:
+        this_year = min(this_year, max(begun))
     first = this_year - years + 1
     found = {
         (row["financial_year"], row["fund__direction"]): row["amount"]
@@ -232,20 +234,90 @@ def chart_bars(chart: list[ChartYear], height: int = 160) -> dict:
     return {"bars": bars, "width": 40 + len(chart) * 110, "baseline": 20 + height}
 
 
+def _priority_total(priority: Priority) -> Decimal | None:
+    """Awarded money serving the priority, from the stored totals, asking in the same query
+    whether any year waits to be counted again (then counting it first)."""
+    total = (
+        FundingTotal.objects.filter(status=Award.Status.AWARDED, priority=OuterRef("pk"))
+        .order_by()
+        .values("priority")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    row = (
+        Priority.objects.filter(pk=priority.pk)
+        .values(total=Subquery(total), waiting=Exists(FundingYearChange.objects.all()))
+        .get()
+    )
+    if row["waiting"]:
+        funding_totals_current()
+        stored = FundingTotal.objects.filter(status=Award.Status.AWARDED, priority=priority)
+        return stored.aggregate(total=Sum("amount"))["total"]
+    return row["total"]
+
+
 def priority_funding(priority: Priority, user) -> Part | None:
-    """Awarded money serving a priority, for the priority's page."""
+    """Awarded money serving a priority, for the priority's page: the total from the stored
+    totals, and the twenty newest awards."""
     awards = (
         Award.objects.awarded()
         .filter(priorities=priority)
         .select_related("fund", "organisation")
         .order_by("-award_date")
     )
-    total = awards.aggregate(total=Sum("amount"))["total"]
+    total = _priority_total(priority)
     return Part(
         "funding/includes/_priority_funding.html",
         {"awards": list(awards[:20]), "total": total or Decimal("0"), "priority": priority},
         group=COST,
     )
+
+
+# The award list's filters the stored totals can answer: one status, direction, fund set,
+# year, and priority or area (not both: the totals hold no award by both).
+SUMMED_FILTERS = {"direction", "status", "fund", "year", "priority", "area"}
+
+
+def award_list_totals(filterset, awards) -> list[DirectionTotal]:
+    """The money and number of the awards the list's filters found, for each direction: from
+    the stored totals where the filters are theirs, else summed over `awards`."""
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    chosen = {
+        name: value
+        for name, value in cleaned.items()
+        if name != "sort" and value is not None and not (isinstance(value, str) and not value)
+    }
+    if set(chosen) - SUMMED_FILTERS or {"priority", "area"} <= set(chosen):
+        return awards.order_by().totals_by_direction()
+    return funding_totals_by_direction(**chosen)
+
+
+def funding_totals_by_direction(
+    *, direction=None, status=None, fund=None, year=None, priority=None, area=None
+) -> list[DirectionTotal]:
+    """What `AwardQuerySet.totals_by_direction` gives for awards so filtered, from the stored
+    totals: one query over funds times years rows. `fund` is the funds' records."""
+    funding_totals_current()
+    stored = FundingTotal.objects.filter(priority=priority, area=area)
+    if direction:
+        stored = stored.filter(fund__direction=direction)
+    if status:
+        stored = stored.filter(status=status)
+    if fund is not None:
+        stored = stored.filter(fund__in=fund)
+    if year:
+        stored = stored.filter(financial_year=int(year))
+    row = stored.aggregate(**_amount_and_count())
+    return [
+        DirectionTotal(
+            direction=direction.value,
+            label=direction.label,
+            total=row[f"{direction}_amount"] or Decimal("0"),
+            count=row[f"{direction}_count"],
+        )
+        for direction in Fund.Direction
+        if row[f"{direction}_count"]
+    ]
 
 
 @dataclass

@@ -57,10 +57,18 @@ class AwardListView(FilteredListMixin, PageMixin, FilterView):
         return [FUNDING]
 
     def get_context_data(self, **kwargs):
+        self.filtered_totals = selectors.award_list_totals(self.filterset, self.object_list)
         context = super().get_context_data(**kwargs)
-        context["filtered_totals"] = self.object_list.order_by().totals_by_direction()
+        context["filtered_totals"] = self.filtered_totals
         context["can_add"] = self.request.user.has_perm(ADD_AWARD)
         return context
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # Every award is in one direction: the totals have counted them, so the pages are
+        # not counted again over every award.
+        paginator.count = sum(row.count for row in self.filtered_totals)
+        return paginator
 
 
 def awards_csv(request):

@@ -588,9 +588,13 @@ class MeasureUpdate(VersionedModel, TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["measure", "period"], name="one_update_per_quarter")
         ]
-        # The ratings worse since the last panel meeting (a panel member's home page) start
-        # from the updates approved since then; the register of duties asks for the latest.
-        indexes = [models.Index(fields=["status", "approved_at"], name="measure_update_approved")]
+        indexes = [
+            # The ratings worse since the last panel meeting (a panel member's home page) start
+            # from the updates approved since then; the register of duties asks for the latest.
+            models.Index(fields=["status", "approved_at"], name="measure_update_approved"),
+            # a measure's approved updates, ranked and counted without reading the rows
+            models.Index(fields=["measure", "status", "period"], name="update_measure_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure} – {self.period}"

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Prefetch, Q, Window
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -44,22 +44,32 @@ def _priorities_with_measures(plan: Plan):
     )
 
 
-def _latest_approved(measure_ids, per_measure: int):
-    """The newest `per_measure` approved updates of each measure, in one query, each with the
-    number of approved updates its measure has in all (`approved_total`)."""
+def _latest_approved(measure_ids, per_measure: int, *, counted: bool = False):
+    """The newest `per_measure` approved updates of each measure, in one query; `counted`
+    gives each the number of approved updates its measure has in all (`approved_total`).
+
+    The updates are ranked on their keys and quarters alone, and only the few ranked first
+    are read whole: the commentary of every past quarter is not copied to be thrown away."""
     newest_first = [F("period__financial_year").desc(), F("period__quarter").desc()]
-    by_measure = [F("measure_id")]
-    return (
+    ranked = (
         MeasureUpdate.objects.approved()
         .filter(measure_id__in=measure_ids)
-        .select_related("period")
-        .annotate(
-            rank=Window(RowNumber(), partition_by=by_measure, order_by=newest_first),
-            approved_total=Window(Count("pk"), partition_by=by_measure),
-        )
+        .annotate(rank=Window(RowNumber(), partition_by=[F("measure_id")], order_by=newest_first))
         .filter(rank__lte=per_measure)
-        .order_by("measure_id", "rank")
+        .values("pk")
     )
+    latest = MeasureUpdate.objects.filter(pk__in=Subquery(ranked)).select_related("period")
+    if counted:
+        totals = (
+            MeasureUpdate.objects.approved()
+            .filter(measure_id=OuterRef("measure_id"))
+            .order_by()
+            .values("measure_id")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        latest = latest.annotate(approved_total=Subquery(totals))
+    return latest.order_by("measure_id", *newest_first)
 
 
 def plan_overview(plan: Plan) -> list[PriorityGroup]:
@@ -92,7 +102,7 @@ def priority_history(priority: Priority) -> list[MeasureRow]:
     first, and the number it has in all. Two queries, however many quarters have passed."""
     measures = list(priority.measures.active().select_related("lead").order_by("order"))
     rows = {m.pk: MeasureRow(m) for m in measures}
-    for update in _latest_approved(list(rows), RECENT_QUARTERS):
+    for update in _latest_approved(list(rows), RECENT_QUARTERS, counted=True):
         row = rows[update.measure_id]
         row.history.append(update)
         row.approved_count = update.approved_total

@@ -123,6 +123,29 @@ def grow_scrutiny(priority, *, meetings: int) -> None:
         make_action(task_group=group, priority=priority)
 
 
+@pytest.mark.parametrize("role", ["anonymous", "panel member"])
+def test_the_plan_overview_and_a_priority_take_no_longer_with_ten_times_the_quarters(
+    client_for, role
+):
+    """The same measures with ten times the quarters reported: each measure still shows its
+    latest quarters, read without the commentary of every past one."""
+    client = client_for(role)
+    plan = make_plan(start_year=2000, end_year=2030, slug="quarters-budget")
+    grow_plan(plan, priorities=3, measures_each=3, quarters=10)
+    pages = plan_pages(plan)
+    pages = {name: pages[name] for name in ("overview", "priority")}
+    queries = {name: count_queries(client, url) for name, url in pages.items()}
+    before = {name: median_seconds(client, url) for name, url in pages.items()}
+    grow_plan(plan, priorities=0, measures_each=0, quarters=100)
+    assert MeasureUpdate.objects.filter(measure__priority__plan=plan).count() == 9 * 100
+    after = {name: median_seconds(client, url) for name, url in pages.items()}
+    print({name: f"{before[name] * 1000:.1f} ms -> {after[name] * 1000:.1f} ms" for name in pages})
+    assert {name: count_queries(client, url) for name, url in pages.items()} == queries
+    # Generous, so that a busy machine does not fail it.
+    for name in pages:
+        assert after[name] <= 3 * before[name], (name, before[name], after[name])
+
+
 @pytest.mark.parametrize("role", ["anonymous", "panel member", "staff", "approver"])
 def test_scrutiny_pages_run_the_same_queries_with_ten_times_the_data(client_for, role):
     from scrutiny.models import Action, PanelMeeting, ScrutinyMeeting, TaskGroup

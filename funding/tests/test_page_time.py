@@ -21,6 +21,7 @@ PAGES = {
     "summary": "/funding/",
     "awards": "/funding/awards/",
     "filtered": "/funding/awards/?status=awarded&sort=-amount",
+    "priority": "/plan/2021-2025/getting-tough-on-anti-social-behaviour/",  # its funding part
 }
 
 
