@@ -133,19 +133,29 @@ def cache_control(*, private: bool) -> str:
     return f"public, max-age={settings.PUBLISHED_MAX_AGE}"
 
 
-def stored_file_response(request, stored: StoredFile, *, private: bool, storage=None):
+def file_headers(stored: StoredFile, *, private: bool) -> tuple[tuple[str, str], ...]:
+    """The headers sent with a stored file, whether the file itself or a 304."""
+    headers = [
+        ("ETag", f'"{stored.sha256}"'),
+        ("Last-Modified", http_date(int(stored.modified.timestamp()))),
+        ("Cache-Control", cache_control(private=private)),
+    ]
+    if stored.content_type == HTML:
+        headers.append(("X-Frame-Options", settings.X_FRAME_OPTIONS))
+    return tuple(headers)
+
+
+def stored_file_response(request, stored: StoredFile, *, private: bool, storage=None, headers=None):
     """The response for a stored file: 304 when the reader's copy is current, else the file
-    (from storage, or through nginx with X-Accel-Redirect when so configured)."""
-    etag = f'"{stored.sha256}"'
-    modified = int(stored.modified.timestamp())
-    response = get_conditional_response(request, etag=etag, last_modified=modified)
+    (from storage, or through nginx with X-Accel-Redirect when so configured). `headers`, when
+    given, are those worked out before for it (`file_headers`, and any more)."""
+    response = get_conditional_response(
+        request, etag=f'"{stored.sha256}"', last_modified=int(stored.modified.timestamp())
+    )
     if response is None:
         response = _file_response(stored, storage or default_storage)
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(modified)
-    response["Cache-Control"] = cache_control(private=private)
-    if stored.content_type == HTML:
-        response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+    for header, value in headers or file_headers(stored, private=private):
+        response[header] = value
     return response
 
 
@@ -178,12 +188,7 @@ class PublishedFilesMiddleware:
 
     def __call__(self, request):
         if entry := self._entry(request):
-            response = stored_file_response(request, entry.stored, private=False)
-            for header, value in security_policy().items():
-                response[header] = value
-            if entry.stored.content_type == HTML:
-                response["Vary"] = "Cookie"  # signed-in readers get the page made for them
-            return response
+            return stored_file_response(request, entry.stored, private=False, headers=entry.headers)
         return self.get_response(request)
 
     @staticmethod
@@ -213,6 +218,16 @@ class Entry:
 
     stored: StoredFile
     layout: str
+    headers: tuple[tuple[str, str], ...]  # worked out once, as a file server does
+
+
+def entry_headers(stored: StoredFile) -> tuple[tuple[str, str], ...]:
+    """What the middleware sends with a listed file: its own headers, the security policy the
+    CSP middleware would have added, and, for a page, that signed-in readers get another."""
+    headers = file_headers(stored, private=False) + tuple(security_policy().items())
+    if stored.content_type == HTML:
+        headers += (("Vary", "Cookie"),)
+    return headers
 
 
 # Each process remembers what it read of the list for `PUBLISHED_LIST_SECONDS`: under load that
@@ -258,4 +273,4 @@ def entry_at(path: str) -> Entry | None:
     if isinstance(modified, str):  # SQLite gives text, in UTC
         modified = parse_datetime(modified).replace(tzinfo=UTC)
     stored = StoredFile(name, sha256, size, modified, content_type, filename)
-    return Entry(stored=stored, layout=layout)
+    return Entry(stored=stored, layout=layout, headers=entry_headers(stored))
