@@ -263,17 +263,7 @@ class AwardQuerySet(models.QuerySet):
             only = Q(fund__direction=direction)
             aggregates[f"{direction}_total"] = Sum("amount", filter=only)
             aggregates[f"{direction}_count"] = Count("pk", filter=only)
-        row = self.aggregate(**aggregates)
-        return [
-            DirectionTotal(
-                direction=direction.value,
-                label=direction.label,
-                total=row[f"{direction}_total"] or Decimal("0"),
-                count=row[f"{direction}_count"],
-            )
-            for direction in Fund.Direction
-            if row[f"{direction}_count"]
-        ]
+        return direction_totals(self.aggregate(**aggregates), amount="total")
 
 
 @dataclass(frozen=True)
@@ -282,6 +272,21 @@ class DirectionTotal:
     label: str
     total: Decimal
     count: int
+
+
+def direction_totals(row: dict, *, amount: str) -> list[DirectionTotal]:
+    """Each direction's total and count from one aggregated row (`<direction>_<amount>` and
+    `<direction>_count`); directions without awards are left out."""
+    return [
+        DirectionTotal(
+            direction=direction.value,
+            label=direction.label,
+            total=row[f"{direction}_{amount}"] or Decimal("0"),
+            count=row[f"{direction}_count"],
+        )
+        for direction in Fund.Direction
+        if row[f"{direction}_count"]
+    ]
 
 
 class Award(VersionedModel, TimeStampedModel):

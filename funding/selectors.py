@@ -6,7 +6,14 @@ from decimal import Decimal
 from django.db.models import Exists, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from funding.models import Award, DirectionTotal, Fund, FundingTotal, FundingYearChange
+from funding.models import (
+    Award,
+    DirectionTotal,
+    Fund,
+    FundingTotal,
+    FundingYearChange,
+    direction_totals,
+)
 from funding.totals import funding_totals_current
 from pcc_portal.slots import COST, Part
 from plan.models import Priority
@@ -307,17 +314,7 @@ def funding_totals_by_direction(
         stored = stored.filter(fund__in=fund)
     if year:
         stored = stored.filter(financial_year=int(year))
-    row = stored.aggregate(**_amount_and_count())
-    return [
-        DirectionTotal(
-            direction=direction.value,
-            label=direction.label,
-            total=row[f"{direction}_amount"] or Decimal("0"),
-            count=row[f"{direction}_count"],
-        )
-        for direction in Fund.Direction
-        if row[f"{direction}_count"]
-    ]
+    return direction_totals(stored.aggregate(**_amount_and_count()), amount="amount")
 
 
 @dataclass
