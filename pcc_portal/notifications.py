@@ -104,10 +104,13 @@ def email_enqueue(*, kind: str, user_ids: Iterable[int], subject: str, body: str
     ids = sorted({int(pk) for pk in user_ids if pk is not None})
     if not ids:
         return
-    arguments = {"kind": kind, "user_ids": ids, "subject": subject, "body": body}
-    # robust: the work is committed by then, and an email that fails to queue must not turn
-    # the page that did it into an error.
-    transaction.on_commit(lambda: email_send.enqueue(**arguments), robust=True)
+    # One task a recipient: a failure is tried again for that person alone, never sent twice
+    # to those it reached. robust: the work is committed by then, and an email that fails to
+    # queue must not turn the page that did it into an error.
+    for pk in ids:
+        arguments = {"kind": kind, "user_ids": [pk], "subject": subject, "body": body}
+        transaction.on_commit(lambda arguments=arguments: email_send.enqueue(**arguments),
+                              robust=True)  # fmt: skip
 
 
 def recipients(kind: EmailKind, user_ids: list[int]) -> list[str]:

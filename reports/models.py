@@ -1,11 +1,14 @@
 """Panel papers: composed from sections, some of them live data, and published as frozen
 revisions (HTML and an accessible PDF, with a SHA-256)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max, Min, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pcc_portal.markdown import MARKDOWN_HINT
@@ -261,7 +264,11 @@ class PaperPublishing(models.Model):
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(max_length=12, choices=State.choices, default=State.WAITING)
+    # The paper's version when it was asked for: a paper changed since (withdrawn, returned,
+    # edited) is not published on that request.
+    report_version = models.PositiveIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     problem = models.TextField(blank=True)
     publication = models.ForeignKey(
@@ -283,9 +290,21 @@ class PaperPublishing(models.Model):
     def __str__(self) -> str:
         return f"Publishing {self.report} ({self.get_state_display().lower()})"
 
+    # A request still being published after this long lost its worker (killed mid-render).
+    ABANDONED_AFTER = timedelta(minutes=15)
+
     @property
     def unfinished(self) -> bool:
         return self.state in self.UNFINISHED
+
+    @property
+    def abandoned(self) -> bool:
+        started = self.started_at
+        return (
+            self.state == self.State.PUBLISHING
+            and started is not None
+            and (started < timezone.now() - self.ABANDONED_AFTER)
+        )
 
     def get_status_url(self) -> str:
         return reverse("reports:paper_publishing", kwargs={"pk": self.report_id})

@@ -7,6 +7,8 @@ Whenever a paper, its meeting or a pack changes, the entries are made again from
 public (withdrawn, made exempt, its meeting unpublished) stops being answered from files.
 """
 
+import logging
+
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.test import RequestFactory
@@ -22,6 +24,8 @@ from pcc_portal.published import (
 )
 from reports.models import Pack, Report
 from scrutiny.models import PanelMeeting
+
+logger = logging.getLogger(__name__)
 
 PUBLIC = AnonymousUser()
 
@@ -64,15 +68,24 @@ def paper_files_sync(report_id: int) -> int:
     """Lists the paper's published files if the public may read it, removes them if not;
     returns how many addresses it answers now."""
     source = f"paper:{report_id}"
-    report = (
-        Report.objects.visible_to(PUBLIC).select_related("panel_meeting").filter(pk=report_id)
-    ).first()
+    public = Report.objects.visible_to(PUBLIC).filter(pk=report_id)
+    report = public.select_related("panel_meeting").first()
     files = paper_files(report) if report else {}
-    if not files:
-        published_files_remove(source)
-        return 0
-    published_files_replace(source, files, page_paths={report.get_absolute_url()})
+    with transaction.atomic():
+        # Asked again under the paper's and its meeting's locks: a withdrawal (or a meeting
+        # taken back) that committed while the page was rendered wins, and one that commits
+        # after this removes the files itself.
+        if not _locked(public.select_for_update(of=("self", "panel_meeting"))):
+            files = {}
+        if not files:
+            published_files_remove(source)
+            return 0
+        published_files_replace(source, files, page_paths={report.get_absolute_url()})
     return len(files)
+
+
+def _locked(queryset) -> bool:
+    return bool(list(queryset.values_list("pk", flat=True)))
 
 
 def pack_files(meeting: PanelMeeting) -> dict[str, StoredFile]:
@@ -95,12 +108,16 @@ def pack_files(meeting: PanelMeeting) -> dict[str, StoredFile]:
 def pack_files_sync(meeting_id: int) -> int:
     """Lists the meeting's public packs as published files (none if the meeting is not public)."""
     source = f"meeting:{meeting_id}"
-    meeting = PanelMeeting.objects.visible_to(PUBLIC).filter(pk=meeting_id).first()
+    public = PanelMeeting.objects.visible_to(PUBLIC).filter(pk=meeting_id)
+    meeting = public.first()
     files = pack_files(meeting) if meeting else {}
-    if not files:
-        published_files_remove(source)
-        return 0
-    published_files_replace(source, files)
+    with transaction.atomic():
+        if not _locked(public.select_for_update()):  # as for a paper, under the meeting's lock
+            files = {}
+        if not files:
+            published_files_remove(source)
+            return 0
+        published_files_replace(source, files)
     return len(files)
 
 
@@ -116,8 +133,10 @@ def paper_files_hidden_remove(report_ids) -> None:
 
 def paper_files_enqueue(report_id: int) -> None:
     def enqueue():
-        paper_files_hidden_remove([report_id])
-        paper_files_sync.enqueue(report_id)
+        try:
+            paper_files_hidden_remove([report_id])
+        finally:  # the worker lists them again, or removes them, whatever happened here
+            paper_files_sync.enqueue(report_id)
 
     transaction.on_commit(enqueue, robust=True)
 
@@ -126,15 +145,17 @@ def meeting_files_enqueue(meeting_id: int) -> None:
     """The meeting's packs, and each of its papers (whose page names the meeting)."""
 
     def enqueue():
-        if not PanelMeeting.objects.visible_to(PUBLIC).filter(pk=meeting_id).exists():
-            published_files_remove(f"meeting:{meeting_id}")  # at once, as for papers
         report_ids = list(
             Report.objects.filter(panel_meeting_id=meeting_id).values_list("pk", flat=True)
         )
-        paper_files_hidden_remove(report_ids)
-        pack_files_sync.enqueue(meeting_id)
-        for report_id in report_ids:
-            paper_files_sync.enqueue(report_id)
+        try:
+            if not PanelMeeting.objects.visible_to(PUBLIC).filter(pk=meeting_id).exists():
+                published_files_remove(f"meeting:{meeting_id}")  # at once, as for papers
+            paper_files_hidden_remove(report_ids)
+        finally:
+            pack_files_sync.enqueue(meeting_id)
+            for report_id in report_ids:
+                paper_files_sync.enqueue(report_id)
 
     transaction.on_commit(enqueue, robust=True)
 
@@ -143,10 +164,13 @@ def meeting_files_enqueue(meeting_id: int) -> None:
 def published_files_rebuild() -> int:
     """Makes every paper's and meeting's entries again (after a release changed the layout);
     returns how many addresses are answered from files."""
-    count = sum(paper_files_sync.call(pk) for pk in Report.objects.values_list("pk", flat=True))
-    count += sum(
-        pack_files_sync.call(pk) for pk in PanelMeeting.objects.values_list("pk", flat=True)
-    )
+    count = 0
+    for sync, model in ((paper_files_sync, Report), (pack_files_sync, PanelMeeting)):
+        for pk in model.objects.values_list("pk", flat=True):
+            try:  # one that fails is tried again by the worker; the others go on
+                count += sync.call(pk) or 0
+            except Exception:
+                logger.exception("Could not list the published files of %s %s", model, pk)
     return count
 
 

@@ -290,7 +290,7 @@ class PublishingStatusView(PermissionMixin, View):
                 "state": publishing.state,
                 "label": publishing.get_state_display(),
                 "attempts": publishing.attempts,
-                "finished": not publishing.unfinished,
+                "finished": not publishing.unfinished or publishing.abandoned,
             }
         )
         response["Cache-Control"] = "no-store"

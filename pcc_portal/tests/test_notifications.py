@@ -172,6 +172,23 @@ def test_the_task_is_given_only_plain_json(
     assert json.loads(json.dumps(handed[0])) == handed[0]
 
 
+def test_each_recipient_is_a_task_of_their_own_so_a_retry_sends_to_nobody_twice(
+    kinds, make_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    handed = []
+
+    class Recorder:
+        def enqueue(self, **kwargs):
+            handed.append(kwargs["user_ids"])
+
+    monkeypatch.setattr(notifications, "email_send", Recorder())
+    ann = make_user("staff", email="ann@example.org")
+    bob = make_user("staff", email="bob@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        email_enqueue(kind=NEWS.key, user_ids=[bob.pk, ann.pk], subject="S", body="B")
+    assert handed == [[ann.pk], [bob.pk]]
+
+
 def test_an_unknown_kind_is_refused_where_it_is_enqueued(db):
     with pytest.raises(LookupError, match="no kind of email named 'nonsense'"):
         email_enqueue(kind="nonsense", user_ids=[1], subject="S", body="B")

@@ -285,3 +285,21 @@ def test_what_the_public_may_no_longer_read_stops_at_once_without_waiting_for_th
     assert client.get(paper.get_absolute_url()).status_code == 404
     assert client.get("/scrutiny/panel/2021-03-08/pack.pdf").status_code == 404
     assert not PublishedFile.objects.exists()
+
+
+def test_a_paper_withdrawn_while_its_page_was_rendered_is_not_listed_again(
+    client, paper, monkeypatch
+):
+    from reports import published
+
+    real_paper_files = published.paper_files
+
+    def withdrawn_meanwhile(report):
+        files = real_paper_files(report)
+        Report.objects.filter(pk=report.pk).update(status="withdrawn")  # committed by another
+        return files
+
+    monkeypatch.setattr(published, "paper_files", withdrawn_meanwhile)
+    paper_files_sync.call(paper.pk)
+    assert not PublishedFile.objects.filter(source=f"paper:{paper.pk}").exists()
+    assert client.get(paper.get_absolute_url()).status_code == 404

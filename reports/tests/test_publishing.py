@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from reports import rendering
 from reports.models import Pack, PaperPublishing, Publication, Report
 from reports.publishing import report_publish_request
-from reports.tests.factories import add_section, make_report
+from reports.tests.factories import add_section, make_report, publish
 from tests.helpers import soup, text
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -120,15 +120,97 @@ def test_a_render_that_keeps_failing_is_reported_and_nothing_is_published(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_request_abandoned_by_its_worker_is_replaced(paper, make_user, settings):
+def test_a_request_abandoned_by_its_worker_shows_as_failed_and_is_replaced(
+    paper, client_for, settings
+):
+    settings.TASKS = DATABASE_QUEUE
+    client = client_for("approver")
+    client.post(f"/reports/{paper.pk}/publish/", follow=True)
+    first = PaperPublishing.objects.get()
+    # The worker claimed it, then was killed mid-render.
+    PaperPublishing.objects.update(state="publishing", attempts=1, started_at=timezone.now())
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        page = text(soup(client.get(f"/reports/{paper.pk}/")).main)
+        assert "Not published" in page and "It stopped without finishing." in page
+        assert client.get(f"/reports/{paper.pk}/publishing/").json()["finished"] is True
+        client.post(f"/reports/{paper.pk}/publish/", follow=True)
+    first.refresh_from_db()
+    assert (first.state, first.problem) == ("failed", "It stopped without finishing.")
+    second = PaperPublishing.objects.exclude(pk=first.pk).get()
+    assert second.state == "waiting"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_waiting_in_the_queue_is_never_taken_for_abandoned(paper, make_user, settings):
     settings.TASKS = DATABASE_QUEUE
     approver = make_user("approver")
     first = report_publish_request(report=paper, user=approver)
-    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
-        second = report_publish_request(report=paper, user=approver)
-    first.refresh_from_db()
-    assert (first.state, first.problem) == ("failed", "It stopped without finishing.")
-    assert second.pk != first.pk and second.state == "waiting"
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert report_publish_request(report=paper, user=approver).pk == first.pk
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", ["withdraw", "edit"])
+def test_a_paper_changed_after_publishing_was_asked_for_is_not_published_on_that_request(
+    paper, client, make_user, login_verified, settings, mailoutbox, change
+):
+    from reports.services import report_withdraw
+
+    publish(paper, make_user("approver"))  # revision 1, published at once
+    settings.TASKS = DATABASE_QUEUE
+    approver = make_user("approver", email="approver@example.org")
+    login_verified(approver)
+    client.post(f"/reports/{paper.pk}/publish/", follow=True)  # revision 2, queued
+    report = Report.objects.get(pk=paper.pk)
+    if change == "withdraw":
+        report_withdraw(report=report, user=make_user("approver"))
+    else:  # staff change the published paper: the change waits for an approver
+        from pcc_portal.services import record_save
+
+        report.title = "Road safety update, corrected"
+        record_save(instance=report, user=make_user("staff"))
+    worker_run()
+    publishing = PaperPublishing.objects.get()
+    assert publishing.state == "failed"
+    assert "The paper changed after publishing was asked for" in publishing.problem
+    report.refresh_from_db()
+    assert report.publications.count() == 1
+    if change == "withdraw":
+        assert report.status == "withdrawn"  # not made public again by the queued request
+    [email] = [m for m in mailoutbox if m.subject.startswith("Paper not published")]
+    assert "The paper changed after publishing was asked for" in email.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_run_again_after_it_published_publishes_nothing_more(paper, make_user,
+                                                                       settings):  # fmt: skip
+    from reports.publishing import paper_publish_run
+
+    settings.TASKS = DATABASE_QUEUE
+    publishing = report_publish_request(report=paper, user=make_user("approver"))
+    worker_run()
+    assert paper_publish_run.call(publishing.pk) is None  # a retry that comes late
+    assert Report.objects.get(pk=paper.pk).publications.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_taken_over_meanwhile_rolls_its_revision_back(paper, make_user, settings,
+                                                                monkeypatch):  # fmt: skip
+    from reports import publishing as publishing_module
+
+    settings.TASKS = DATABASE_QUEUE
+    publishing = report_publish_request(report=paper, user=make_user("approver"))
+    real_publish = publishing_module.report_publish
+
+    def taken_over_while_rendering(**kwargs):
+        publication = real_publish(**kwargs)
+        PaperPublishing.objects.filter(pk=publishing.pk).update(state="failed")
+        return publication
+
+    monkeypatch.setattr(publishing_module, "report_publish", taken_over_while_rendering)
+    worker_run()
+    assert not Publication.objects.exists()
+    assert Report.objects.get(pk=paper.pk).status == "draft"
 
 
 @pytest.mark.parametrize("role", ["anonymous", "panel member"])
