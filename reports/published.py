@@ -75,7 +75,10 @@ def paper_files_sync(report_id: int) -> int:
         # Asked again under the paper's and its meeting's locks: a withdrawal (or a meeting
         # taken back) that committed while the page was rendered wins, and one that commits
         # after this removes the files itself.
-        if not _locked(public.select_for_update(of=("self", "panel_meeting"))):
+        locked = public.select_related("panel_meeting").select_for_update(
+            of=("self", "panel_meeting")
+        )
+        if not _locked(locked):
             files = {}
         if not files:
             published_files_remove(source)
@@ -85,7 +88,8 @@ def paper_files_sync(report_id: int) -> int:
 
 
 def _locked(queryset) -> bool:
-    return bool(list(queryset.values_list("pk", flat=True)))
+    """Whether the queryset still finds its row, locking it (and what it names in `of`)."""
+    return bool(list(queryset[:1]))
 
 
 def pack_files(meeting: PanelMeeting) -> dict[str, StoredFile]:
@@ -112,7 +116,7 @@ def pack_files_sync(meeting_id: int) -> int:
     meeting = public.first()
     files = pack_files(meeting) if meeting else {}
     with transaction.atomic():
-        if not _locked(public.select_for_update()):  # as for a paper, under the meeting's lock
+        if not _locked(public.select_for_update(of=("self",))):  # as for a paper
             files = {}
         if not files:
             published_files_remove(source)
