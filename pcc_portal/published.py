@@ -188,7 +188,14 @@ class PublishedFilesMiddleware:
 
     def __call__(self, request):
         if entry := self._entry(request):
-            return stored_file_response(request, entry.stored, private=False, headers=entry.headers)
+            try:
+                return stored_file_response(
+                    request, entry.stored, private=False, headers=entry.headers
+                )
+            except FileNotFoundError:
+                # Listed a moment before its file is stored (a revision's PDF is written once
+                # the revision commits, and another worker may list it first): the view answers.
+                pass
         return self.get_response(request)
 
     @staticmethod

@@ -148,6 +148,18 @@ def test_a_revision_whose_pdf_was_stored_under_another_name_is_served_from_it(cl
     assert hashlib.sha256(body_of(response)).hexdigest() == publication.sha256
 
 
+def test_a_pdf_listed_before_its_file_is_stored_is_left_to_the_view(client, paper, media):
+    """Another worker may list a revision before its PDF is written (on commit): the reader
+    gets the view's answer, never an error, and the file once it is there."""
+    publication = paper.publications.get()
+    kept = (media / publication.pdf.name).read_bytes()
+    (media / publication.pdf.name).unlink()
+    assert client.get(paper.get_pdf_url()).status_code == 404  # the view's "missing"
+    (media / publication.pdf.name).write_bytes(kept)
+    response = client.get(paper.get_pdf_url())
+    assert hashlib.sha256(body_of(response)).hexdigest() == publication.sha256
+
+
 def test_claiming_the_next_version_before_a_save_lists_no_files_twice(
     paper, django_capture_on_commit_callbacks
 ):
