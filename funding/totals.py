@@ -22,22 +22,21 @@ def funding_years_mark(years, *, awards: int = 1) -> None:
     already noted in the same transaction is not noted twice: an import notes each year once."""
     years = {year for year in years if year is not None}
     pending = _pending_refresh()
-    if pending is not None and awards < LARGE_CHANGE:
-        years -= pending.years
+    if awards < LARGE_CHANGE:
+        years -= set().union(*(callback.years for callback in pending))
     if not years:
         return
     FundingYearChange.objects.bulk_create(
         [FundingYearChange(financial_year=year, awards=awards) for year in sorted(years)]
     )
-    if pending is None:
-        pending = FundingTotalsEnqueue()
-        transaction.on_commit(pending, robust=True)
-    pending.years |= years
+    _pending_here().years |= years
 
 
 class FundingTotalsEnqueue:
-    """Enqueues the count once the transaction commits, one for the transaction; knows the
-    years noted in it. Dropped with the savepoint that registered it, as its notes are."""
+    """Enqueues the count once the transaction commits; knows the years noted in the savepoint
+    that registered it, and is dropped with that savepoint when it rolls back, as its notes
+    are. (A transaction that noted years in several savepoints enqueues a count for each; the
+    first counts them all, the others find nothing to do.)"""
 
     def __init__(self):
         self.years: set[int] = set()
@@ -46,18 +45,31 @@ class FundingTotalsEnqueue:
         funding_totals_sync.enqueue()
 
 
-def _pending_refresh() -> "FundingTotalsEnqueue | None":
-    for _, callback, *_ in getattr(connection, "run_on_commit", []):
-        if isinstance(callback, FundingTotalsEnqueue):
+def _pending_refresh() -> list[FundingTotalsEnqueue]:
+    """The counts waiting for this transaction to commit, from savepoints still standing."""
+    return [
+        callback
+        for _, callback, *_ in getattr(connection, "run_on_commit", [])
+        if isinstance(callback, FundingTotalsEnqueue)
+    ]
+
+
+def _pending_here() -> FundingTotalsEnqueue:
+    """The count registered in the current savepoint, registered now if there is none (so
+    that years noted here are forgotten if this savepoint rolls back)."""
+    here = set(connection.savepoint_ids)
+    for savepoints, callback, *_ in getattr(connection, "run_on_commit", []):
+        if isinstance(callback, FundingTotalsEnqueue) and savepoints == here:
             return callback
-    return None
+    callback = FundingTotalsEnqueue()
+    transaction.on_commit(callback, robust=True)
+    return callback
 
 
 def _pending_forget() -> None:
     # The notes of this transaction were counted: a later change in it notes its year again.
-    pending = _pending_refresh()
-    if pending is not None:
-        pending.years.clear()
+    for callback in _pending_refresh():
+        callback.years.clear()
 
 
 @background_task

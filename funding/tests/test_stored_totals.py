@@ -3,10 +3,12 @@ priorities changed. Once the change commits a task counts the changed years agai
 before the task has run counts them itself. The figures are those summed from the awards."""
 
 import datetime
+from contextlib import suppress
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 
 from funding.filters import AwardFilter
 from funding.models import Award, FundingTotal, FundingYearChange
@@ -97,6 +99,20 @@ def test_an_award_no_longer_awarded_or_deleted_leaves_the_totals(committed):
     committed(gone.delete)
     summary = outgoing()
     assert (summary.total, summary.count) == (kept.amount, 1)
+
+
+def test_a_year_noted_in_a_savepoint_rolled_back_is_noted_again_when_changed_after(committed):
+    fund = make_fund()
+
+    def change():
+        make_award(fund, amount="100.00", award_date=datetime.date(2020, 5, 1))
+        with suppress(IntegrityError), transaction.atomic():  # a row an import gave up on
+            make_award(fund, amount="200.00", award_date=datetime.date(2022, 5, 1))
+            raise IntegrityError("given up")
+        make_award(fund, amount="300.00", award_date=datetime.date(2022, 6, 1))
+
+    committed(change)
+    assert by_year(outgoing()) == {"2020/21": Decimal("100.00"), "2022/23": Decimal("300.00")}
 
 
 def test_a_bulk_change_of_status_or_date_moves_the_totals(committed):
