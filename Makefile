@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_PASSWORD ?= lancashire-demo
 PYTEST_ARGS ?=
+# The suites run in one process per core (pytest-xdist); PYTEST_WORKERS=0 runs them in one.
+PYTEST_WORKERS ?= auto
 
 GOVUK := node_modules/govuk-frontend/dist/govuk
 BUILD := static/build
@@ -79,14 +81,15 @@ run: $(VENV)/.installed assets
 		DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Browser journeys: Debian's Chromium (never a downloaded browser), the portal on a live
 # server on 127.0.0.1, axe-core from its PyPI package. Screenshots go to test-results/.
 CHROMIUM ?= /usr/bin/chromium
 test-e2e: $(VENV)/.installed-e2e assets
 	@test -x $(CHROMIUM) || { echo "The browser tests need Chromium: apt-get install chromium" >&2; exit 1; }
-	CHROMIUM=$(CHROMIUM) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest e2e -p no:cacheprovider $(PYTEST_ARGS)
+	CHROMIUM=$(CHROMIUM) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest e2e -p no:cacheprovider \
+		-n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Lighthouse, pa11y and (where Java runs it) the Nu HTML Checker on the ten main
 # pages as the public, against the demo data on a throwaway SQLite database. The tools come
@@ -107,7 +110,7 @@ test-fuzz: $(VENV)/.installed-dev
 	PORTAL_FUZZ=full $(VENV)/bin/pytest tests/test_fuzz.py $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed-dev
-	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -89,3 +89,24 @@ def published_list_forgotten():
     from pcc_portal.published import published_list_forget
 
     published_list_forget()
+
+
+@pytest.fixture
+def figures(request):
+    """Records a line of figures (how many requests, how long) that the run prints at its end,
+    whether the test ran here or in one of pytest-xdist's worker processes."""
+
+    def record(line: str) -> None:
+        request.node.user_properties.append(("figures", line))
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    reports = terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+    lines = [value for report in reports for name, value in report.user_properties
+             if name == "figures"]  # fmt: skip
+    if lines:
+        terminalreporter.section("figures")
+        for line in lines:
+            terminalreporter.write_line(line)

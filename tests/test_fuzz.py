@@ -515,12 +515,11 @@ def tally(site) -> tuple[int, int, float]:
     return site.stats["get"] + site.stats["post"], site.stats["5xx"], time.monotonic()
 
 
-def say(capsys, site, before, what: str, failures) -> None:
-    """One line of figures, shown even when pytest captures the output."""
+def say(figures, site, before, what: str, failures) -> None:
+    """One line of figures, for the run's summary."""
     requests, errors, seconds = (now - then for now, then in zip(tally(site), before, strict=True))
-    with capsys.disabled():
-        print(f"\nfuzz, {what}: {requests:,} requests, {errors} answered 5xx, "
-              f"{len(failures)} failures, {seconds:.1f} s", end="")  # fmt: skip
+    figures(f"fuzz, {what}: {requests:,} requests, {errors} answered 5xx, "
+            f"{len(failures)} failures, {seconds:.1f} s")  # fmt: skip
 
 
 # --- The tests ---------------------------------------------------------------------------
@@ -611,11 +610,11 @@ def follow(site, role, form) -> list[Page]:
     return found
 
 
-def test_every_page_opens_as_every_role_without_server_error(site, capsys):
+def test_every_page_opens_as_every_role_without_server_error(site, figures):
     before = tally(site)
     pages = crawl(site)
     opened = sum(len(found) for found in pages.values())
-    say(capsys, site, before, f"every page as each role ({opened} answered 200)",
+    say(figures, site, before, f"every page as each role ({opened} answered 200)",
         site.crawl_failures)  # fmt: skip
     assert not site.crawl_failures, report(site.crawl_failures)
 
@@ -688,7 +687,7 @@ def paginates(route) -> bool:
     return bool(getattr(getattr(route.view, "view_class", None), "paginate_by", None))
 
 
-def test_query_parameters_of_every_page_give_no_server_error(site, capsys):
+def test_query_parameters_of_every_page_give_no_server_error(site, figures):
     failures, before = [], tally(site)
     pages = crawl(site)
     names = query_names([page for found in pages.values() for page in found])
@@ -725,7 +724,7 @@ def test_query_parameters_of_every_page_give_no_server_error(site, capsys):
                     failures += pinpoint(
                         site, role, "get", parts.path, own, values, page.records
                     ) or [sent]
-    say(capsys, site, before, f"query parameters of {len(targets)} pages ({quiet} read none)",
+    say(figures, site, before, f"query parameters of {len(targets)} pages ({quiet} read none)",
         failures)  # fmt: skip
     assert not failures, report(failures)
 
@@ -760,7 +759,7 @@ def site_records(page, form) -> tuple:
     return page.records if form.path == urlsplit(page.path).path else ()
 
 
-def test_every_form_refuses_bad_input_without_server_error_or_half_saving(site, capsys):
+def test_every_form_refuses_bad_input_without_server_error_or_half_saving(site, figures):
     offers = offered_forms(crawl(site))
     assert len(offers) > 20, "the pages' forms could not be read"
     failures, before = [], tally(site)
@@ -792,7 +791,7 @@ def test_every_form_refuses_bad_input_without_server_error_or_half_saving(site, 
                         data = {**offer.form.as_sent(), one.name: shaped(one, materialise(value))}
                         sent, _ = post(site, offer, role, data, f"{one.name}={describe(value)}")
                         failures += [sent] if sent.error else []
-    say(capsys, site, before, f"{len(offers)} forms", failures)
+    say(figures, site, before, f"{len(offers)} forms", failures)
     assert not failures, report(failures)
 
 
@@ -811,7 +810,7 @@ def path_values(converter) -> list[str]:
     return [value for value in PATH_CORPUS if re.fullmatch(converter.regex, value)]
 
 
-def test_odd_path_parameters_give_no_server_error(site, capsys):
+def test_odd_path_parameters_give_no_server_error(site, figures):
     """Every parameter of every route given values that fit its pattern but name nothing."""
     crawl(site)  # which routes answer GET at all
     failures, before, unfuzzable = [], tally(site), []
@@ -833,6 +832,6 @@ def test_odd_path_parameters_give_no_server_error(site, capsys):
                     sent, _ = send(site, role, method, odd, {}, f"<{parameter}>", records)
                     if sent.error:
                         failures.append(sent)
-    say(capsys, site, before, "path parameters", failures)
+    say(figures, site, before, "path parameters", failures)
     assert not unfuzzable, f"No corpus value fits these parameters: {unfuzzable}"
     assert not failures, report(failures)

@@ -162,7 +162,7 @@ def csrf_token(port: int, session: str, path: str) -> str:
 
 
 @only_on_sqlite
-def test_twenty_simultaneous_saves_all_succeed_on_a_database_file(portal):
+def test_twenty_simultaneous_saves_all_succeed_on_a_database_file(portal, figures):
     port, session = portal["port"], portal["session"]
     path = f"/scrutiny/meetings/{portal['meeting']}/actions/new/"
     token = csrf_token(port, session, path)
@@ -206,7 +206,7 @@ def test_twenty_simultaneous_saves_all_succeed_on_a_database_file(portal):
     seconds = time.monotonic() - began
 
     errors = sum(status >= 500 for status in statuses)
-    print(f"\n{SAVES} simultaneous saves: {errors} answered 5xx, in {seconds:.1f} s")
+    figures(f"{SAVES} simultaneous saves: {errors} answered 5xx, in {seconds:.1f} s")
     assert not failures
     assert errors == 0, sorted(statuses)
     assert sorted(statuses) == [302] * SAVES
